@@ -1,0 +1,105 @@
+"""Command line: `tritonlift spec|gen-flaggems ...`. Only `main()` exits.
+
+Errors a user can cause print one `file:line:col: kind: message` line (plus the source line and a
+caret) and exit with 2; internal errors too, with the traceback only under `--debug`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from .errors import TritonLiftError
+from .options import Options
+
+
+def _sizes(text: str | None) -> dict[str, int] | None:
+    if not text:
+        return None
+    out: dict[str, int] = {}
+    for part in text.split(","):
+        if "=" not in part:
+            raise TritonLiftError(f"--size expects NAME=VALUE[,NAME=VALUE...], got {part!r}")
+        k, v = part.split("=", 1)
+        try:
+            out[k.strip()] = int(v)
+        except ValueError:
+            raise TritonLiftError(f"--size value for {k.strip()} must be an integer, got {v!r}") from None
+    return out
+
+
+def _choice(text: str | None) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for part in (text or "").split(","):
+        if part.strip():
+            k, _, v = part.partition("=")
+            out[k.strip() if "." in k else f"0.{k.strip()}"] = int(v)
+    return out
+
+
+def cmd_spec(args: argparse.Namespace, opts: Options) -> int:
+    from .pipeline import load, run_spec
+    from .render.spec_text import spec_json, spec_text
+
+    launch = load(args.launch, args.kernel)
+    spec = run_spec(launch, _sizes(args.size), _choice(args.config), opts)
+    if args.json:
+        print(json.dumps(spec_json(launch, spec), indent=2))
+    else:
+        print(spec_text(launch, spec))
+    return 0
+
+
+def cmd_gen_flaggems(args: argparse.Namespace, opts: Options) -> int:
+    from .bench import flaggems_gen
+
+    out = Path(args.out) if args.out else opts.generated_dir
+    return flaggems_gen.main([str(out)])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tritonlift", description="Lift Triton kernels to verified formulas.")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("spec", help="symbolically execute a kernel at one size and print each output element")
+    s.add_argument("kernel", nargs="?", help="path.py::name or package.module:name (default: the launch spec's)")
+    s.add_argument("--launch", required=True, help="launch spec (TOML)")
+    s.add_argument("--size", help="sizes, e.g. N=5,M=2 (default: the spec's first sample)")
+    s.add_argument("--config", help="autotune choice, e.g. BLOCK=1 (index into the listed values)")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    s.set_defaults(func=cmd_spec)
+    g = sub.add_parser("gen-flaggems", help="generate FlagGems' rank-1 elementwise kernels (needs [interp,corpus])")
+    g.add_argument("out", nargs="?", help="output directory (default: the generated-kernel cache)")
+    g.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    g.set_defaults(func=cmd_gen_flaggems)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    opts = Options(debug=bool(args.debug))
+    try:
+        code = args.func(args, opts)
+    except TritonLiftError as e:
+        if opts.debug:
+            traceback.print_exc()
+        print(str(e), file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        code = 2
+    except Exception as e:  # an internal error: still one line unless --debug
+        if opts.debug:
+            traceback.print_exc()
+        print(f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", file=sys.stderr)
+        code = 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

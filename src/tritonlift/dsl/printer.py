@@ -1,0 +1,259 @@
+"""The DSL's text form: a deterministic, Python-like printer and its parser.
+
+`parse(to_text(t)) is t` for every term built through `dsl.build` (property-tested). The text is
+ASCII; Unicode index notation lives in `render/`.
+
+Syntax by precedence, loosest first (as in Python): `or`, `and`, `not`, comparisons, `|`, `^`,
+`&`, `<< >>`, `+ -`, `* / // %`, unary `-`, `**`, atoms. Atoms: numbers, `inf`, `True`, `False`,
+names, reads `x[i, j]`, calls `exp(x)`, `where(c, a, b)`, `min(a, b)`, binders
+`sum(k, lo, hi, body)` (also `prod`, `max_over`, `min_over`, `argmax`, `argmin`),
+`undef("why")`, and uninterpreted functions `call("name", args...)`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ..errors import DslError
+from . import build
+from .term import BINDERS, UNARY_MATH, VAR_NAME, Op, Term, const, read, sym, undef, var
+
+INFIX = {
+    Op.OR: ("or", 1), Op.AND: ("and", 2),
+    Op.LT: ("<", 4), Op.LE: ("<=", 4), Op.GT: (">", 4), Op.GE: (">=", 4), Op.EQ: ("==", 4), Op.NE: ("!=", 4),
+    Op.BOR: ("|", 5), Op.BXOR: ("^", 6), Op.BAND: ("&", 7), Op.SHL: ("<<", 8), Op.SHR: (">>", 8),
+    Op.ADD: ("+", 9), Op.SUB: ("-", 9),
+    Op.MUL: ("*", 10), Op.DIV: ("/", 10), Op.FLOORDIV: ("//", 10), Op.MOD: ("%", 10),
+    Op.POW: ("**", 12),
+}
+PREC_NOT, PREC_NEG, PREC_ATOM = 3, 11, 13
+FUNC_NAME = {op: op.name.lower() for op in UNARY_MATH} | {Op.MIN: "min", Op.MAX: "max", Op.WHERE: "where"}
+BINDER_NAME = {Op.SUM: "sum", Op.PROD: "prod", Op.MAXR: "max_over", Op.MINR: "min_over",
+               Op.ARGMAX: "argmax", Op.ARGMIN: "argmin"}
+NAME_FUNC = {v: k for k, v in FUNC_NAME.items()}
+NAME_BINDER = {v: k for k, v in BINDER_NAME.items()}
+RESERVED = set(NAME_FUNC) | set(NAME_BINDER) | {"inf", "True", "False", "and", "or", "not", "undef", "call"}
+
+
+def _const_text(v) -> str:
+    if isinstance(v, bool):
+        return "True" if v else "False"
+    if isinstance(v, float):
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    return str(v)
+
+
+def _prec(t: Term) -> int:
+    if t.op in INFIX:
+        return INFIX[t.op][1]
+    if t.op is Op.NOT:
+        return PREC_NOT
+    if t.op is Op.NEG:
+        return PREC_NEG
+    if t.op is Op.CONST and not isinstance(t.value, bool) and (t.value < 0):
+        return PREC_NEG
+    return PREC_ATOM
+
+
+def to_text(t: Term) -> str:
+    memo: dict[int, str] = {}
+
+    def wrap(child: Term, need: int) -> str:
+        s = go(child)
+        return f"({s})" if _prec(child) < need else s
+
+    def go(n: Term) -> str:
+        key = id(n)
+        if key in memo:
+            return memo[key]
+        op = n.op
+        if op is Op.CONST:
+            s = _const_text(n.value)
+        elif op in (Op.SYM, Op.VAR):
+            s = n.attrs[0]
+        elif op is Op.READ:
+            s = f"{n.attrs[0]}[{', '.join(go(a) for a in n.args)}]"
+        elif op is Op.UNDEF:
+            s = f"undef({n.attrs[0]!r})"
+        elif op is Op.CALL:
+            s = "call(" + ", ".join([repr(n.attrs[0])] + [go(a) for a in n.args]) + ")"
+        elif op in BINDERS:
+            lo, hi, body = n.args
+            s = f"{BINDER_NAME[op]}({n.attrs[0]}, {go(lo)}, {go(hi)}, {go(body)})"
+        elif op in FUNC_NAME:
+            s = f"{FUNC_NAME[op]}({', '.join(go(a) for a in n.args)})"
+        elif op is Op.NEG:
+            s = "-" + wrap(n.args[0], PREC_NEG)
+        elif op is Op.NOT:
+            s = "not " + wrap(n.args[0], PREC_NOT)
+        elif op in INFIX:
+            sym_, p = INFIX[op]
+            a, b = n.args
+            if op is Op.POW:  # right-associative; the base binds tighter than unary minus
+                s = f"{wrap(a, p + 1)} {sym_} {wrap(b, PREC_NEG)}"
+            elif p == 4:  # never chain comparisons
+                s = f"{wrap(a, p + 1)} {sym_} {wrap(b, p + 1)}"
+            else:
+                s = f"{wrap(a, p)} {sym_} {wrap(b, p + 1)}"
+        else:  # pragma: no cover
+            raise DslError(f"cannot print op {op}")
+        memo[key] = s
+        return s
+
+    return go(t)
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+\.\d*(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|\.\d+(?:[eE][-+]?\d+)?|\d+)"
+    r"|(?P<str>'[^']*'|\"[^\"]*\")"
+    r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
+    r"|(?P<op>\*\*|//|<<|>>|<=|>=|==|!=|[-+*/%<>&|^()\[\],]))"
+)
+
+
+class _Parser:
+    def __init__(self, text: str, size_kinds: dict[str, str] | None):
+        self.text = text
+        self.toks: list[tuple[str, str, int]] = []
+        pos = 0
+        while pos < len(text):
+            if text[pos:].strip() == "":
+                break
+            m = _TOKEN.match(text, pos)
+            if not m or m.end() == pos:
+                raise DslError(f"unexpected character {text[pos:].strip()[:1]!r} at column {pos + 1} in {text!r}")
+            kind = m.lastgroup or ""
+            self.toks.append((kind, m.group(kind), m.start(kind)))
+            pos = m.end()
+        self.i = 0
+        self.bound: list[str] = []
+        self.kinds = size_kinds or {}
+
+    def peek(self) -> str | None:
+        return self.toks[self.i][1] if self.i < len(self.toks) else None
+
+    def take(self, expect: str | None = None) -> tuple[str, str, int]:
+        if self.i >= len(self.toks):
+            raise DslError(f"unexpected end of formula {self.text!r}")
+        tok = self.toks[self.i]
+        if expect is not None and tok[1] != expect:
+            raise DslError(f"expected {expect!r} at column {tok[2] + 1}, found {tok[1]!r} in {self.text!r}")
+        self.i += 1
+        return tok
+
+    def expr(self, min_prec: int = 1) -> Term:
+        if self.peek() == "not" and min_prec <= PREC_NOT:
+            self.take()
+            left = build.logical_not(self.expr(PREC_NOT))
+        elif self.peek() == "-" and min_prec <= PREC_NEG:
+            self.take()
+            left = build.neg(self.expr(PREC_NEG))
+        else:
+            left = self.atom()
+        while True:
+            tok = self.peek()
+            entry = next(((op, p) for op, (s, p) in INFIX.items() if s == tok), None)
+            if entry is None or entry[1] < min_prec:
+                return left
+            op, p = entry
+            self.take()
+            if op is Op.POW:
+                right = self.expr(PREC_NEG)
+                if right.op is Op.NEG or (right.op is Op.CONST and _prec(right) == PREC_NEG):
+                    pass
+            else:
+                right = self.expr(p + 1)
+            left = build.apply(op, left, right)
+            if p == 4 and INFIX.get(next((o for o, (s, _) in INFIX.items() if s == self.peek()), Op.CONST), ("", 0))[1] == 4:
+                raise DslError(f"chained comparison in {self.text!r}: add parentheses")
+
+    def args(self) -> list[Term]:
+        self.take("(")
+        out: list[Term] = []
+        if self.peek() != ")":
+            out.append(self.expr())
+            while self.peek() == ",":
+                self.take()
+                out.append(self.expr())
+        self.take(")")
+        return out
+
+    def atom(self) -> Term:
+        kind, text, col = self.take()
+        if kind == "num":
+            return const(float(text) if any(c in text for c in ".eE") else int(text))
+        if text == "(":
+            e = self.expr()
+            self.take(")")
+            return e
+        if kind != "name":
+            raise DslError(f"unexpected {text!r} at column {col + 1} in {self.text!r}")
+        if text == "inf":
+            return const(math.inf)
+        if text in ("True", "False"):
+            return const(text == "True")
+        if text == "undef":
+            self.take("(")
+            s = self.take()[1]
+            self.take(")")
+            return undef(s[1:-1])
+        if text == "call":
+            self.take("(")
+            name = self.take()[1][1:-1]
+            rest: list[Term] = []
+            while self.peek() == ",":
+                self.take()
+                rest.append(self.expr())
+            self.take(")")
+            return build.call(name, *rest)
+        if text in NAME_BINDER:
+            self.take("(")
+            v = self.take()[1]
+            if not VAR_NAME.match(v):
+                raise DslError(f"binder variable {v!r} must be a lowercase letter and digits")
+            self.take(",")
+            lo = self.expr()
+            self.take(",")
+            hi = self.expr()
+            self.take(",")
+            self.bound.append(v)
+            body = self.expr()
+            self.bound.pop()
+            self.take(")")
+            return build.binder(NAME_BINDER[text], v, lo, hi, body)
+        if text in NAME_FUNC and self.peek() == "(":
+            op = NAME_FUNC[text]
+            a = self.args()
+            want = 3 if op is Op.WHERE else 2 if op in (Op.MIN, Op.MAX) else 1
+            if len(a) != want:
+                raise DslError(f"{text} takes {want} argument(s), got {len(a)} in {self.text!r}")
+            return build.apply(op, *a)
+        if self.peek() == "[":
+            self.take("[")
+            idx: list[Term] = []
+            if self.peek() != "]":
+                idx.append(self.expr())
+                while self.peek() == ",":
+                    self.take()
+                    idx.append(self.expr())
+            self.take("]")
+            return read(text, *idx)
+        if text in RESERVED:
+            raise DslError(f"{text!r} cannot be used as a name in {self.text!r}")
+        if VAR_NAME.match(text):
+            return var(text)
+        kind_ = self.kinds.get(text, "size" if text[0].isupper() else "real")
+        return sym(text, kind_)
+
+
+def parse(text: str, symbol_kinds: dict[str, str] | None = None) -> Term:
+    """Parse the DSL text form. `symbol_kinds` overrides the default kind of a symbol name
+    (upper-case initial: size, lower-case: real)."""
+    p = _Parser(text, symbol_kinds)
+    t = p.expr()
+    if p.peek() is not None:
+        raise DslError(f"unexpected {p.peek()!r} at column {p.toks[p.i][2] + 1} in {text!r}")
+    return t

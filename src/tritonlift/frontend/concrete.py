@@ -1,0 +1,201 @@
+"""A launch spec instantiated at concrete sizes: the input of symbolic execution and of the
+differential tests that run the real kernel under the Triton interpreter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import SpecError
+from .intexpr import IntExprError
+from .launch import ArgValue, LaunchSpec, LaunchStep
+
+
+@dataclass(frozen=True)
+class ConcreteTensor:
+    name: str
+    direction: str
+    dtype: str
+    shape: tuple[int, ...]
+    strides: tuple[int, ...]
+    value_range: tuple[int, int] | None
+    init: float | int | None = None
+
+    @property
+    def storage_size(self) -> int:
+        """Elements of the underlying storage (largest offset + 1)."""
+        if any(s == 0 for s in self.shape):
+            return 0
+        return 1 + sum((n - 1) * st for n, st in zip(self.shape, self.strides, strict=True))
+
+    @property
+    def contiguous(self) -> bool:
+        return self.strides == contiguous_strides(self.shape)
+
+
+@dataclass(frozen=True)
+class TensorPtr:
+    tensor: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class RealSym:
+    name: str
+
+
+@dataclass(frozen=True)
+class DType:
+    name: str
+
+
+@dataclass(frozen=True)
+class ConcreteStep:
+    kernel: str
+    grid: tuple[int, int, int]
+    args: dict[str, Any]  # TensorPtr | int | float | bool | str | None | RealSym | DType
+    elementwise: bool
+    outputs: tuple[str, ...]
+    index: int
+
+
+@dataclass(frozen=True)
+class ConcreteLaunch:
+    spec: LaunchSpec
+    sizes: dict[str, int]
+    env: dict[str, int]  # sizes and [let] values
+    tensors: dict[str, ConcreteTensor]
+    steps: tuple[ConcreteStep, ...]
+    choice: dict[str, int]  # autotune choice: (step.param) -> index into the values list
+
+
+def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    out, acc = [], 1
+    for n in reversed(shape):
+        out.append(acc)
+        acc *= max(n, 1)
+    return tuple(reversed(out))
+
+
+def autotune_params(spec: LaunchSpec) -> dict[str, int]:
+    """`"<step>.<param>"` -> number of listed values, for every autotuned constexpr."""
+    return {f"{s.index}.{k}": len(a.value) for s in spec.steps for k, a in s.args.items() if a.kind == "values"}
+
+
+def instantiate(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> ConcreteLaunch:
+    """Evaluate every expression of `spec` at `sizes`; check the constraints. Raises SpecError."""
+    choice = dict(choice or {})
+    for name in spec.sizes:
+        if name not in sizes:
+            raise SpecError(f"no value given for size {name}", spec.loc("sizes", name))
+    for name in sizes:
+        if name not in spec.sizes:
+            raise SpecError(f"{name} is not a size symbol of this launch spec (sizes: {', '.join(spec.sizes) or 'none'})", spec.loc("sizes"))
+    env: dict[str, Any] = dict(sizes)
+    for name, v in sizes.items():
+        lower_given = any(re.search(rf"\b{name}\s*>", c.text) or re.search(rf"[<]=?\s*{name}\b", c.text)
+                          for c in spec.sizes.get(name, ()))
+        if v < 1 and not lower_given:
+            raise SpecError(f"size {name}={v} must be >= 1", spec.loc("sizes", name))
+    for name, e in spec.lets.items():
+        try:
+            env[name] = e.eval(env)
+        except IntExprError as ex:
+            raise SpecError(str(ex), spec.loc("let", name)) from None
+    for name, cs in spec.sizes.items():
+        for c in cs:
+            if not _holds(c, env, spec, ("sizes", name)):
+                raise SpecError(f"sizes {_fmt(sizes)} violate the constraint {c.text}", spec.loc("sizes", name))
+    for c in spec.constraints:
+        if not _holds(c, env, spec, ("constraints",)):
+            raise SpecError(f"sizes {_fmt(sizes)} violate the constraint {c.text}", spec.loc("constraints"))
+    tensors: dict[str, ConcreteTensor] = {}
+    for name, d in spec.tensors.items():
+        try:
+            shape = tuple(int(e.eval(env)) for e in d.shape)
+            strides = tuple(int(e.eval(env)) for e in d.strides) if d.strides else contiguous_strides(shape)
+            rng = (int(d.value_range[0].eval(env)), int(d.value_range[1].eval(env))) if d.value_range else None
+        except IntExprError as ex:
+            raise SpecError(str(ex), spec.loc("tensors", name)) from None
+        if any(n < 0 for n in shape):
+            raise SpecError(f"negative extent in shape {shape}", spec.loc("tensors", name))
+        tensors[name] = ConcreteTensor(name, d.direction, d.dtype, shape, strides, rng, d.init)
+    steps = tuple(_step(spec, s, env, choice) for s in spec.steps)
+    return ConcreteLaunch(spec, dict(sizes), {k: v for k, v in env.items()}, tensors, steps, choice)
+
+
+def _fmt(sizes: dict[str, int]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sizes.items())
+
+
+def _holds(c, env, spec, key) -> bool:
+    try:
+        return bool(c.eval(env))
+    except IntExprError as ex:
+        raise SpecError(str(ex), spec.loc(*key)) from None
+
+
+def _step(spec: LaunchSpec, step: LaunchStep, env: dict[str, Any], choice: dict[str, int]) -> ConcreteStep:
+    base = ("launch",) if len(spec.steps) > 1 or "[[launch]]" in spec.source_text else ()
+    local = dict(env)
+    out: dict[str, Any] = {}
+    pending = dict(step.args)
+    # Int args may refer to each other (and grids to args): resolve in dependency order.
+    for _ in range(len(pending) + 1):
+        progress = False
+        for k, a in list(pending.items()):
+            if a.kind == "values":
+                idx = choice.setdefault(f"{step.index}.{k}", 0)
+                if not 0 <= idx < len(a.value):
+                    raise SpecError(f"autotune choice {idx} out of range for {k}", spec.loc(*base, "args", k))
+                a = a.value[idx]
+            try:
+                v = _value(a, local)
+            except _NotYet:
+                continue
+            except IntExprError as ex:
+                raise SpecError(str(ex), spec.loc(*base, "args", k)) from None
+            out[k] = v
+            if isinstance(v, (int, bool)):
+                local[k] = v
+            del pending[k]
+            progress = True
+        if not pending or not progress:
+            break
+    if pending:
+        k = next(iter(pending))
+        raise SpecError(f"cannot evaluate argument {k}: it mentions an unknown name", spec.loc(*base, "args", k))
+    try:
+        grid = tuple(int(g.eval(local)) for g in step.grid)
+    except IntExprError as ex:
+        raise SpecError(str(ex), spec.loc(*base, "grid")) from None
+    grid3 = (grid + (1, 1, 1))[:3] if grid else (1, 1, 1)
+    if any(g < 1 for g in grid3):
+        raise SpecError(f"grid {grid3} has an empty dimension", spec.loc(*base, "grid"))
+    return ConcreteStep(step.kernel, grid3, out, step.elementwise, step.outputs, step.index)
+
+
+class _NotYet(Exception):
+    pass
+
+
+def _value(a: ArgValue, env: dict[str, Any]) -> Any:
+    if a.kind == "tensor":
+        assert a.expr is not None
+        if not a.expr.names <= env.keys():
+            raise _NotYet
+        return TensorPtr(a.name, int(a.expr.eval(env)))
+    if a.kind == "int":
+        assert a.expr is not None
+        if not a.expr.names <= env.keys():
+            raise _NotYet
+        return a.expr.eval(env)
+    if a.kind == "real":
+        return RealSym(a.name)
+    if a.kind == "none":
+        return None
+    if a.kind == "dtype":
+        return DType(a.value)
+    return a.value  # float, bool, str

@@ -1,0 +1,20 @@
+"""The one options object passed down through the pipeline (no globals, no env switches)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def default_generated_dir() -> Path:
+    """Where generated kernels (FlagGems pointwise_dynamic) are cached: ~/.cache/tritonlift/."""
+    base = Path(os.path.expanduser("~")) / ".cache" / "tritonlift"
+    return base / "flaggems-5.0.2"
+
+
+@dataclass(frozen=True)
+class Options:
+    debug: bool = False
+    generated_dir: Path = field(default_factory=default_generated_dir)
+    strategy: str = "both"
