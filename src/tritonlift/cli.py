@@ -70,11 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--size", help="sizes, e.g. N=5,M=2 (default: the spec's first sample)")
     s.add_argument("--config", help="autotune choice, e.g. BLOCK=1 (index into the listed values)")
     s.add_argument("--json", action="store_true", help="machine-readable output")
-    s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     s.set_defaults(func=cmd_spec)
     g = sub.add_parser("gen-flaggems", help="generate FlagGems' rank-1 elementwise kernels (needs [interp,corpus])")
     g.add_argument("out", nargs="?", help="output directory (default: the generated-kernel cache)")
-    g.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    g.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     g.set_defaults(func=cmd_gen_flaggems)
     return p
 

@@ -22,6 +22,7 @@ import ast
 import builtins
 import hashlib
 import importlib
+import inspect
 import json
 import os
 import shutil
@@ -263,25 +264,26 @@ _TORCH_DTYPES = {
 
 
 def _reference(op: str) -> Any:
-    """torch meaning of a benchmark op, over the spec's input tensors and reals by name."""
+    """torch meaning of a benchmark op: a function of the spec's input tensors, then its reals,
+    each in declaration order. None for an op without an entry (only the host check runs)."""
     import torch
     import torch.nn.functional as F
 
     table = {
-        "abs": lambda x: torch.abs(x),
-        "neg": lambda x: torch.neg(x),
+        "abs": torch.abs,
+        "neg": torch.neg,
         "add": lambda x, y, alpha: x + y * alpha,
         "sub": lambda x, y, alpha: x - y * alpha,
-        "mul": lambda x, y: x * y,
-        "div": lambda x, y: x / y,
-        "pow": lambda x, exponent: torch.pow(x, exponent),
-        "exp": lambda x: torch.exp(x),
-        "rsqrt": lambda x: torch.rsqrt(x),
-        "relu": lambda x: torch.relu(x),
-        "sigmoid": lambda x: torch.sigmoid(x),
-        "silu": lambda x: F.silu(x),
-        "tanh": lambda x: torch.tanh(x),
-        "gelu": lambda x: F.gelu(x),
+        "mul": torch.mul,
+        "div": torch.div,
+        "pow": torch.pow,
+        "exp": torch.exp,
+        "rsqrt": torch.rsqrt,
+        "relu": torch.relu,
+        "sigmoid": torch.sigmoid,
+        "silu": F.silu,
+        "tanh": torch.tanh,
+        "gelu": F.gelu,
     }
     return table.get(op)
 
@@ -289,15 +291,16 @@ def _reference(op: str) -> Any:
 @dataclass(frozen=True)
 class LaunchCheck:
     """Outcome of one launch spec run at one size: the largest deviation of each output from
-    torch (``reference_error``) and from FlagGems' own host path (``host_error``)."""
+    torch (``reference_error``) and from FlagGems' own host path (``host_error``); ``inf`` means
+    out of tolerance somewhere (or NaN on one side only)."""
 
     spec: str
     sizes: dict[str, int]
     reals: dict[str, float]
     grid: tuple[int, int, int]
     args: dict[str, Any]  # kernel argument values (tensor arguments by tensor name)
-    reference_error: dict[str, float]  # output -> max |out - torch|; inf: out of tolerance
-    host_error: dict[str, float]  # output -> max |out - FlagGems host path|
+    reference_error: dict[str, float]
+    host_error: dict[str, float]
     guard_ok: bool  # nothing written past the end of any buffer
     ok: bool
 
@@ -306,7 +309,67 @@ class LaunchCheck:
         status = "ok" if self.ok else "MISMATCH"
         host = f", vs FlagGems host {self.host_error}" if self.host_error else ""
         guard = "" if self.guard_ok else ", WRITES PAST THE END"
-        return f"{Path(self.spec).name} [{at}] grid={self.grid}: {status} (vs torch {self.reference_error}{host}{guard})"
+        return (
+            f"{Path(self.spec).name} [{at}] grid={self.grid}: {status} "
+            f"(vs torch {self.reference_error}{host}{guard})"
+        )
+
+
+@dataclass
+class _Buffers:
+    """The launch's tensors: a flat storage per tensor with GUARD elements after it, and the
+    shaped view the spec declares."""
+
+    flat: dict[str, Any]
+    views: dict[str, Any]
+    guards: dict[str, Any]
+    sizes: dict[str, int]
+
+    def guard_ok(self) -> bool:
+        import torch
+
+        return all(
+            torch.equal(self.flat[k][self.sizes[k] :].view(torch.uint8), g.view(torch.uint8))
+            for k, g in self.guards.items()
+        )
+
+
+def _make_buffers(conc: Any, seed: int) -> _Buffers:
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    b = _Buffers({}, {}, {}, {})
+    for name, t in conc.tensors.items():
+        dtype = getattr(torch, _TORCH_DTYPES[t.dtype])
+        size = t.storage_size + GUARD
+        if t.direction in ("in", "inout"):
+            if dtype.is_floating_point:
+                buf = torch.randn(size, generator=gen, dtype=torch.float32).to(dtype)
+            else:
+                lo, hi = t.value_range or (-8, 8)
+                buf = torch.randint(lo, hi, (size,), generator=gen).to(dtype)
+        else:  # NaN where nothing was written, unless the spec says what the host fills in
+            fill = t.init if t.init is not None else (float("nan") if dtype.is_floating_point else 0)
+            buf = torch.full((size,), fill, dtype=dtype)
+        b.flat[name] = buf
+        b.sizes[name] = t.storage_size
+        b.guards[name] = buf[t.storage_size :].clone()
+        b.views[name] = torch.as_strided(buf, t.shape, t.strides)
+    return b
+
+
+def _max_error(a: Any, b: Any, atol: float, rtol: float) -> float:
+    """Largest |a - b|, NaN on both sides counting as equal; inf if some element is outside
+    atol + rtol * |b| or NaN on one side only."""
+    import torch
+
+    a64, b64 = a.double(), b.double()
+    diff = (a64 - b64).abs()
+    diff = torch.where(torch.isnan(a64) & torch.isnan(b64), torch.zeros_like(diff), diff)
+    diff = torch.where(torch.isnan(diff), torch.full_like(diff, float("inf")), diff)
+    if bool((diff > atol + rtol * b64.abs().nan_to_num()).any()):
+        return float("inf")
+    return float(diff.max()) if diff.numel() else 0.0
 
 
 def launch_generated(
@@ -319,15 +382,18 @@ def launch_generated(
     atol: float = 1e-6,
     rtol: float = 1e-5,
 ) -> LaunchCheck:
-    """Run the launch spec ``spec_path`` at ``sizes`` under the interpreter, with exactly the
-    grid and arguments the spec gives (evaluated by tritonlift's own launch-spec front end), on
-    random CPU tensors; compare every output with torch and with FlagGems' host path (the
-    generated wrapper, or the ``@pointwise_dynamic`` function for an elementwise spec).
+    """Run the launch spec ``spec_path`` at ``sizes`` under the interpreter with exactly the grid
+    and arguments the spec gives (evaluated by tritonlift's own launch-spec front end), on random
+    CPU tensors, and compare every output with torch (for the ops of :func:`_reference`) and with
+    FlagGems' own host path: the generated wrapper, which chooses its own tile size, grid and
+    branch, on the same inputs. An elementwise spec of a scalar function is run through the
+    ``@pointwise_dynamic`` function itself (its host path), so only torch is compared.
 
-    Generated kernels are (re)generated into ``out_dir`` (default :func:`default_out_dir`).
-    Reals default to 0.75. Float outputs start as NaN so that unwritten elements show.
+    Generated kernels are produced into ``out_dir`` (default :func:`default_out_dir`) when the
+    index lacks them. Reals default to 0.75. Outputs start as NaN so that elements left unwritten
+    show, and stores past the end of a buffer are caught (``guard_ok``).
     """
-    import torch
+    import numpy as np
 
     from ..frontend.concrete import RealSym, TensorPtr, instantiate
     from ..frontend.launch import load_launch
@@ -339,124 +405,90 @@ def launch_generated(
         raise FlagGemsShimError(f"{spec_path}: only single-launch specs are supported here")
     step = conc.steps[0]
     real_values = {name: (reals or {}).get(name, 0.75) for name in spec.reals}
-
-    gen = torch.Generator().manual_seed(seed)
-    buffers: dict[str, Any] = {}
-    views: dict[str, Any] = {}
-    guards: dict[str, Any] = {}
-    for name, t in conc.tensors.items():
-        dtype = getattr(torch, _TORCH_DTYPES[t.dtype])
-        # GUARD extra elements after each buffer: a store the masks should have stopped shows.
-        size = t.storage_size + GUARD
-        if t.direction in ("in", "inout"):
-            if dtype.is_floating_point:
-                buf = torch.randn(size, generator=gen, dtype=torch.float32).to(dtype)
-            else:
-                lo, hi = t.value_range or (-8, 8)
-                buf = torch.randint(lo, hi, (size,), generator=gen).to(dtype)
-        else:
-            fill = t.init if t.init is not None else (float("nan") if dtype.is_floating_point else 0)
-            buf = torch.full((size,), fill, dtype=dtype)
-        buffers[name] = buf
-        guards[name] = buf[t.storage_size :].clone()
-        views[name] = torch.as_strided(buf, t.shape, t.strides)
-    inputs = {k: v.clone() for k, v in views.items() if conc.tensors[k].direction in ("in", "inout")}
-
-    def arg_value(v: Any) -> Any:
-        if isinstance(v, TensorPtr):
-            return buffers[v.tensor][v.offset :]
-        if isinstance(v, RealSym):
-            return real_values[v.name]
-        return v
-
-    args = {k: arg_value(v) for k, v in step.args.items()}
+    bufs = _make_buffers(conc, seed)
+    in_names = [k for k, t in conc.tensors.items() if t.direction in ("in", "inout")]
+    inputs = {k: bufs.views[k].clone() for k in in_names}
     _ensure_flag_gems(out / ".flaggems")
-    if step.elementwise:
-        module, function = step.kernel.rsplit(":", 1)
-        pointwise = _scalar_function(module, function)
-        params = pointwise._scalar_fn.arg_names
-        # Elementwise: tensors bind whole (as the shaped views), not as pointers.
-        values = [views[step.args[p].tensor] if isinstance(step.args[p], TensorPtr) else args[p] for p in params]
-        kernel_outputs = _run_pointwise(pointwise, values, [views[o] for o in step.outputs])
-        outputs = dict(zip(step.outputs, kernel_outputs, strict=True))
-        host = {}  # the launch is the host path itself
-    else:
-        r = parse_ref(step.kernel)
-        entry = read_index(out)["kernels"].get(r.ref)
-        if entry is None or not (out / entry["file"]).exists():
-            generate_pointwise_kernel(r.module, r.function, r.rank, out)
-            entry = read_index(out)["kernels"][r.ref]
-        m = load_generated_module(out / entry["file"], entry["globals_module"], r.function)
-        kernel = getattr(m, entry["kernel"])
-        kernel[step.grid](**args)
-        outputs = {k: views[k] for k, t in conc.tensors.items() if t.direction in ("out", "inout")}
-        host = _run_host_wrapper(m, entry, spec, conc, inputs, real_values)
 
-    ref_fn = _reference(spec.op)
+    host: dict[str, Any] = {}
+    with np.errstate(all="ignore"):  # NaN/inf in the interpreter's numpy ops are expected
+        if step.elementwise:
+            # Tensors bind whole (the shaped views), reals by value, in the scalar function's
+            # parameter order.
+            module, function = step.kernel.rsplit(":", 1)
+            pointwise = _scalar_function(module, function)
+            values = []
+            for p in pointwise._scalar_fn.arg_names:
+                v = step.args[p]
+                values.append(bufs.views[v.tensor] if isinstance(v, TensorPtr)
+                              else real_values[v.name] if isinstance(v, RealSym) else v)
+            pointwise(*values, **{f"out{i}": bufs.views[o] for i, o in enumerate(step.outputs)})
+            outputs = {o: bufs.views[o] for o in step.outputs}
+        else:
+            m, entry = _load_generated(step.kernel, out)
+            args = {
+                k: bufs.flat[v.tensor][v.offset :] if isinstance(v, TensorPtr)
+                else real_values[v.name] if isinstance(v, RealSym) else v
+                for k, v in step.args.items()
+            }
+            getattr(m, entry["kernel"])[step.grid](**args)
+            outputs = {k: bufs.views[k] for k, t in conc.tensors.items() if t.direction in ("out", "inout")}
+            host = _run_host_wrapper(m, entry, step, conc, inputs, real_values)
+
     reference: dict[str, Any] = {}
+    ref_fn = _reference(spec.op)
     if ref_fn is not None and len(outputs) == 1:
-        named = {**inputs, **real_values}
-        import inspect
-
-        wanted = list(inspect.signature(ref_fn).parameters)
-        in_names = [k for k, t in conc.tensors.items() if t.direction in ("in", "inout")]
-        # Positional match: the spec's input tensors, then its reals, in declaration order.
-        positional = [named[k] for k in in_names] + [real_values[k] for k in spec.reals]
-        values = [named[w] if w in named else positional[i] for i, w in enumerate(wanted)]
         (name,) = outputs
-        reference[name] = ref_fn(*values).to(outputs[name].dtype)
+        operands = [inputs[k] for k in in_names] + list(real_values.values())
+        reference[name] = ref_fn(*operands).to(outputs[name].dtype)
 
-    def max_err(a: Any, b: Any) -> float:
-        """Largest |a - b| (NaN on both sides counts as equal, on one side as inf), or inf if
-        some element is outside atol + rtol * |b|."""
-        a64, b64 = a.double(), b.double()
-        diff = (a64 - b64).abs()
-        diff = torch.where(torch.isnan(a64) & torch.isnan(b64), torch.zeros_like(diff), diff)
-        diff = torch.where(torch.isnan(diff), torch.full_like(diff, float("inf")), diff)
-        if bool((diff > atol + rtol * b64.abs().nan_to_num()).any()):
-            return float("inf")
-        return float(diff.max()) if diff.numel() else 0.0
-
-    ref_err = {k: max_err(outputs[k], reference[k]) for k in reference}
-    host_err = {k: max_err(outputs[k], host[k]) for k in host if k in outputs}
-    guard_ok = all(
-        torch.equal(buffers[k][conc.tensors[k].storage_size :].view(torch.uint8), g.view(torch.uint8))
-        for k, g in guards.items()
-    )
+    ref_err = {k: _max_error(outputs[k], reference[k], atol, rtol) for k in reference}
+    host_err = {k: _max_error(outputs[k], host[k], atol, rtol) for k in host if k in outputs}
+    guard_ok = bufs.guard_ok()
     ok = guard_ok and all(e != float("inf") for e in [*ref_err.values(), *host_err.values()])
     shown = {k: (v.tensor if isinstance(v, TensorPtr) else v) for k, v in step.args.items()}
-    return LaunchCheck(str(spec_path), dict(sizes), real_values, step.grid, shown, ref_err, host_err,
-                       guard_ok, ok)
+    return LaunchCheck(str(spec_path), dict(sizes), real_values, step.grid, shown, ref_err,
+                       host_err, guard_ok, ok)
 
 
-def _run_pointwise(pointwise: Any, args: list[Any], outs: list[Any]) -> list[Any]:
-    """Call a @pointwise_dynamic function on CPU tensors, writing into ``outs``."""
-    kwargs = {f"out{i}": o for i, o in enumerate(outs)}
-    pointwise(*args, **kwargs)
-    return outs
+def _load_generated(ref: str, out: Path) -> tuple[Any, dict[str, Any]]:
+    """The generated module of ``ref`` (generating it into ``out`` if needed) and its index
+    entry."""
+    r = parse_ref(ref)
+    entry = read_index(out)["kernels"].get(r.ref)
+    if entry is None or not (out / entry["file"]).exists():
+        generate_pointwise_kernel(r.module, r.function, r.rank, out)
+        entry = read_index(out)["kernels"][r.ref]
+    return load_generated_module(out / entry["file"], entry["globals_module"], r.function), entry
 
 
-def _run_host_wrapper(m: Any, entry: dict, spec: Any, conc: Any, inputs: dict, reals: dict) -> dict:
-    """FlagGems' generated wrapper on the same inputs: the host's own task partition (tile
-    size, grid, branch) instead of the spec's. Inputs bind to the wrapper's in0, in1, ... in
-    declaration order, reals to val0, ... in declaration order."""
+def _run_host_wrapper(m: Any, entry: dict, step: Any, conc: Any, inputs: dict, reals: dict) -> dict:
+    """FlagGems' generated wrapper on the same inputs, i.e. the host's own task partition. The
+    wrapper's ``in<k>``/``val<k>``/``out<k>`` take what the spec passes as the kernel's
+    ``in<k>_ptr``/``val<k>``/``out<k>_ptr``."""
     import torch
 
+    from ..frontend.concrete import RealSym, TensorPtr
+
+    def bound(param: str) -> Any:
+        v = step.args[param]
+        if isinstance(v, TensorPtr):
+            return v.tensor
+        return reals[v.name] if isinstance(v, RealSym) else v
+
     wrapper = getattr(m, entry["wrapper"])
-    outs = {k: torch.empty(t.shape, dtype=getattr(torch, _TORCH_DTYPES[t.dtype]))
-            for k, t in conc.tensors.items() if t.direction == "out"}
-    tensors = list(inputs.values())
-    values = list(reals.values())
-    params = list(__import__("inspect").signature(wrapper).parameters)
-    positional = []
-    for p in params:
+    positional: list[Any] = []
+    outs: dict[str, Any] = {}
+    for p in inspect.signature(wrapper).parameters:
         if p.startswith("in"):
-            positional.append(tensors.pop(0))
+            positional.append(inputs[bound(p + "_ptr")])
         elif p.startswith("val"):
-            positional.append(values.pop(0))
-    kw = {f"out{i}": o for i, o in enumerate(outs.values())}
-    wrapper(*positional, **kw)
-    return outs
+            positional.append(bound(p))
+        elif p.startswith("out"):
+            t = conc.tensors[bound(p + "_ptr")]
+            outs[p] = torch.empty(t.shape, dtype=getattr(torch, _TORCH_DTYPES[t.dtype]))
+    wrapper(*positional, **outs)
+    return {bound(p + "_ptr"): o for p, o in outs.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,6 +512,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="then run the corpus launch specs naming generated kernels, and the "
                              "matching .scalar specs, at their samples against torch")
+    parser.add_argument("--corpus", type=Path, default=_corpus_dir(),
+                        help="launch-spec directory for --check (default: %(default)s)")
     ns = parser.parse_args(argv)
     # This process is the tool's own: it may choose the interpreter for itself.
     os.environ.setdefault("TRITON_INTERPRET", "1")
@@ -496,14 +530,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"index: {Path(out) / INDEX_NAME}")
     if not ns.check:
         return 0
-    return _check_corpus(Path(out), set(done))
+    return _check_corpus(Path(out), set(done), ns.corpus)
 
 
-def _check_corpus(out: Path, refs: set[str]) -> int:
+def _check_corpus(out: Path, refs: set[str], corpus: Path) -> int:
     import tomllib
 
     bad = 0
-    for f in sorted(_corpus_dir().glob("*.toml")):
+    for f in sorted(corpus.glob("*.toml")):
         data = tomllib.loads(f.read_text())
         kernel = data.get("kernel", "")
         scalar_ref = f"{REF_PREFIX}{kernel}:1" if data.get("elementwise") else None

@@ -85,11 +85,14 @@ def key_location(path: Path, text: str, key: tuple[str, ...]) -> SourceLoc:
     """Best-effort line of a TOML key: after its table header when there is one."""
     lines = text.splitlines()
     start = 0
-    if len(key) > 1:
+    header = False
+    if key:
         for n, line in enumerate(lines):
             if re.match(rf"^\s*\[\[?\s*{re.escape(key[0])}\s*\]?\]\s*$", line):
-                start = n
+                start, header = n, True
                 break
+    if len(key) == 1 and header:
+        return SourceLoc(str(path), start + 1, 1, lines[start])
     leaf = key[-1] if key else ""
     if leaf:
         pat = re.compile(rf"(^|[{{,\s]){re.escape(leaf)}\s*=")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import importlib.machinery
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,9 @@ class SourceModule:
     lines: list[str]
     bindings: dict[str, ast.AST] = field(default_factory=dict)
     search_dirs: tuple[Path, ...] = ()
+    # Names a generated module uses without binding them resolve here (FlagGems runs generated
+    # kernels in the scalar function's module globals).
+    fallback: SourceModule | None = None
 
     def loc(self, node: ast.AST) -> SourceLoc:
         line = getattr(node, "lineno", 0)
@@ -107,7 +111,7 @@ class SourceIndex:
 
     def __init__(self, search_dirs: tuple[Path, ...] = (), generated: Callable[[str], Path] | None = None):
         self._by_path: dict[Path, SourceModule] = {}
-        self._by_name: dict[str, SourceModule | None] = {}
+        self._by_name: dict[tuple, SourceModule | None] = {}
         self.search_dirs = search_dirs
         self.generated = generated
 
@@ -132,30 +136,63 @@ class SourceIndex:
         self._by_path[path] = mod
         return mod
 
-    def find_module(self, qualname: str) -> SourceModule | None:
-        """Locate a module by dotted name with importlib's path finder (no import happens)."""
-        if qualname in self._by_name:
-            return self._by_name[qualname]
+    def find_module(self, qualname: str, importer: SourceModule | None = None) -> SourceModule | None:
+        """Locate a module by dotted name without importing anything: the search dirs, then
+        sys.path (as importlib's path finder would), then the importing file's directory and its
+        ancestors (a source tree imported as `tests.kernels.helpers`)."""
+        roots: list[Path] = list(self.search_dirs)
+        roots += [Path(p) for p in sys.path if p and Path(p).is_dir()]
+        if importer is not None:
+            roots += [importer.path.parent, *importer.path.parent.parents]
+        key = (qualname, importer.path.parent if importer is not None else None)
+        if key in self._by_name:
+            return self._by_name[key]
+        mod = self._search(qualname, roots)
+        if mod is None and importer is None:
+            mod = self._path_finder(qualname)
+        self._by_name[key] = mod
+        return mod
+
+    def _search(self, qualname: str, roots: list[Path]) -> SourceModule | None:
         parts = qualname.split(".")
-        paths: list[str] | None = [str(d) for d in self.search_dirs] or None
+        seen: set[Path] = set()
+        for root in roots:
+            if root in seen:
+                continue
+            seen.add(root)
+            d = root
+            for part in parts[:-1]:
+                d = d / part
+                if not d.is_dir():
+                    break
+            else:
+                last = parts[-1]
+                pkg_init = d / last / "__init__.py"
+                if pkg_init.is_file():
+                    return self.load_path(pkg_init, qualname, qualname)
+                file = d / f"{last}.py"
+                if file.is_file():
+                    return self.load_path(file, qualname, ".".join(parts[:-1]))
+        return None
+
+    def _path_finder(self, qualname: str) -> SourceModule | None:
+        """importlib's path finder, for packages installed in ways a plain directory walk misses;
+        it locates but never executes (parents are looked up the same way, not imported)."""
+        parts = qualname.split(".")
+        paths: list[str] | None = None
         spec = None
         for i in range(len(parts)):
-            name = ".".join(parts[: i + 1])
-            spec = importlib.machinery.PathFinder.find_spec(name, paths)
+            try:
+                spec = importlib.machinery.PathFinder.find_spec(".".join(parts[: i + 1]), paths)
+            except (KeyError, ImportError, ValueError):
+                return None
             if spec is None:
-                self._by_name[qualname] = None
                 return None
             paths = list(spec.submodule_search_locations or [])
-            if i < len(parts) - 1 and not paths:
-                self._by_name[qualname] = None
-                return None
-        mod = None
         if spec is not None and spec.origin and spec.origin.endswith(".py"):
             is_pkg = spec.submodule_search_locations is not None
-            package = qualname if is_pkg else ".".join(parts[:-1])
-            mod = self.load_path(Path(spec.origin), qualname, package)
-        self._by_name[qualname] = mod
-        return mod
+            return self.load_path(Path(spec.origin), qualname, qualname if is_pkg else ".".join(parts[:-1]))
+        return None
 
     def kernel(self, ref: str, base_dir: Path, loc: SourceLoc | None = None) -> FunctionRef:
         """Resolve `path.py::name`, `package.module:name` or a generated reference."""
@@ -166,6 +203,9 @@ class SourceIndex:
                     "`tritonlift gen-flaggems` (needs the [interp] and [corpus] extras)", loc)
             path = self.generated(ref)
             mod = self.load_path(path)
+            parts = ref.split(":")
+            if len(parts) >= 3 and mod.fallback is None:
+                mod.fallback = self.find_module(parts[1])
             name = _generated_kernel_name(mod, ref)
             return self._function(mod, name, ref, loc)
         if "::" in ref:
@@ -195,7 +235,7 @@ class SourceIndex:
         """What `name` means at the top level of `mod`, or None if it is not bound there."""
         node = mod.bindings.get(name)
         if node is None:
-            return None
+            return self.resolve(mod.fallback, name) if mod.fallback is not None else None
         if isinstance(node, ast.FunctionDef):
             return FunctionRef(mod, node)
         if isinstance(node, ast.ClassDef):
@@ -216,7 +256,7 @@ class SourceIndex:
             r = self.resolve(base, attr)
             if r is not None:
                 return r
-            sub = self.find_module(f"{base.qualname}.{attr}") if base.qualname else None
+            sub = self.find_module(f"{base.qualname}.{attr}", base) if base.qualname else None
             if sub is not None:
                 return sub
             return None
@@ -228,7 +268,7 @@ class SourceIndex:
         root = qualname.split(".")[0]
         if root in EXTERNAL_ROOTS:
             return ExternalModule(qualname)
-        found = self.find_module(qualname)
+        found = self.find_module(qualname, importer)
         if found is not None:
             return found
         return Opaque(qualname)
@@ -245,10 +285,10 @@ class SourceIndex:
         root = base.split(".")[0]
         if root in EXTERNAL_ROOTS:
             return ExternalModule(f"{base}.{imp.name}")
-        sub = self.find_module(f"{base}.{imp.name}")
+        sub = self.find_module(f"{base}.{imp.name}", mod)
         if sub is not None:
             return sub
-        pkg = self.find_module(base)
+        pkg = self.find_module(base, mod)
         if pkg is None:
             return Opaque(f"{base}.{imp.name}")
         r = self.resolve(pkg, imp.name)

@@ -385,7 +385,12 @@ class Interpreter:
 
     def _materialize(self, r: Any, node: ast.AST, module: SourceModule) -> Any:
         if isinstance(r, GlobalExpr):
-            return self.eval(r.node, Frame(r.module))
+            try:
+                return self.eval(r.node, Frame(r.module))
+            except TritonLiftError:
+                # computed at import time by code we do not run (FlagGems' tl_extra_shim =
+                # backend.get_tl_extra_backend_module()): an opaque value
+                return Opaque(f"{r.module.qualname}.{r.name}")
         if isinstance(r, ExternalModule):
             v = B.lookup_value(r.qualname)
             return v if v is not None else r

@@ -157,7 +157,8 @@ def _ufunc(op: Op, nargs: int):
 
 def symbolic_apply(op: Op, *arrays: np.ndarray) -> np.ndarray:
     objs = [as_objects(np.asarray(a)) for a in arrays]
-    out = _ufunc(op, len(objs))(*objs)
+    with np.errstate(all="ignore"):
+        out = _ufunc(op, len(objs))(*objs)
     if not isinstance(out, np.ndarray):
         arr = np.empty((), dtype=object)
         arr[()] = out
