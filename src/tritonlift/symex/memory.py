@@ -102,7 +102,7 @@ class Memory:
             if lane_mask is False or (lane_mask is not True and not isinstance(lane_mask, Term) and not lane_mask):
                 res[i] = fallback
                 continue
-            val = self._read_cell(buf, flat_o[i], loc, program)
+            val = self._read_cell(buf, flat_o[i], loc, program, pred)
             res[i] = val if lane_mask is True or not isinstance(lane_mask, Term) else build.where(lane_mask, val, fallback)
         if isinstance(pred, Term):
             facts = _facts(pred)
@@ -111,12 +111,12 @@ class Memory:
                 res[i] = _assume(res[i], facts, memo)
         return concretize(out)
 
-    def _read_cell(self, buf: Buffer, off: Any, loc, program) -> Term:
+    def _read_cell(self, buf: Buffer, off: Any, loc, program, pred: Term | bool = True) -> Term:
         if isinstance(off, Term):
             if off.op is Op.CONST:
                 off = off.value
             else:
-                return self._gather(buf, off, loc, program)
+                return self._gather(buf, off, loc, program, pred)
         off = int(off)
         if not 0 <= off < buf.cells.size or off not in buf.index_of:
             self.note("oob", f"read of {buf.name} at element offset {off}, outside the tensor "
@@ -149,7 +149,7 @@ class Memory:
         offs = [row_start + k for k in range(shape[-1])]
         return offs, build.add(const(c - row_start), t), lead[:-1]
 
-    def _gather(self, buf: Buffer, off: Term, loc, program) -> Term:
+    def _gather(self, buf: Buffer, off: Term, loc, program, pred: Term | bool = True) -> Term:
         """A read at a data-dependent offset (`x_ptr + y[i]`): the row's cells selected by the
         position, assumed in bounds (reported as a finding)."""
         row = self._row(buf, off)
@@ -158,12 +158,15 @@ class Memory:
             return undef(f"data-dependent read of {buf.name}")
         offs, pos, lead = row
         self.note("gather", f"data-dependent index into {buf.name} assumed in bounds", loc, program)
-        initial = all(buf.cells[o] is read(buf.name, *lead, k) for k, o in enumerate(offs))
+        facts = _facts(pred) if isinstance(pred, Term) else {}
+        memo: dict[int, Term] = {}
+        cells = [buf.cells[o] if buf.cells[o] is None else _assume(buf.cells[o], facts, memo) for o in offs]
+        initial = all(c is read(buf.name, *lead, k) for k, c in enumerate(cells))
         if initial:
             return read(buf.name, *(const(i) for i in lead), pos)
         acc: Term | None = None
         for k in range(len(offs) - 1, -1, -1):
-            cell = buf.cells[offs[k]]
+            cell = cells[k]
             v = cell if cell is not None else undef(f"unwritten {buf.name}")
             acc = v if acc is None else build.where(build.compare(Op.EQ, pos, const(k)), v, acc)
         return acc if acc is not None else undef("empty row")
@@ -253,16 +256,7 @@ class Memory:
                                     "(give the tensor an init value)", loc, program)
                 old = undef(f"unwritten {buf.name}")
             v = lane_term(vals[i])
-            new = {
-                "add": lambda: build.add(old, v),
-                "max": lambda: build.maximum(old, v),
-                "min": lambda: build.minimum(old, v),
-                "xchg": lambda: v,
-                "cas": lambda: build.where(build.compare(Op.EQ, old, lane_term(cmps[i])), v, old),  # type: ignore[index]
-                "and": lambda: build.bitop(Op.BAND, old, v),
-                "or": lambda: build.bitop(Op.BOR, old, v),
-                "xor": lambda: build.bitop(Op.BXOR, old, v),
-            }[kind]()
+            new = _atomic_update(kind, old, v, lane_term(cmps[i]) if cmps is not None else None)
             guard = lane_mask if isinstance(lane_mask, Term) else True
             if pred is not True:
                 guard = build.logical_and(pred, guard) if guard is not True else pred
@@ -272,6 +266,21 @@ class Memory:
             buf.written[off] = True
             olds[i] = old
         return concretize(olds.reshape(shape))
+
+
+def _atomic_update(kind: str, old: Term, v: Term, cmp: Term | None) -> Term:
+    if kind == "add":
+        return build.add(old, v)
+    if kind == "max":
+        return build.maximum(old, v)
+    if kind == "min":
+        return build.minimum(old, v)
+    if kind == "xchg":
+        return v
+    if kind == "cas":
+        assert cmp is not None
+        return build.where(build.compare(Op.EQ, old, cmp), v, old)
+    return build.bitop({"and": Op.BAND, "or": Op.BOR, "xor": Op.BXOR}[kind], old, v)
 
 
 def _facts(pred: Term) -> dict[int, bool]:

@@ -72,7 +72,7 @@ def scan(ts: Sequence[Tile], axis, combine: Callable[[list[Tile], list[Tile]], l
         for j, a in enumerate(acc):
             outs[j][k] = a
     result = []
-    for j, t in enumerate(ts):
+    for j in range(len(ts)):
         datas = [o.data for o in outs[j]]
         if any(d.dtype == object for d in datas):
             datas = [as_objects(d) for d in datas]
