@@ -119,7 +119,9 @@ def floordiv(a: Any, b: Any) -> Term:
     if _both_const(a, b) and b.value != 0:
         if isinstance(a.value, int) and isinstance(b.value, int):
             return const(c_div(a.value, b.value))
-        return const(float(math.floor(a.value / b.value)))
+        q = a.value / b.value
+        if math.isfinite(q):
+            return const(float(math.floor(q)))
     if _is(b, 1):
         return a
     return Term.make(Op.FLOORDIV, (a, b))
@@ -130,7 +132,8 @@ def mod(a: Any, b: Any) -> Term:
     if _both_const(a, b) and b.value != 0:
         if isinstance(a.value, int) and isinstance(b.value, int):
             return const(c_mod(a.value, b.value))
-        return const(math.fmod(a.value, b.value))
+        if math.isfinite(a.value) and math.isfinite(b.value):
+            return const(math.fmod(a.value, b.value))
     return Term.make(Op.MOD, (a, b))
 
 
@@ -247,7 +250,7 @@ def bitop(op: Op, a: Any, b: Any) -> Term:
             r = {Op.BAND: x and y, Op.BOR: x or y, Op.BXOR: x != y}.get(op)
             if r is not None:
                 return const(bool(r))
-        if isinstance(x, int) and isinstance(y, int):
+        if isinstance(x, int) and isinstance(y, int) and not (op in (Op.SHL, Op.SHR) and not 0 <= y < 64):
             fn = {
                 Op.BAND: lambda: x & y, Op.BOR: lambda: x | y, Op.BXOR: lambda: x ^ y,
                 Op.SHL: lambda: x << y, Op.SHR: lambda: x >> y,
