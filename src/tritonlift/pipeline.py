@@ -53,29 +53,44 @@ def source_index(opts: Options) -> SourceIndex:
 
 
 def default_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> list[dict[str, int]]:
-    """Sizes to execute when none are given: the spec's samples, else small values that satisfy
-    the constraints (several, so masks and loop tails are exercised)."""
+    """Sizes to execute when none are given: the spec's samples, else small values satisfying the
+    constraints, chosen so that every size symbol takes at least two values (a base point, then
+    each symbol moved on its own) and masks and loop tails are exercised."""
     if spec.samples:
         return [dict(s) for s in spec.samples]
     names = list(spec.sizes)
-    found: list[dict[str, int]] = []
     if not names:
         return [{}]
-    tried = 0
-    for combo in itertools.product(CANDIDATE_VALUES, repeat=len(names)):
-        tried += 1
-        if tried > 5000:
-            break
-        sizes = dict(zip(names, combo, strict=True))
+
+    def ok(sizes: dict[str, int]) -> bool:
         try:
             instantiate(spec, sizes, choice)
+            return True
         except SpecError:
-            continue
-        found.append(sizes)
-        if len(found) >= 4:
+            return False
+
+    base = None
+    for combo in itertools.islice(itertools.product(CANDIDATE_VALUES, repeat=len(names)), 20000):
+        cand = dict(zip(names, combo, strict=True))
+        if ok(cand):
+            base = cand
             break
-    if not found:
+    if base is None:
         raise SpecError("no small sizes satisfy the constraints: give samples = [...]", spec.loc("sizes"))
+    found = [base]
+    for n in names:
+        for v in CANDIDATE_VALUES:
+            cand = {**base, n: v}
+            if v != base[n] and cand not in found and ok(cand):
+                found.append(cand)
+                break
+    if len(found) < 4:
+        for combo in itertools.islice(itertools.product(CANDIDATE_VALUES, repeat=len(names)), 20000):
+            cand = dict(zip(names, combo, strict=True))
+            if cand not in found and ok(cand):
+                found.append(cand)
+                if len(found) >= 4:
+                    break
     return found
 
 
@@ -89,3 +104,106 @@ def run_spec(spec: LaunchSpec, sizes: dict[str, int] | None = None, choice: dict
              opts: Options | None = None) -> Spec:
     opts = opts or Options()
     return run_launch(concrete(spec, sizes, choice), source_index(opts))
+
+
+# -- lift: symbolic execution at several sizes, synthesis, generalisation check ----------------
+
+def check_sizes(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, int] | None, count: int = 2) -> list[dict[str, int]]:
+    """Sizes larger than every used one (never used for synthesis) that satisfy the constraints."""
+    if not spec.sizes:
+        return []
+    top = {n: max(u[n] for u in used) for n in spec.sizes}
+    out: list[dict[str, int]] = []
+    for bumps in ((3, 2), (2, 4), (4, 1), (1, 3), (5, 5), (1, 1), (2, 2), (3, 3), (1, 2), (2, 1)):
+        names = list(spec.sizes)
+        cand = {n: top[n] + bumps[i % 2] for i, n in enumerate(names)}
+        if cand in used or cand in out:
+            continue
+        try:
+            instantiate(spec, cand, choice)
+        except SpecError:
+            continue
+        out.append(cand)
+        if len(out) == count:
+            break
+    if len(out) < count:
+        for combo in itertools.product(CANDIDATE_VALUES, repeat=len(spec.sizes)):
+            cand = dict(zip(spec.sizes, combo, strict=True))
+            if cand in used or cand in out:
+                continue
+            try:
+                instantiate(spec, cand, choice)
+            except SpecError:
+                continue
+            out.append(cand)
+            if len(out) == count:
+                break
+    return out
+
+
+def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | None = None):
+    """The pipeline so far: a LiftResult with status BOUNDED (exact at the checked sizes) or a
+    failure status with its reason. Never raises for a problem with the kernel or the spec."""
+    import time
+
+    from .errors import TritonLiftError
+    from .frontend.concrete import autotune_params
+    from .result import LiftResult, Status
+    from .synth import SynthFailure, synthesize, verify_formula
+
+    opts = opts or Options()
+    t0 = time.monotonic()
+    timings: dict[str, float] = {}
+    path = str(launch_path)
+    try:
+        spec = load(launch_path, kernel)
+    except TritonLiftError as e:
+        return LiftResult(path, "", Path(path).stem, (), Status.ERROR, None, str(e).splitlines()[0],
+                          time.monotonic() - t0)
+    kernels = tuple(s.kernel for s in spec.steps)
+
+    def result(status: Status, formula, reason: str, sizes=(), findings=()) -> LiftResult:
+        return LiftResult(path, spec.op, spec.ident, kernels, status, formula, reason, time.monotonic() - t0,
+                          tuple(sizes), tuple(findings), timings)
+
+    index = source_index(opts)
+    try:
+        synth_sizes = default_sizes(spec)
+        t = time.monotonic()
+        specs = [run_launch(instantiate(spec, s), index) for s in synth_sizes]
+        timings["symex"] = time.monotonic() - t
+        findings = sorted({str(f) for sp in specs for f in sp.findings})
+        t = time.monotonic()
+        formula = synthesize(specs, list(spec.sizes), opts.strategy)
+        timings["synth"] = time.monotonic() - t
+        t = time.monotonic()
+        unseen = check_sizes(spec, synth_sizes, None)
+        checks = [run_launch(instantiate(spec, s), index) for s in unseen]
+        configs = _other_configs(autotune_params(spec))
+        for ch in configs:
+            checks += [run_launch(instantiate(spec, s, ch), index) for s in synth_sizes[:2]]
+        bad = verify_formula(formula, checks)
+        timings["check"] = time.monotonic() - t
+    except SynthFailure as e:
+        return result(Status.UNSUPPORTED, None, f"no formula: {e}")
+    except TritonLiftError as e:
+        status = Status.UNSUPPORTED if type(e).__name__ == "Unsupported" else Status.ERROR
+        return result(status, None, str(e).splitlines()[0])
+    except RecursionError:
+        return result(Status.ERROR, None, "internal error: expression nesting too deep")
+    if bad is not None:
+        return result(Status.UNSUPPORTED, None, f"formula rejected by the generalisation check: {bad}")
+    all_sizes = [*synth_sizes, *unseen]
+    reason = ("equal to the kernel exactly at the checked sizes"
+              + (f" and autotune configurations ({len(configs)} more)" if configs else "")
+              + "; not proved for all sizes")
+    return result(Status.BOUNDED, formula, reason, all_sizes, findings)
+
+
+def _other_configs(params: dict[str, int]) -> list[dict[str, int]]:
+    """Every autotune combination except the first (capped to keep lifting fast)."""
+    if not params:
+        return []
+    names = list(params)
+    combos = list(itertools.product(*(range(params[n]) for n in names)))[1:]
+    return [dict(zip(names, c, strict=True)) for c in combos[:8]]

@@ -1,1 +1,159 @@
-"""synth stage."""
+"""Synthesis: from the Specs at several sizes, one formula per output tensor, with size symbols,
+that reproduces every Spec exactly (checked symbolically: normal forms, then z3).
+
+Strategies (`--strategy`): `top-down` folds each element's term into binders and generalises
+the folded terms across elements and sizes; `bottom-up` enumerates small terms from the ops the
+kernel uses; `both` tries top-down first and fills what it cannot explain bottom-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..dsl.printer import to_text
+from ..dsl.term import Op, Term, free_vars, walk
+from ..result import Formula, OutputFormula
+from ..symex.runner import Spec
+from .enumerate import enumerate_body
+from .fit import Sample, generalise
+from .fold import Folder, Shapes
+from .instantiate import NotGround, instantiate
+from .normal import Normalizer
+from .smt_equal import smt_equal
+
+INDEX_NAMES = ("i", "j", "h", "g", "f")
+
+
+class SynthFailure(Exception):
+    """No formula: the reason says which output and why."""
+
+
+@dataclass
+class Checker:
+    """Exact equality of a candidate's instantiation with spec terms (shared normaliser)."""
+
+    norm: Normalizer
+
+    def equal(self, a: Term, b: Term) -> bool:
+        if a is b:
+            return True
+        try:
+            na, nb = self.norm.poly(a), self.norm.poly(b)
+        except (ZeroDivisionError, OverflowError, ValueError):
+            na = nb = None
+        if na is not None and na == nb:
+            return True
+        return smt_equal(self.norm.term(a) if na is not None else a, self.norm.term(b) if nb is not None else b)
+
+
+def check_output(body: Term, tensor: str, index_vars: tuple[str, ...], specs: list[Spec],
+                 checker: Checker) -> str | None:
+    """None when `body` reproduces `tensor` in every spec; else the first mismatch, described."""
+    for spec in specs:
+        arr = spec.outputs[tensor]
+        for idx in _indices(arr.shape):
+            want = arr[idx]
+            where = f"{tensor}[{', '.join(map(str, idx))}] at {_fmt(spec.sizes)}"
+            if want is None:
+                return f"{where} is not written by the kernel"
+            env = dict(spec.sizes)
+            env.update(zip(index_vars, idx, strict=True))
+            try:
+                got = instantiate(body, env)
+            except (NotGround, KeyError) as e:
+                return f"{where}: the candidate cannot be instantiated ({e})"
+            if not checker.equal(got, want):
+                return f"{where}: candidate gives {_short(got)}, kernel computes {_short(want)}"
+    return None
+
+
+def _indices(shape: tuple[int, ...]):
+    import numpy as np
+
+    return list(np.ndindex(shape)) if shape else [()]
+
+
+def _fmt(sizes: dict[str, int]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sizes.items())
+
+
+def _short(t: Term, n: int = 160) -> str:
+    s = to_text(t)
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+def _has_undef(t: Term) -> bool:
+    return any(n.op is Op.UNDEF for n in walk(t))
+
+
+def synthesize_output(tensor: str, specs: list[Spec], size_names: list[str], strategy: str,
+                      checker: Checker) -> OutputFormula:
+    rank = len(specs[0].shapes[tensor])
+    index_vars = INDEX_NAMES[:rank]
+    samples: list[Sample] = []
+    for spec in specs:
+        arr = spec.outputs[tensor]
+        for idx in _indices(arr.shape):
+            t = arr[idx]
+            if t is None:
+                raise SynthFailure(f"{tensor}[{', '.join(map(str, idx))}] at {_fmt(spec.sizes)} is not written by the kernel")
+            if _has_undef(t):
+                u = next(n for n in walk(t) if n.op is Op.UNDEF)
+                raise SynthFailure(f"{tensor}[{', '.join(map(str, idx))}] at {_fmt(spec.sizes)} depends on an "
+                                   f"unspecified value ({u.attrs[0]})")
+            samples.append(Sample(t, idx, spec.sizes))
+    reasons: list[str] = []
+    if strategy in ("top-down", "both"):
+        body = _top_down(samples, index_vars, size_names)
+        if body is not None:
+            bad = check_output(body, tensor, index_vars, specs, checker)
+            if bad is None:
+                return OutputFormula(tensor, index_vars, body)
+            reasons.append(f"top-down candidate {to_text(body)[:200]} rejected: {bad}")
+        else:
+            reasons.append("top-down: the element terms share no template with affine index structure")
+    if strategy in ("bottom-up", "both"):
+        for body in enumerate_body(samples, index_vars, size_names):
+            if check_output(body, tensor, index_vars, specs, checker) is None:
+                return OutputFormula(tensor, index_vars, body)
+        reasons.append("bottom-up: no enumerated term up to the size bound matches")
+    raise SynthFailure(f"{tensor}: " + "; ".join(reasons))
+
+
+def _top_down(samples: list[Sample], index_vars: tuple[str, ...], size_names: list[str]) -> Term | None:
+    folder = Folder()
+    folded = [Sample(folder.fold(s.term), s.index, s.sizes) for s in samples]
+    shape = Shapes()
+    clusters: dict[int, list[Sample]] = {}
+    for s in folded:
+        clusters.setdefault(shape(s.term), []).append(s)
+
+    def rank(c: list[Sample]) -> tuple[int, int]:
+        return (max(sum(s.sizes.values()) for s in c), len(c))
+
+    for cluster in sorted(clusters.values(), key=rank, reverse=True):
+        body = generalise(cluster, index_vars, size_names)
+        if body is not None and free_vars(body) <= set(index_vars):
+            return body
+    return None
+
+
+def synthesize(specs: list[Spec], size_names: list[str], strategy: str = "both") -> Formula:
+    """One formula for every output tensor, equal to every spec. Raises SynthFailure."""
+    if not specs:
+        raise SynthFailure("no specification to synthesise from")
+    checker = Checker(Normalizer())
+    outputs = []
+    for tensor in specs[0].outputs:
+        outputs.append(synthesize_output(tensor, specs, size_names, strategy, checker))
+    return Formula(tuple(outputs))
+
+
+def verify_formula(formula: Formula, specs: list[Spec]) -> str | None:
+    """The generalisation check: None when the formula reproduces these (unseen) specs too."""
+    checker = Checker(Normalizer())
+    for o in formula.outputs:
+        bad = check_output(o.body, o.tensor, o.index_vars, specs, checker)
+        if bad is not None:
+            return bad
+    return None

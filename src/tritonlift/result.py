@@ -1,0 +1,72 @@
+"""Stage outputs as frozen records: Formula and LiftResult, with a severity-ordered Status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from .dsl.printer import to_text
+from .dsl.term import Term
+
+
+class Status(IntEnum):
+    """Severity order: a result never claims more than it established."""
+
+    PROVED = 0  # for every size satisfying the constraints
+    BOUNDED = 1  # exactly, for the listed sizes only
+    UNKNOWN = 2  # lifted or checked, but neither proved nor refuted
+    REFUTED = 3  # a concrete counterexample exists
+    UNSUPPORTED = 4  # the kernel uses a construct we do not model, or no formula was found
+    ERROR = 5  # bad input or an internal error
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class OutputFormula:
+    """`tensor[index_vars] = body` for every index in the tensor's shape."""
+
+    tensor: str
+    index_vars: tuple[str, ...]
+    body: Term
+
+    def __str__(self) -> str:
+        idx = ", ".join(self.index_vars)
+        return f"{self.tensor}[{idx}] = {to_text(self.body)}"
+
+
+@dataclass(frozen=True)
+class Formula:
+    outputs: tuple[OutputFormula, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(str(o) for o in self.outputs)
+
+    def get(self, tensor: str) -> OutputFormula | None:
+        return next((o for o in self.outputs if o.tensor == tensor), None)
+
+
+@dataclass(frozen=True)
+class LiftResult:
+    launch: str  # launch spec path
+    op: str
+    ident: str
+    kernels: tuple[str, ...]
+    status: Status
+    formula: Formula | None
+    reason: str  # why the status is not PROVED (empty when PROVED)
+    seconds: float
+    checked_sizes: tuple[dict[str, int], ...] = ()
+    findings: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.ident, "op": self.op, "kernel": ", ".join(self.kernels), "launch": self.launch,
+            "status": str(self.status), "formula": str(self.formula) if self.formula else None,
+            "seconds": round(self.seconds, 3), "reason": self.reason,
+            "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }

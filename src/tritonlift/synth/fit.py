@@ -1,0 +1,131 @@
+"""Generalise folded element terms across output indices and sizes.
+
+The folded terms of many elements (several sizes) are anti-unified into one template; every
+hole (an integer in an index or a binder bound, or a numeric literal that varies) is fitted as
+an affine function of the output index variables and the size symbols, preferring the fewest
+features. Nothing here knows any kernel: the features are the launch's own size symbols.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+
+from ..dsl import build
+from ..dsl.term import Op, Term, const, sym, var
+from .fold import AntiUnifyFail, _solve, substitute
+
+MAX_FEATURES = 3
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One output element: its folded term, its index and the sizes it was executed at."""
+
+    term: Term
+    index: tuple[int, ...]
+    sizes: dict[str, int]
+
+
+def anti_unify_numbers(terms: list[Term]) -> tuple[Term, list[list]]:
+    """Like fold.anti_unify, but any differing numeric constants become holes."""
+    holes: list[list] = []
+
+    def is_num(t: Term) -> bool:
+        return t.op is Op.CONST and not isinstance(t.value, bool)
+
+    def go(ts: tuple[Term, ...]) -> Term:
+        first = ts[0]
+        if all(t is first for t in ts):
+            return first
+        if all(is_num(t) for t in ts):
+            holes.append([t.value for t in ts])
+            return var(f"y{len(holes) - 1}")
+        if any(t.op is not first.op or t.attrs != first.attrs or len(t.args) != len(first.args) for t in ts):
+            raise AntiUnifyFail
+        args = tuple(go(tuple(t.args[i] for t in ts)) for i in range(len(first.args)))
+        return Term.make(first.op, args, first.attrs)
+
+    return go(tuple(terms)), holes
+
+
+def fit_affine(values: list, features: dict[str, list[int]], integral: bool,
+               index_vars: tuple[str, ...] = ()) -> Term | None:
+    """An affine term in the named features reproducing `values` exactly, or None."""
+    names = list(features)
+    vals = [Fraction(v) for v in values]
+    for size in range(0, min(MAX_FEATURES, len(names)) + 1):
+        for subset in combinations(names, size):
+            rows = [[Fraction(features[f][r]) for f in subset] + [Fraction(1)] for r in range(len(vals))]
+            sol = _solve(rows, vals, len(subset) + 1)
+            if sol is None:
+                continue
+            if integral and any(c.denominator != 1 for c in sol):
+                continue
+            return _term(sol, subset, isinstance(values[0], float), index_vars)
+    return None
+
+
+def _num(c: Fraction, as_float: bool) -> Term:
+    if as_float:
+        return const(float(c))
+    if c.denominator == 1:
+        return const(int(c))
+    return build.div(const(c.numerator), const(c.denominator))
+
+
+def _term(sol: list[Fraction], subset: tuple[str, ...], as_float: bool, index_vars: tuple[str, ...]) -> Term:
+    acc: Term | None = None
+    for c, f in zip(sol, subset, strict=False):
+        if c == 0:
+            continue
+        ft = var(f) if f in index_vars else sym(f)
+        part = ft if c == 1 else build.neg(ft) if c == -1 else build.mul(_num(c, False), ft)
+        acc = part if acc is None else build.add(acc, part)
+    c0 = sol[-1]
+    if acc is None:
+        return _num(c0, as_float)
+    if c0 == 0:
+        return acc
+    return build.sub(acc, _num(-c0, as_float)) if c0 < 0 else build.add(acc, _num(c0, as_float))
+
+
+def generalise(samples: list[Sample], index_vars: tuple[str, ...], size_names: list[str]) -> Term | None:
+    """One body term for all samples, or None when they do not share a template or a hole has
+    no affine fit."""
+    try:
+        tpl, holes = anti_unify_numbers([s.term for s in samples])
+    except AntiUnifyFail:
+        return None
+    features: dict[str, list[int]] = {}
+    for d, v in enumerate(index_vars):
+        features[v] = [s.index[d] for s in samples]
+    for n in size_names:
+        features[n] = [s.sizes[n] for s in samples]
+    features = {k: v for k, v in features.items() if len(set(v)) > 1}
+    env: dict[str, Term] = {}
+    for h, vals in enumerate(holes):
+        integral = all(isinstance(v, int) for v in vals)
+        t = fit_affine(vals, features, integral, index_vars)
+        if t is None and not integral:
+            t = _fit_reciprocal(vals, features, index_vars)
+        if t is None:
+            return None
+        env[f"y{h}"] = t
+    return substitute(tpl, env)
+
+
+def _fit_reciprocal(values: list, features: dict[str, list[int]], index_vars: tuple[str, ...]) -> Term | None:
+    """A float literal the host computed as 1/n (`1.0 / n_rows`): 1/value affine in the features.
+    The fit is approximate; the exact check of the whole candidate decides."""
+    recips = []
+    for v in values:
+        if v == 0:
+            return None
+        r = 1.0 / float(v)
+        if abs(r - round(r)) > 1e-9 * max(1.0, abs(r)):
+            return None
+        recips.append(int(round(r)))
+    t = fit_affine(recips, features, True, index_vars)
+    return None if t is None else build.div(const(1.0), t)

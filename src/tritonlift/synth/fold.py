@@ -1,0 +1,308 @@
+"""Top-down structure of one ground spec term: chains of `+`, `·`, `max`, `min` whose operands
+differ only in integer constants that run over a contiguous range become binders
+(Σ/Π/max/min over k ∈ [lo, hi)), recursively, with the varying constants expressed affinely in
+the bound variable. The result still has concrete bounds; `synth.fit` generalises across
+elements and sizes.
+
+Anti-unification (`anti_unify`) is the shared tool: several terms of one shape give a template
+whose holes are the integer constants where they differ.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from itertools import product
+
+from ..dsl import build
+from ..dsl.term import BINDERS, Op, Term, const, var
+
+CHAIN_BINDER = {Op.ADD: Op.SUM, Op.MUL: Op.PROD, Op.MAX: Op.MAXR, Op.MIN: Op.MINR}
+BOUND_NAMES = "klmnpqrstuvw"
+
+
+def is_int_const(t: Term) -> bool:
+    return t.op is Op.CONST and isinstance(t.value, int) and not isinstance(t.value, bool)
+
+
+class Shapes:
+    """A structural hash ignoring integer constants (cheap clustering before anti-unification)."""
+
+    def __init__(self) -> None:
+        self.memo: dict[Term, int] = {}
+
+    def __call__(self, t: Term) -> int:
+        k = t
+        h = self.memo.get(k)
+        if h is None:
+            if is_int_const(t):
+                h = hash("INT")
+            else:
+                h = hash((t.op, t.attrs, tuple(self(a) for a in t.args)))
+            self.memo[k] = h
+        return h
+
+
+class AntiUnifyFail(Exception):
+    pass
+
+
+def anti_unify(terms: list[Term], prefix: str = "z") -> tuple[Term, list[list[int]]]:
+    """A template with hole variables `z0, z1, ...` and, per hole, the value in each term."""
+    holes: list[list[int]] = []
+
+    def go(ts: tuple[Term, ...]) -> Term:
+        first = ts[0]
+        if all(t is first for t in ts):
+            return first
+        if all(is_int_const(t) for t in ts):
+            holes.append([t.value for t in ts])
+            return var(f"{prefix}{len(holes) - 1}")
+        if any(t.op is not first.op or t.attrs != first.attrs or len(t.args) != len(first.args) for t in ts):
+            raise AntiUnifyFail
+        args = tuple(go(tuple(t.args[i] for t in ts)) for i in range(len(first.args)))
+        return Term.make(first.op, args, first.attrs)
+
+    tpl = go(tuple(terms))
+    return tpl, holes
+
+
+def substitute(t: Term, env: dict[str, Term]) -> Term:
+    """Replace VARs by terms (no capture: binder variables never collide with hole names)."""
+    memo: dict[int, Term] = {}
+
+    def go(n: Term) -> Term:
+        k = id(n)
+        if k in memo:
+            return memo[k]
+        if n.op is Op.VAR:
+            r = env.get(n.attrs[0], n)
+        elif not n.args:
+            r = n
+        elif n.op in (Op.READ, Op.CALL) or n.op in BINDERS:
+            r = Term.make(n.op, tuple(go(a) for a in n.args), n.attrs)
+        else:
+            r = build.apply(n.op, *(go(a) for a in n.args))
+        memo[k] = r
+        return r
+
+    return go(t)
+
+
+def binder_height(t: Term) -> int:
+    memo: dict[int, int] = {}
+
+    def go(n: Term) -> int:
+        k = id(n)
+        if k not in memo:
+            h = max((go(a) for a in n.args), default=0)
+            memo[k] = h + 1 if n.op in BINDERS else h
+        return memo[k]
+
+    return go(t)
+
+
+def make_binder(op: Op, lo: int, hi: int, body_of) -> Term:
+    """A binder whose variable is named by its height, so equal structures get equal names."""
+    probe = body_of(var("z9999"))
+    name = BOUND_NAMES[min(binder_height(probe), len(BOUND_NAMES) - 1)]
+    return build.binder(op, name, lo, hi, body_of(var(name)))
+
+
+def _affine(col: list[int], drivers: list[list[int]]) -> tuple[list[Fraction], Fraction] | None:
+    """col = Σ a_d·driver_d + b exactly, with rational a, b (solved on the rows)."""
+    n = len(drivers)
+    rows = [[Fraction(d[r]) for d in drivers] + [Fraction(1)] for r in range(len(col))]
+    rhs = [Fraction(v) for v in col]
+    sol = _solve(rows, rhs, n + 1)
+    if sol is None:
+        return None
+    return sol[:n], sol[n]
+
+
+def _solve(rows: list[list[Fraction]], rhs: list[Fraction], n: int) -> list[Fraction] | None:
+    """An exact solution of the (possibly over-determined) system, or None."""
+    m = [r[:] + [v] for r, v in zip(rows, rhs, strict=True)]
+    piv_cols: list[int] = []
+    r = 0
+    for c in range(n):
+        p = next((i for i in range(r, len(m)) if m[i][c] != 0), None)
+        if p is None:
+            continue
+        m[r], m[p] = m[p], m[r]
+        pv = m[r][c]
+        m[r] = [x / pv for x in m[r]]
+        for i in range(len(m)):
+            if i != r and m[i][c] != 0:
+                f = m[i][c]
+                m[i] = [a - f * b for a, b in zip(m[i], m[r], strict=True)]
+        piv_cols.append(c)
+        r += 1
+    for i in range(r, len(m)):
+        if m[i][n] != 0:
+            return None
+    sol = [Fraction(0)] * n
+    for i, c in enumerate(piv_cols):
+        sol[c] = m[i][n]
+    return sol
+
+
+def _affine_term(coeffs: list[Fraction], const_: Fraction, drivers: list[Term]) -> Term | None:
+    """Σ c·d + c0 as a term, for integer coefficients only."""
+    if any(c.denominator != 1 for c in coeffs) or const_.denominator != 1:
+        return None
+    acc: Term | None = None
+    for c, d in zip(coeffs, drivers, strict=True):
+        if c == 0:
+            continue
+        term = d if c == 1 else build.mul(const(int(c)), d)
+        acc = term if acc is None else build.add(acc, term)
+    if acc is None:
+        return const(int(const_))
+    return build.add(acc, const(int(const_))) if const_ != 0 else acc
+
+
+def _contiguous(vals: list[int]) -> bool:
+    s = set(vals)
+    return len(s) == len(vals) and max(s) - min(s) + 1 == len(s)
+
+
+def fold_group(op: Op, members: list[Term]) -> Term | None:
+    """Members of one shape → a binder (or a nest of two), or None."""
+    try:
+        tpl, holes = anti_unify(members)
+    except AntiUnifyFail:
+        return None
+    n = len(members)
+    varying = [i for i, h in enumerate(holes) if len(set(h)) > 1]
+    fixed = {f"z{i}": const(h[0]) for i, h in enumerate(holes) if len(set(h)) == 1}
+    bop = CHAIN_BINDER[op]
+    if not varying:
+        return None
+    # one driver
+    for d in varying:
+        if not _contiguous(holes[d]):
+            continue
+        lo = min(holes[d])
+        env_fns = {}
+        ok = True
+        for v in varying:
+            if v == d:
+                continue
+            fit = _affine(holes[v], [holes[d]])
+            if fit is None:
+                ok = False
+                break
+            env_fns[v] = fit
+        if not ok:
+            continue
+
+        def body_of(k: Term, d=d, env_fns=env_fns) -> Term | None:
+            env = dict(fixed)
+            env[f"z{d}"] = k
+            for v, (coeffs, c0) in env_fns.items():
+                t = _affine_term(coeffs, c0, [k])
+                if t is None:
+                    return None
+                env[f"z{v}"] = t
+            return substitute(tpl, env)
+
+        if body_of(var("z9999")) is None:
+            continue
+        return make_binder(bop, lo, lo + n, body_of)
+    # two drivers forming a full grid: a nest of binders
+    for d1, d2 in product(varying, varying):
+        if d1 == d2:
+            continue
+        a, b = sorted(set(holes[d1])), sorted(set(holes[d2]))
+        if len(a) * len(b) != n or not _contiguous(a) or not _contiguous(b):
+            continue
+        if len({(holes[d1][r], holes[d2][r]) for r in range(n)}) != n:
+            continue
+        env_fns = {}
+        ok = True
+        for v in varying:
+            if v in (d1, d2):
+                continue
+            fit = _affine(holes[v], [holes[d1], holes[d2]])
+            if fit is None:
+                ok = False
+                break
+            env_fns[v] = fit
+        if not ok:
+            continue
+
+        def inner_of(k2: Term, k1: Term, d1=d1, d2=d2, env_fns=env_fns) -> Term:
+            env = dict(fixed)
+            env[f"z{d1}"], env[f"z{d2}"] = k1, k2
+            for v, (coeffs, c0) in env_fns.items():
+                t = _affine_term(coeffs, c0, [k1, k2])
+                if t is None:
+                    raise AntiUnifyFail
+                env[f"z{v}"] = t
+            return substitute(tpl, env)
+
+        try:
+            return make_binder(bop, a[0], a[-1] + 1,
+                               lambda k1: make_binder(bop, b[0], b[-1] + 1, lambda k2: inner_of(k2, k1)))
+        except AntiUnifyFail:
+            continue
+    return None
+
+
+def chain_operands(t: Term, op: Op) -> list[Term]:
+    out: list[Term] = []
+    stack = [t]
+    while stack:
+        n = stack.pop()
+        if n.op is op:
+            stack.extend(reversed(n.args))
+        else:
+            out.append(n)
+    return out
+
+
+class Folder:
+    def __init__(self) -> None:
+        self.memo: dict[Term, Term] = {}
+        self.shape = Shapes()
+
+    def fold(self, t: Term) -> Term:
+        k = t
+        if k in self.memo:
+            return self.memo[k]
+        r = self._fold(t)
+        self.memo[k] = r
+        return r
+
+    def _fold(self, t: Term) -> Term:
+        if not t.args:
+            return t
+        if t.op in CHAIN_BINDER:
+            ops = [self.fold(o) for o in chain_operands(t, t.op)]
+            return self._fold_chain(t.op, ops)
+        args = tuple(self.fold(a) for a in t.args)
+        if t.op in (Op.READ, Op.CALL) or t.op in BINDERS:
+            return Term.make(t.op, args, t.attrs)
+        return build.apply(t.op, *args)
+
+    def _fold_chain(self, op: Op, ops: list[Term]) -> Term:
+        clusters: dict[int, list[Term]] = {}
+        order: list[int] = []
+        for o in ops:
+            h = self.shape(o)
+            if h not in clusters:
+                clusters[h] = []
+                order.append(h)
+            clusters[h].append(o)
+        parts: list[Term] = []
+        for h in order:
+            members = clusters[h]
+            folded = fold_group(op, members) if len(members) > 1 else None
+            if folded is None:
+                parts.extend(members)
+            else:
+                parts.append(folded)
+        acc = parts[0]
+        for p in parts[1:]:
+            acc = build.apply(op, acc, p)
+        return acc

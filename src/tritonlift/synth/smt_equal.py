@@ -1,0 +1,139 @@
+"""Deciding equality of two ground terms with z3 when their normal forms differ.
+
+Reads and real symbols are real constants; `max`, `min`, `where` are if-then-else (so argmax
+chains nested in different orders are compared exactly); math functions and uninterpreted calls
+are uninterpreted functions (equal arguments give equal results, nothing more). `unsat` of
+`a != b` is a proof of equality; `sat`, `unknown` or a construct we cannot encode is "not shown
+equal". Every query has a timeout and a fixed seed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import z3
+
+from ..dsl.term import BINDERS, Op, Term
+
+
+class _Unencodable(Exception):
+    pass
+
+
+class Encoder:
+    def __init__(self) -> None:
+        self.memo: dict[int, z3.ExprRef] = {}
+        self.funs: dict[tuple[str, int], z3.FuncDeclRef] = {}
+
+    def fun(self, name: str, arity: int) -> z3.FuncDeclRef:
+        key = (name, arity)
+        f = self.funs.get(key)
+        if f is None:
+            f = z3.Function(f"f_{name}_{arity}", *([z3.RealSort()] * (arity + 1)))
+            self.funs[key] = f
+        return f
+
+    def real(self, t: Term) -> z3.ArithRef:
+        e = self.enc(t)
+        if z3.is_bool(e):
+            return z3.If(e, z3.RealVal(1), z3.RealVal(0))
+        return e
+
+    def boolean(self, t: Term) -> z3.BoolRef:
+        e = self.enc(t)
+        if z3.is_bool(e):
+            return e
+        return e != 0
+
+    def enc(self, t: Term) -> z3.ExprRef:
+        k = id(t)
+        if k in self.memo:
+            return self.memo[k]
+        r = self._enc(t)
+        self.memo[k] = r
+        return r
+
+    def _enc(self, t: Term) -> z3.ExprRef:
+        op = t.op
+        if op is Op.CONST:
+            v = t.value
+            if isinstance(v, bool):
+                return z3.BoolVal(v)
+            if isinstance(v, float) and math.isinf(v):
+                raise _Unencodable("infinity")
+            if isinstance(v, int):
+                return z3.RealVal(v)
+            n, d = float(v).as_integer_ratio()
+            return z3.RealVal(f"{n}/{d}")
+        if op in (Op.READ, Op.SYM, Op.VAR, Op.UNDEF):
+            from ..dsl.printer import to_text
+
+            if op is Op.UNDEF:
+                raise _Unencodable("undefined value")
+            return z3.Real(to_text(t))
+        a = [x for x in t.args]
+        if op is Op.ADD:
+            return self.real(a[0]) + self.real(a[1])
+        if op is Op.SUB:
+            return self.real(a[0]) - self.real(a[1])
+        if op is Op.MUL:
+            return self.real(a[0]) * self.real(a[1])
+        if op is Op.DIV:
+            return self.real(a[0]) / self.real(a[1])
+        if op is Op.NEG:
+            return -self.real(a[0])
+        if op is Op.POW:
+            e = a[1]
+            if e.op is Op.CONST and isinstance(e.value, int) and not isinstance(e.value, bool) and 0 <= e.value <= 8:
+                base = self.real(a[0])
+                r = z3.RealVal(1)
+                for _ in range(e.value):
+                    r = r * base
+                return r
+            return self.fun("pow", 2)(self.real(a[0]), self.real(a[1]))
+        if op in (Op.MAX, Op.MIN):
+            x, y = self.real(a[0]), self.real(a[1])
+            return z3.If(x >= y, x, y) if op is Op.MAX else z3.If(x <= y, x, y)
+        if op is Op.WHERE:
+            c = self.boolean(a[0])
+            x, y = self.enc(a[1]), self.enc(a[2])
+            if z3.is_bool(x) != z3.is_bool(y):
+                x, y = self.real(a[1]), self.real(a[2])
+            return z3.If(c, x, y)
+        if op in (Op.LT, Op.LE, Op.GT, Op.GE):
+            x, y = self.real(a[0]), self.real(a[1])
+            return {Op.LT: x < y, Op.LE: x <= y, Op.GT: x > y, Op.GE: x >= y}[op]
+        if op in (Op.EQ, Op.NE):
+            x, y = self.enc(a[0]), self.enc(a[1])
+            if z3.is_bool(x) != z3.is_bool(y):
+                x, y = self.real(a[0]), self.real(a[1])
+            return x == y if op is Op.EQ else x != y
+        if op is Op.AND:
+            return z3.And(self.boolean(a[0]), self.boolean(a[1]))
+        if op is Op.OR:
+            return z3.Or(self.boolean(a[0]), self.boolean(a[1]))
+        if op is Op.NOT:
+            return z3.Not(self.boolean(a[0]))
+        if op is Op.ABS:
+            x = self.real(a[0])
+            return z3.If(x >= 0, x, -x)
+        if op in BINDERS:
+            raise _Unencodable("binder in a ground term")
+        name = t.attrs[0] if op is Op.CALL else op.name.lower()
+        return self.fun(name, len(a))(*[self.real(x) for x in a])
+
+
+def smt_equal(a: Term, b: Term, timeout_ms: int = 2000) -> bool:
+    """True only when z3 proves `a = b` for every value of the reads and symbols."""
+    enc = Encoder()
+    try:
+        ea, eb = enc.enc(a), enc.enc(b)
+        if z3.is_bool(ea) != z3.is_bool(eb):
+            ea, eb = enc.real(a), enc.real(b)
+    except _Unencodable:
+        return False
+    s = z3.Solver()
+    s.set("timeout", timeout_ms)
+    s.set("random_seed", 0)
+    s.add(ea != eb)
+    return s.check() == z3.unsat
