@@ -53,6 +53,25 @@ def cmd_spec(args: argparse.Namespace, opts: Options) -> int:
     return 0
 
 
+def cmd_lift(args: argparse.Namespace, opts: Options) -> int:
+    import dataclasses
+
+    from .pipeline import lift
+    from .render.lift_text import lift_text
+    from .result import Status
+
+    opts = dataclasses.replace(opts, strategy=args.strategy)
+    r = lift(args.launch, opts, args.kernel)
+    if args.format == "json":
+        print(json.dumps(r.to_json(), indent=2))
+    else:
+        print(lift_text(r, verbose=args.explain))
+    if r.status is Status.ERROR:
+        print(r.reason, file=sys.stderr)
+        return 2
+    return {Status.PROVED: 0, Status.REFUTED: 1, Status.UNSUPPORTED: 2}.get(r.status, 3)
+
+
 def cmd_gen_flaggems(args: argparse.Namespace, opts: Options) -> int:
     from .bench import flaggems_gen
 
@@ -72,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     s.set_defaults(func=cmd_spec)
+    lf = sub.add_parser("lift", help="lift a kernel to a formula (symbolic execution + synthesis)")
+    lf.add_argument("kernel", nargs="?", help="path.py::name or package.module:name (default: the launch spec's)")
+    lf.add_argument("--launch", required=True, help="launch spec (TOML)")
+    lf.add_argument("--strategy", choices=("top-down", "bottom-up", "both"), default="both")
+    lf.add_argument("--format", choices=("text", "json"), default="text")
+    lf.add_argument("--explain", action="store_true", help="show stage timings")
+    lf.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    lf.set_defaults(func=cmd_lift)
     g = sub.add_parser("gen-flaggems", help="generate FlagGems' rank-1 elementwise kernels (needs [interp,corpus])")
     g.add_argument("out", nargs="?", help="output directory (default: the generated-kernel cache)")
     g.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)

@@ -31,6 +31,13 @@ are undone after the launch (see :func:`compiled_semantics`):
   ``dtype.value`` (FlagGems' ``get_dtype_min``); under the interpreter it is a bare ``tl.dtype``.
   During a run ``tl.dtype`` gets a ``value`` property returning itself.
 - Python float arguments become fp32 scalars (shim: ``patch_interpreter``).
+
+Elementwise launches (a scalar jit function) run through a small generated kernel that loads the
+operands, calls the scalar function itself and stores its results. On the spec side, an element
+whose Term holds ``undef(...)`` or an uninterpreted call is "not comparable" (reported, never
+counted as passing), except that a ``where`` whose condition the inputs decide is first reduced to
+the selected branch, and Triton's Philox random functions are evaluated by reference
+implementations (``RANDOM_CALLS``), bit-exact with ``tl.philox``/``tl.uint_to_uniform_float``.
 """
 
 from __future__ import annotations
@@ -280,7 +287,7 @@ def run_kernels(conc: ConcreteLaunch, tensors: dict[str, np.ndarray], reals: dic
 
     Out and temp tensors start as NaN (ints: a sentinel, see ``_INT_UNWRITTEN``) unless the spec
     gives ``init``, so unwritten elements show. Every storage has ``GUARD`` elements on both
-    sides; a write there is appended to ``problems``. ``generated_dir`` holds the generated
+    sides; a write there is appended to ``problems`` (raised as an error without that list). ``generated_dir`` holds the generated
     FlagGems kernels (default ``Options().generated_dir``); FlagGems' own cache goes to
     ``flaggems_cache`` (default ``<generated_dir>/.flaggems``) when this call imports it.
     """
@@ -304,8 +311,11 @@ def run_kernels(conc: ConcreteLaunch, tensors: dict[str, np.ndarray], reals: dic
                 args = {k: _kernel_arg(v, bufs, reals) for k, v in step.args.items()}
                 with compiled_semantics(fn):
                     fn[step.grid](**args)
+    found = _guard_problems(conc, bufs)
     if problems is not None:
-        problems.extend(_guard_problems(conc, bufs))
+        problems.extend(found)
+    elif found:
+        raise InterpRunError("; ".join(found))
     out: dict[str, np.ndarray] = {}
     for name, t in conc.tensors.items():
         if t.direction in ("out", "inout"):
@@ -511,7 +521,7 @@ def _make_elementwise_kernel(scalar: Any, tensor_args: list[str], scalar_args: l
     name = "tritonlift_elementwise"
     src = f"def {name}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body)
     glb = {"tl": tl, "triton": triton, "_scalar_fn": scalar, "__name__": f"_tritonlift_elementwise_{scalar.__name__}"}
-    fn = _exec_source(src, name, glb, f"<tritonlift elementwise {scalar.__name__}>")
+    fn = _exec_source(src, name, glb, f"elementwise {scalar.__name__}")
     return triton.jit(fn)
 
 
@@ -522,7 +532,7 @@ def _exec_source(src: str, name: str, glb: dict[str, Any], label: str) -> Any:
     """Define function ``name`` from ``src`` in the globals ``glb`` (without binding it there);
     the source is registered with linecache so that ``inspect.getsource`` (which the interpreter
     uses to rewrite the function) finds it."""
-    filename = f"{label[:-1]} #{next(_SOURCE_COUNTER)}>"
+    filename = f"<tritonlift {label} #{next(_SOURCE_COUNTER)}>"
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
     local: dict[str, Any] = {}
     exec(compile(src, filename, "exec"), glb, local)
@@ -628,7 +638,7 @@ def _elementwise_bool_version(fn: Any, tree: ast.FunctionDef) -> Any:
         tree = _ElementwiseBool().visit(ast.parse(ast.unparse(tree)).body[0])
         tree.decorator_list = []
         src = ast.unparse(ast.fix_missing_locations(tree)) + "\n"
-        new = _exec_source(src, tree.name, fn.__globals__, f"<tritonlift elementwise-bool {fn.__module__}.{fn.__name__}>")
+        new = _exec_source(src, tree.name, fn.__globals__, f"elementwise-bool {fn.__module__}.{fn.__name__}")
     _BOOL_REWRITES[fn] = new
     return new
 
@@ -654,7 +664,7 @@ def _reachable(kernel: Any) -> list[Any]:
                 continue
             obj = glb[chain[0]]
             for attr in chain[1:]:
-                obj = getattr(obj, attr, None) if not inspect.ismodule(obj) or hasattr(obj, attr) else None
+                obj = getattr(obj, attr, None)
                 if obj is None:
                     break
             for _ in range(8):  # Autotuner/Heuristics wrappers

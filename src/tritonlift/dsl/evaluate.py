@@ -59,8 +59,21 @@ UNARY = {
     Op.SIGMOID: _sigmoid, Op.SIN: np.sin, Op.COS: np.cos, Op.ABS: np.abs, Op.FLOOR: np.floor,
     Op.CEIL: np.ceil, Op.TRUNC: lambda x: np.trunc(x).astype(np.int64), Op.RINT: _rint,
 }
+def _arith(f):
+    """Booleans in arithmetic count as 0/1 (numpy would compute a logical or)."""
+
+    def g(a: Any, b: Any) -> Any:
+        if np.asarray(a).dtype == bool:
+            a = np.asarray(a, dtype=np.int64)
+        if np.asarray(b).dtype == bool:
+            b = np.asarray(b, dtype=np.int64)
+        return f(a, b)
+
+    return g
+
+
 BINARY = {
-    Op.ADD: np.add, Op.SUB: np.subtract, Op.MUL: np.multiply,
+    Op.ADD: _arith(np.add), Op.SUB: _arith(np.subtract), Op.MUL: _arith(np.multiply),
     Op.DIV: lambda a, b: np.divide(np.asarray(a, dtype=np.float64), b),
     Op.FLOORDIV: _cdiv, Op.MOD: _cmod, Op.POW: lambda a, b: np.power(np.asarray(a, dtype=np.float64), b),
     Op.MIN: np.minimum, Op.MAX: np.maximum,
@@ -106,7 +119,10 @@ def _eval(t: Term, env: Env, memo: dict[int, Any]) -> Any:
             raise DslError(f"no value for tensor {name}")
         idx = tuple(_eval(a, env, memo) for a in t.args)
         arr = env.tensors[name]
-        r = arr[tuple(np.asarray(i, dtype=np.int64) for i in idx)] if idx else arr[()]
+        try:
+            r = arr[tuple(np.asarray(i, dtype=np.int64) for i in idx)] if idx else arr[()]
+        except IndexError:
+            raise DslError(f"read of {name} at {idx} is out of bounds (shape {arr.shape})") from None
     elif op is Op.UNDEF:
         raise DslError(f"undefined value ({t.attrs[0]})")
     elif op is Op.WHERE:

@@ -128,61 +128,76 @@ class Memory:
             return undef(f"unwritten {buf.name}")
         return v
 
-    def _row(self, buf: Buffer, off: Term) -> tuple[list[int], Term, tuple[int, ...]] | None:
-        """For a data-dependent offset `c + t`: the storage offsets of the row it indexes (last
-        dimension, stride 1), the position term within the row, and the row's leading index."""
-        c, t = 0, off
-        if off.op is Op.ADD:
-            a, b = off.args
-            if a.op is Op.CONST:
-                c, t = a.value, b
-            elif b.op is Op.CONST:
-                c, t = b.value, a
-        strides, shape = buf.tensor.strides, buf.tensor.shape
-        if not strides or strides[-1] != 1 or not isinstance(c, int):
+    def _candidates(self, buf: Buffer, off: Term) -> tuple[list[tuple[int, Term]], tuple[Term, ...]] | None:
+        """A data-dependent offset `c + Σ a_j·t_j` split over the dimensions by the strides: each
+        symbolic part goes to the dimension whose stride divides its coefficient. Returns the cells
+        it may address, each with the condition selecting it, and the symbolic logical index."""
+        aff = _affine(off)
+        if aff is None:
             return None
-        row_stride = strides[-2] if len(strides) > 1 else 0
-        row_start = c - (c % row_stride) if row_stride else 0
-        lead = buf.index_of.get(row_start)
-        if lead is None or lead[-1] != 0:
+        c, parts = aff
+        strides = buf.tensor.strides
+        shape = buf.tensor.shape
+        if not strides:
             return None
-        offs = [row_start + k for k in range(shape[-1])]
-        return offs, build.add(const(c - row_start), t), lead[:-1]
+        base = buf.index_of.get(c)
+        if base is None:
+            return None
+        order = sorted(range(len(strides)), key=lambda d: -strides[d])
+        extra: list[Term] = [const(0)] * len(strides)
+        for atom, a in parts.items():
+            dim = next((d for d in order if strides[d] > 0 and a % strides[d] == 0), None)
+            if dim is None:
+                return None
+            extra[dim] = build.add(extra[dim], build.mul(const(a // strides[dim]), atom))
+        index = tuple(build.add(const(base[d]), extra[d]) for d in range(len(strides)))
+        sym_dims = [d for d in range(len(strides)) if extra[d].op is not Op.CONST]
+        combos = 1
+        for d in sym_dims:
+            combos *= shape[d]
+        if combos > 4096:
+            return None
+        cands: list[tuple[int, Term]] = []
+        for values in product(*(range(shape[d]) for d in sym_dims)):
+            idx = list(base)
+            cond: Term = const(True)
+            for d, v in zip(sym_dims, values, strict=True):
+                idx[d] = v
+                cond = build.logical_and(cond, build.compare(Op.EQ, index[d], const(v)))
+            o = sum(i * s for i, s in zip(idx, strides, strict=True))
+            cands.append((o, cond))
+        return cands, index
 
     def _gather(self, buf: Buffer, off: Term, loc, program, pred: Term | bool = True) -> Term:
-        """A read at a data-dependent offset (`x_ptr + y[i]`): the row's cells selected by the
-        position, assumed in bounds (reported as a finding)."""
-        row = self._row(buf, off)
-        if row is None:
+        """A read at a data-dependent offset (`x_ptr + y[i]`, `w_ptr + idx[i]*stride`): the cells it
+        may address selected by their conditions, assumed in bounds (reported as a finding)."""
+        found = self._candidates(buf, off)
+        if found is None:
             self.note("gather", f"cannot map data-dependent offset {off} to an index of {buf.name}", loc, program)
             return undef(f"data-dependent read of {buf.name}")
-        offs, pos, lead = row
+        cands, index = found
         self.note("gather", f"data-dependent index into {buf.name} assumed in bounds", loc, program)
         facts = _facts(pred) if isinstance(pred, Term) else {}
         memo: dict[int, Term] = {}
-        cells = [buf.cells[o] if buf.cells[o] is None else _assume(buf.cells[o], facts, memo) for o in offs]
-        initial = all(c is read(buf.name, *lead, k) for k, c in enumerate(cells))
-        if initial:
-            return read(buf.name, *(const(i) for i in lead), pos)
+        cells = [buf.cells[o] if buf.cells[o] is None else _assume(buf.cells[o], facts, memo) for o, _ in cands]
+        if all(c is read(buf.name, *buf.index_of[o]) for c, (o, _) in zip(cells, cands, strict=True)):
+            return read(buf.name, *index)
         acc: Term | None = None
-        for k in range(len(offs) - 1, -1, -1):
-            cell = cells[k]
+        for (_o, cond), cell in reversed(list(zip(cands, cells, strict=True))):
             v = cell if cell is not None else undef(f"unwritten {buf.name}")
-            acc = v if acc is None else build.where(build.compare(Op.EQ, pos, const(k)), v, acc)
-        return acc if acc is not None else undef("empty row")
+            acc = v if acc is None else build.where(cond, v, acc)
+        return acc if acc is not None else undef("empty gather")
 
     def _scatter(self, buf: Buffer, off: Term, value: Term, guard: Term | bool, loc, program) -> None:
-        row = self._row(buf, off)
-        if row is None:
+        found = self._candidates(buf, off)
+        if found is None:
             self.note("gather", f"store to {buf.name} at a data-dependent offset is not modelled", loc, program)
             return
-        offs, pos, _lead = row
+        cands, _index = found
         self.note("gather", f"data-dependent store index into {buf.name} assumed in bounds", loc, program)
-        for k, o in enumerate(offs):
+        for o, cond in cands:
             old = buf.cells[o]
-            hit = build.compare(Op.EQ, pos, const(k))
-            if guard is not True:
-                hit = build.logical_and(guard, hit)
+            hit = cond if guard is True else build.logical_and(guard, cond)
             buf.cells[o] = build.where(hit, value, old if old is not None else undef(f"unwritten {buf.name}"))
             buf.written[o] = True
 
@@ -266,6 +281,34 @@ class Memory:
             buf.written[off] = True
             olds[i] = old
         return concretize(olds.reshape(shape))
+
+
+def _affine(t: Term) -> tuple[int, dict[Term, int]] | None:
+    """`t` as c + Σ a_j·atom_j with integer c, a_j (atoms: non-arithmetic terms), or None."""
+    if t.op is Op.CONST:
+        return (int(t.value), {}) if isinstance(t.value, int) and not isinstance(t.value, bool) else None
+    if t.op in (Op.ADD, Op.SUB):
+        a, b = _affine(t.args[0]), _affine(t.args[1])
+        if a is None or b is None:
+            return None
+        sign = 1 if t.op is Op.ADD else -1
+        parts = dict(a[1])
+        for k, v in b[1].items():
+            parts[k] = parts.get(k, 0) + sign * v
+        return a[0] + sign * b[0], {k: v for k, v in parts.items() if v}
+    if t.op is Op.NEG:
+        a = _affine(t.args[0])
+        return None if a is None else (-a[0], {k: -v for k, v in a[1].items()})
+    if t.op is Op.MUL:
+        a, b = _affine(t.args[0]), _affine(t.args[1])
+        if a is None or b is None:
+            return None
+        if not a[1]:
+            return a[0] * b[0], {k: a[0] * v for k, v in b[1].items() if a[0] * v}
+        if not b[1]:
+            return a[0] * b[0], {k: b[0] * v for k, v in a[1].items() if b[0] * v}
+        return None
+    return 0, {t: 1}
 
 
 def _atomic_update(kind: str, old: Term, v: Term, cmp: Term | None) -> Term:

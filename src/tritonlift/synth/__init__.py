@@ -14,7 +14,7 @@ from ..dsl.printer import to_text
 from ..dsl.term import Op, Term, free_vars, walk
 from ..result import Formula, OutputFormula
 from ..symex.runner import Spec
-from .enumerate import enumerate_body
+from .bottom_up import enumerate_body
 from .fit import Sample, generalise
 from .fold import Folder, Shapes
 from .instantiate import NotGround, instantiate
@@ -104,14 +104,17 @@ def synthesize_output(tensor: str, specs: list[Spec], size_names: list[str], str
             samples.append(Sample(t, idx, spec.sizes))
     reasons: list[str] = []
     if strategy in ("top-down", "both"):
-        body = _top_down(samples, index_vars, size_names)
-        if body is not None:
+        tried: set[Term] = set()
+        last = "the element terms share no template with affine index structure"
+        for body in _top_down_candidates(samples, index_vars, size_names, checker):
+            if body in tried:
+                continue
+            tried.add(body)
             bad = check_output(body, tensor, index_vars, specs, checker)
             if bad is None:
                 return OutputFormula(tensor, index_vars, body)
-            reasons.append(f"top-down candidate {to_text(body)[:200]} rejected: {bad}")
-        else:
-            reasons.append("top-down: the element terms share no template with affine index structure")
+            last = f"candidate {_short(body, 200)} rejected: {bad}"
+        reasons.append(f"top-down: {last}")
     if strategy in ("bottom-up", "both"):
         for body in enumerate_body(samples, index_vars, size_names):
             if check_output(body, tensor, index_vars, specs, checker) is None:
@@ -120,10 +123,33 @@ def synthesize_output(tensor: str, specs: list[Spec], size_names: list[str], str
     raise SynthFailure(f"{tensor}: " + "; ".join(reasons))
 
 
-def _top_down(samples: list[Sample], index_vars: tuple[str, ...], size_names: list[str]) -> Term | None:
-    folder = Folder()
+def _top_down_candidates(samples: list[Sample], index_vars: tuple[str, ...], size_names: list[str],
+                         checker: Checker):
+    """Candidates in order: structural folding of the terms as the kernel built them; the same on
+    their normal forms (rescaled online sums, Welford updates and nested maxima flatten there);
+    argmin in place of argmax; a split on one index variable when two templates remain."""
+    variants = [("as built", samples)]
+    normal = [Sample(checker.norm.term(s.term), s.index, s.sizes) for s in samples]
+    variants.append(("normalised", normal))
+    for _, group in variants:
+        for arg_op in (Op.ARGMAX, Op.ARGMIN):
+            clusters = _clusters(group, arg_op)
+            for cluster in clusters:
+                body = generalise(cluster, index_vars, size_names)
+                if body is not None and free_vars(body) <= set(index_vars):
+                    yield body
+            if len(clusters) >= 2:
+                split = _split(clusters[0], clusters[1], index_vars, size_names)
+                if split is not None:
+                    yield split
+            if not any(n.op is Op.ARGMAX for c in clusters for s in c[:1] for n in walk(s.term)):
+                break
+
+
+def _clusters(samples: list[Sample], arg_op: Op) -> list[list[Sample]]:
+    folder = Folder(arg_op)
     folded = [Sample(folder.fold(s.term), s.index, s.sizes) for s in samples]
-    shape = Shapes()
+    shape = Shapes(all_numbers=True)
     clusters: dict[int, list[Sample]] = {}
     for s in folded:
         clusters.setdefault(shape(s.term), []).append(s)
@@ -131,10 +157,50 @@ def _top_down(samples: list[Sample], index_vars: tuple[str, ...], size_names: li
     def rank(c: list[Sample]) -> tuple[int, int]:
         return (max(sum(s.sizes.values()) for s in c), len(c))
 
-    for cluster in sorted(clusters.values(), key=rank, reverse=True):
-        body = generalise(cluster, index_vars, size_names)
-        if body is not None and free_vars(body) <= set(index_vars):
-            return body
+    return sorted(clusters.values(), key=rank, reverse=True)
+
+
+def _split(a: list[Sample], b: list[Sample], index_vars: tuple[str, ...], size_names: list[str]) -> Term | None:
+    """where(v < t, A, B) when clusters a and b are separated along one index variable v by a
+    threshold t affine in the sizes."""
+    from ..dsl import build
+    from ..dsl.term import var
+    from .fit import fit_affine
+
+    body_a = generalise(a, index_vars, size_names)
+    body_b = generalise(b, index_vars, size_names)
+    if body_a is None or body_b is None:
+        return None
+    for d, v in enumerate(index_vars):
+        thresholds: dict[tuple, int] = {}
+        ok = True
+        for lo_side, hi_side in ((a, b), (b, a)):
+            thresholds.clear()
+            ok = True
+            by_size: dict[tuple, tuple[int, int]] = {}
+            for s in lo_side:
+                key = tuple(sorted(s.sizes.items()))
+                mx, mn = by_size.get(key, (-1, 10**9))
+                by_size[key] = (max(mx, s.index[d]), mn)
+            for s in hi_side:
+                key = tuple(sorted(s.sizes.items()))
+                mx, mn = by_size.get(key, (-1, 10**9))
+                by_size[key] = (mx, min(mn, s.index[d]))
+            for key, (mx, mn) in by_size.items():
+                if mn != 10**9 and mx >= mn:
+                    ok = False
+                    break
+                if mn != 10**9 and mx >= 0:
+                    thresholds[key] = mn
+            if ok and len(thresholds) >= 2:
+                keys = list(thresholds)
+                feats = {n: [dict(k)[n] for k in keys] for n in size_names}
+                feats = {n: vals for n, vals in feats.items() if len(set(vals)) > 1}
+                thr = fit_affine([thresholds[k] for k in keys], feats, True)
+                if thr is None:
+                    continue
+                lo_body, hi_body = (body_a, body_b) if lo_side is a else (body_b, body_a)
+                return build.where(build.compare(Op.LT, var(v), thr), lo_body, hi_body)
     return None
 
 

@@ -64,7 +64,42 @@ def fit_affine(values: list, features: dict[str, list[int]], integral: bool,
             if integral and any(c.denominator != 1 for c in sol):
                 continue
             return _term(sol, subset, isinstance(values[0], float), index_vars)
+    if integral:
+        return _fit_floordiv(vals, features, index_vars)
     return None
+
+
+def _fit_floordiv(vals: list[Fraction], features: dict[str, list[int]], index_vars: tuple[str, ...]) -> Term | None:
+    """An integer hole with rational coefficients (`g + D/2`): (integer affine) // d, exact on
+    every sample (which the exact check of the candidate then confirms everywhere checked)."""
+    names = list(features)
+    for size in range(1, min(MAX_FEATURES, len(names)) + 1):
+        for subset in combinations(names, size):
+            rows = [[Fraction(features[f][r]) for f in subset] + [Fraction(1)] for r in range(len(vals))]
+            sol = _solve(rows, vals, len(subset) + 1)
+            if sol is None:
+                continue
+            den = 1
+            for c in sol:
+                den = den * c.denominator // _gcd(den, c.denominator)
+            if den > 8:
+                continue
+            # integer-coefficient features stay outside: floor(g + D/2) = g + D // 2
+            whole = [c if c.denominator == 1 else Fraction(0) for c in sol[:-1]]
+            frac = [(c if c.denominator != 1 else Fraction(0)) * den for c in sol[:-1]]
+            c0 = sol[-1]
+            frac_c0 = (c0 - (c0.numerator // c0.denominator)) * den
+            whole_c0 = Fraction(c0.numerator // c0.denominator)
+            part = build.floordiv(_term([*frac, frac_c0], subset, False, index_vars), const(den))
+            rest = _term([*whole, whole_c0], subset, False, index_vars)
+            return build.add(rest, part)
+    return None
+
+
+def _gcd(a: int, b: int) -> int:
+    while b:
+        a, b = b, a % b
+    return a
 
 
 def _num(c: Fraction, as_float: bool) -> Term:
@@ -106,9 +141,10 @@ def generalise(samples: list[Sample], index_vars: tuple[str, ...], size_names: l
     features = {k: v for k, v in features.items() if len(set(v)) > 1}
     env: dict[str, Term] = {}
     for h, vals in enumerate(holes):
-        integral = all(isinstance(v, int) for v in vals)
-        t = fit_affine(vals, features, integral, index_vars)
-        if t is None and not integral:
+        # integer coefficients only: a rational line through two float literals is overfitting;
+        # a literal the host computed as 1/n is tried next
+        t = fit_affine(vals, features, True, index_vars)
+        if t is None and not all(isinstance(v, int) for v in vals):
             t = _fit_reciprocal(vals, features, index_vars)
         if t is None:
             return None

@@ -27,14 +27,15 @@ def is_int_const(t: Term) -> bool:
 class Shapes:
     """A structural hash ignoring integer constants (cheap clustering before anti-unification)."""
 
-    def __init__(self) -> None:
+    def __init__(self, all_numbers: bool = False) -> None:
         self.memo: dict[Term, int] = {}
+        self.all_numbers = all_numbers  # also ignore float literals (clustering across sizes)
 
     def __call__(self, t: Term) -> int:
         k = t
         h = self.memo.get(k)
         if h is None:
-            if is_int_const(t):
+            if is_int_const(t) or (self.all_numbers and t.op is Op.CONST and not isinstance(t.value, bool)):
                 h = hash("INT")
             else:
                 h = hash((t.op, t.attrs, tuple(self(a) for a in t.args)))
@@ -242,8 +243,9 @@ def fold_group(op: Op, members: list[Term]) -> Term | None:
             return substitute(tpl, env)
 
         try:
+            lo2, hi2 = b[0], b[-1] + 1
             return make_binder(bop, a[0], a[-1] + 1,
-                               lambda k1: make_binder(bop, b[0], b[-1] + 1, lambda k2: inner_of(k2, k1)))
+                               lambda k1, lo2=lo2, hi2=hi2: make_binder(bop, lo2, hi2, lambda k2: inner_of(k2, k1)))
         except AntiUnifyFail:
             continue
     return None
@@ -261,10 +263,45 @@ def chain_operands(t: Term, op: Op) -> list[Term]:
     return out
 
 
+def _is_index_chain(t: Term) -> bool:
+    """where(cond, int, int-or-chain) with comparisons in the conditions."""
+    while t.op is Op.WHERE:
+        c, a, b = t.args
+        if c.op not in (Op.GT, Op.LT, Op.GE, Op.LE, Op.AND, Op.OR) or not is_int_const(a):
+            return False
+        if is_int_const(b):
+            return True
+        t = b
+    return False
+
+
+def walk_conditions(t: Term):
+    while t.op is Op.WHERE:
+        yield t.args[0]
+        t = t.args[2]
+
+
+def _reads_in(t: Term) -> list[Term]:
+    out: list[Term] = []
+    stack = [t]
+    seen: set[Term] = set()
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n.op is Op.READ:
+            out.append(n)
+        else:
+            stack.extend(n.args)
+    return out
+
+
 class Folder:
-    def __init__(self) -> None:
+    def __init__(self, arg_op: Op = Op.ARGMAX) -> None:
         self.memo: dict[Term, Term] = {}
         self.shape = Shapes()
+        self.arg_op = arg_op
 
     def fold(self, t: Term) -> Term:
         k = t
@@ -277,6 +314,10 @@ class Folder:
     def _fold(self, t: Term) -> Term:
         if not t.args:
             return t
+        if t.op is Op.WHERE and _is_index_chain(t):
+            found = self._index_chain(t)
+            if found is not None:
+                return found
         if t.op in CHAIN_BINDER:
             ops = [self.fold(o) for o in chain_operands(t, t.op)]
             return self._fold_chain(t.op, ops)
@@ -285,24 +326,38 @@ class Folder:
             return Term.make(t.op, args, t.attrs)
         return build.apply(t.op, *args)
 
+    def _index_chain(self, t: Term) -> Term | None:
+        """A `where` chain selecting integer positions by comparing values (how argmax and
+        argmin unroll): guess the arg-extreme over the values compared; the check decides."""
+        reads: dict[Term, None] = {}
+        for n in walk_conditions(t):
+            for r in _reads_in(n):
+                reads[r] = None
+        if len(reads) < 2:
+            return None
+        folded = self._fold_chain(Op.MAX, list(reads))
+        if folded.op is not Op.MAXR:
+            return None
+        return Term.make(self.arg_op, folded.args, folded.attrs)
+
     def _fold_chain(self, op: Op, ops: list[Term]) -> Term:
-        clusters: dict[int, list[Term]] = {}
-        order: list[int] = []
-        for o in ops:
-            h = self.shape(o)
-            if h not in clusters:
-                clusters[h] = []
-                order.append(h)
-            clusters[h].append(o)
-        parts: list[Term] = []
-        for h in order:
-            members = clusters[h]
-            folded = fold_group(op, members) if len(members) > 1 else None
-            if folded is None:
-                parts.extend(members)
-            else:
-                parts.append(folded)
-        acc = parts[0]
-        for p in parts[1:]:
-            acc = build.apply(op, acc, p)
+        """Operands in their original order; each foldable cluster is replaced by its binder at
+        the position of its first member (so constants are never merged across sizes)."""
+        clusters: dict[int, list[int]] = {}
+        for pos, o in enumerate(ops):
+            clusters.setdefault(self.shape(o), []).append(pos)
+        replaced: dict[int, Term | None] = {}
+        for positions in clusters.values():
+            if len(positions) < 2:
+                continue
+            folded = fold_group(op, [ops[p] for p in positions])
+            if folded is not None:
+                replaced[positions[0]] = folded
+                for p in positions[1:]:
+                    replaced[p] = None
+        parts = [replaced.get(p, o) for p, o in enumerate(ops)]
+        kept = [p for p in parts if p is not None]
+        acc = kept[0]
+        for p in kept[1:]:
+            acc = Term.make(op, (acc, p))
         return acc

@@ -1,0 +1,37 @@
+"""Rendering a LiftResult: the short text block and JSON (a function of the record only)."""
+
+from __future__ import annotations
+
+from ..result import LiftResult, Status
+from .unicode import to_unicode
+
+SEMANTICS = ("semantics: real arithmetic; exp, log, sqrt, ... as functions on ℝ; ±inf only as constants; "
+             "NaN and integer wrap-around not modelled")
+
+
+def _sizes(s: dict[str, int]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in s.items()) or "(no sizes)"
+
+
+def lift_text(r: LiftResult, verbose: bool = False) -> str:
+    head = f"{r.op or r.ident}  ({', '.join(r.kernels)})"
+    if r.status is Status.BOUNDED:
+        claim = f"BOUNDED at {len(r.checked_sizes)} sizes"
+    else:
+        claim = str(r.status)
+    lines = [f"{head}  {claim}  {r.seconds:.2f} s"]
+    if r.formula is not None:
+        for o in r.formula.outputs:
+            lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}")
+    if r.status is Status.BOUNDED:
+        lines.append("  checked exactly at: " + "; ".join(_sizes(s) for s in r.checked_sizes))
+        lines.append("  not proved for all sizes (unbounded verification is not implemented yet)")
+    elif r.reason:
+        lines.append(f"  reason: {r.reason}")
+    for f in r.findings:
+        lines.append(f"  finding: {f}")
+    if r.formula is not None:
+        lines.append("  " + SEMANTICS)
+    if verbose and r.timings:
+        lines.append("  timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in r.timings.items()))
+    return "\n".join(lines)
