@@ -1,4 +1,4 @@
-"""Command line: `tritonlift spec|gen-flaggems ...`. Only `main()` exits.
+"""Command line: `tritonlift spec|lift|bench|gen-flaggems ...`. Only `main()` exits.
 
 Errors a user can cause print one `file:line:col: kind: message` line (plus the source line and a
 caret) and exit with 2; internal errors too, with the traceback only under `--debug`.
@@ -72,6 +72,31 @@ def cmd_lift(args: argparse.Namespace, opts: Options) -> int:
     return {Status.PROVED: 0, Status.REFUTED: 1, Status.UNSUPPORTED: 2}.get(r.status, 3)
 
 
+def cmd_bench(args: argparse.Namespace, opts: Options) -> int:
+    import dataclasses
+
+    from .bench.runner import run_bench
+    from .render.bench_table import bench_rich, bench_text
+
+    opts = dataclasses.replace(opts, strategy=args.strategy)
+    report = run_bench(args.paths, opts, progress=not args.no_progress, timeout=args.timeout,
+                       primary_only=args.primary)
+    if sys.stdout.isatty():
+        from rich.console import Console
+
+        Console().print(bench_rich(report))
+    else:
+        print(bench_text(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    s = report.summary
+    if args.min_lifted is not None and s.items_lifted < args.min_lifted:
+        print(f"bench: {s.items_lifted} of {s.items} benchmark items lifted (BOUNDED or better), "
+              f"fewer than --min-lifted {args.min_lifted}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_gen_flaggems(args: argparse.Namespace, opts: Options) -> int:
     from .bench import flaggems_gen
 
@@ -99,6 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     lf.add_argument("--explain", action="store_true", help="show stage timings")
     lf.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     lf.set_defaults(func=cmd_lift)
+    b = sub.add_parser("bench", help="lift every launch spec of a corpus and print the results table")
+    b.add_argument("paths", nargs="+", help="folders of launch specs (*.toml) and/or spec files")
+    b.add_argument("--strategy", choices=("top-down", "bottom-up", "both"), default="both")
+    b.add_argument("--json", metavar="FILE", help="also write the results and summary as JSON")
+    b.add_argument("--min-lifted", type=int, metavar="N",
+                   help="exit with 1 if fewer than N benchmark items reach BOUNDED or better")
+    b.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                   help="wall-clock limit per spec in seconds (0: none, lift in this process)")
+    b.add_argument("--primary", action="store_true",
+                   help="skip the variant specs (*.scalar.toml, *.loop.toml)")
+    b.add_argument("--no-progress", action="store_true", help="no progress display")
+    b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    b.set_defaults(func=cmd_bench)
     g = sub.add_parser("gen-flaggems", help="generate FlagGems' rank-1 elementwise kernels (needs [interp,corpus])")
     g.add_argument("out", nargs="?", help="output directory (default: the generated-kernel cache)")
     g.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)

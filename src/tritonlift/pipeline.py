@@ -58,6 +58,24 @@ def default_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> lis
     each symbol moved on its own) and masks and loop tails are exercised."""
     if spec.samples:
         return [dict(s) for s in spec.samples]
+    return varied_sizes(spec, choice)
+
+
+def synthesis_sizes(spec: LaunchSpec) -> list[dict[str, int]]:
+    """The spec's samples plus sizes varying one symbol at a time (so fits are never confounded
+    by samples that move several sizes together)."""
+    out = [dict(s) for s in spec.samples]
+    try:
+        extra = varied_sizes(spec, None)
+    except SpecError:
+        extra = []
+    for s in extra:
+        if s not in out:
+            out.append(s)
+    return out[: max(len(spec.samples), 0) + len(spec.sizes) + 2]
+
+
+def varied_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> list[dict[str, int]]:
     names = list(spec.sizes)
     if not names:
         return [{}]
@@ -168,7 +186,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
 
     index = source_index(opts)
     try:
-        synth_sizes = default_sizes(spec)
+        synth_sizes = synthesis_sizes(spec)
         t = time.monotonic()
         specs = [run_launch(instantiate(spec, s), index) for s in synth_sizes]
         timings["symex"] = time.monotonic() - t

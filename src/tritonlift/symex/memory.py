@@ -57,7 +57,9 @@ def make_buffer(t: ConcreteTensor, init: Any = None) -> Buffer:
             continue  # overlapping strides: first index names the cell
         index_of[off] = idx
         if t.direction in ("in", "inout"):
-            cells[off] = read(t.name, *idx)
+            single = t.value_range is not None and t.value_range[1] - t.value_range[0] == 1
+            # data declared to lie in [lo, lo + 1) is the integer lo
+            cells[off] = const(t.value_range[0]) if single else read(t.name, *idx)
         elif init is not None:
             cells[off] = const(init)
     return Buffer(t, cells, index_of, np.full(size, -1, dtype=np.int64), np.zeros(size, dtype=bool))
@@ -146,7 +148,8 @@ class Memory:
         order = sorted(range(len(strides)), key=lambda d: -strides[d])
         extra: list[Term] = [const(0)] * len(strides)
         for atom, a in parts.items():
-            dim = next((d for d in order if strides[d] > 0 and a % strides[d] == 0), None)
+            # a dimension of extent 1 cannot vary: never give it the data-dependent part
+            dim = next((d for d in order if strides[d] > 0 and shape[d] > 1 and a % strides[d] == 0), None)
             if dim is None:
                 return None
             extra[dim] = build.add(extra[dim], build.mul(const(a // strides[dim]), atom))

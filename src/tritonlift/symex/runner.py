@@ -5,7 +5,7 @@ launch in order over shared memory, and collect the Spec.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ class Spec:
     outputs: dict[str, np.ndarray]
     shapes: dict[str, tuple[int, ...]]
     findings: tuple[Finding, ...]
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # declared int data ranges
 
     def elements(self):
         """(tensor, index, term) for every written output element, in index order."""
@@ -119,7 +120,8 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec
                 arr[idx] = buf.cells[off]
         outputs[name] = arr
         shapes[name] = t.shape
-    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(memory.findings))
+    ranges = {n: t.value_range for n, t in launch.tensors.items() if t.value_range is not None}
+    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(memory.findings), ranges)
 
 
 def _run_elementwise(fn: FunctionRef, step: ConcreteStep, launch: ConcreteLaunch, memory: Memory,

@@ -34,7 +34,9 @@ class Checker:
 
     norm: Normalizer
 
-    def equal(self, a: Term, b: Term) -> bool:
+    def equal(self, a: Term, b: Term, ranges: dict[str, tuple[int, int]] | None = None) -> bool:
+        if ranges:
+            a, b = _pin_ranges(a, ranges), _pin_ranges(b, ranges)
         if a is b:
             return True
         try:
@@ -43,7 +45,19 @@ class Checker:
             na = nb = None
         if na is not None and na == nb:
             return True
-        return smt_equal(self.norm.term(a) if na is not None else a, self.norm.term(b) if nb is not None else b)
+        return smt_equal(self.norm.term(a) if na is not None else a, self.norm.term(b) if nb is not None else b,
+                         ranges=ranges)
+
+
+def _pin_ranges(t: Term, ranges: dict[str, tuple[int, int]]) -> Term:
+    """Reads of int data declared to lie in [lo, lo + 1) are the constant lo (as in symex)."""
+    single = {n: lo for n, (lo, hi) in ranges.items() if hi - lo == 1}
+    if not single:
+        return t
+    from ..dsl.term import const
+    from .fold import substitute_reads
+
+    return substitute_reads(t, lambda r: const(single[r.attrs[0]]) if r.attrs[0] in single else None)
 
 
 def check_output(body: Term, tensor: str, index_vars: tuple[str, ...], specs: list[Spec],
@@ -62,7 +76,7 @@ def check_output(body: Term, tensor: str, index_vars: tuple[str, ...], specs: li
                 got = instantiate(body, env)
             except (NotGround, KeyError) as e:
                 return f"{where}: the candidate cannot be instantiated ({e})"
-            if not checker.equal(got, want):
+            if not checker.equal(got, want, spec.ranges):
                 return f"{where}: candidate gives {_short(got)}, kernel computes {_short(want)}"
     return None
 

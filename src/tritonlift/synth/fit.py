@@ -56,6 +56,7 @@ def fit_affine(values: list, features: dict[str, list[int]], integral: bool,
     names = list(features)
     vals = [Fraction(v) for v in values]
     for size in range(0, min(MAX_FEATURES, len(names)) + 1):
+        best: tuple[Fraction, list[Fraction], tuple[str, ...]] | None = None
         for subset in combinations(names, size):
             rows = [[Fraction(features[f][r]) for f in subset] + [Fraction(1)] for r in range(len(vals))]
             sol = _solve(rows, vals, len(subset) + 1)
@@ -63,7 +64,12 @@ def fit_affine(values: list, features: dict[str, list[int]], integral: bool,
                 continue
             if integral and any(c.denominator != 1 for c in sol):
                 continue
-            return _term(sol, subset, isinstance(values[0], float), index_vars)
+            # among fits with as many features, the smallest coefficients (N, not 9 - 3*M)
+            cost = sum(abs(c) for c in sol)
+            if best is None or cost < best[0]:
+                best = (cost, sol, subset)
+        if best is not None:
+            return _term(best[1], best[2], isinstance(values[0], float), index_vars)
     if integral:
         return _fit_floordiv(vals, features, index_vars)
     return None

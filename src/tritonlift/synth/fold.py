@@ -89,6 +89,29 @@ def substitute(t: Term, env: dict[str, Term]) -> Term:
     return go(t)
 
 
+def substitute_reads(t: Term, fn) -> Term:
+    """Replace READ nodes for which `fn(read)` returns a term."""
+    memo: dict[Term, Term] = {}
+
+    def go(n: Term) -> Term:
+        if n in memo:
+            return memo[n]
+        if n.op is Op.READ:
+            args = tuple(go(a) for a in n.args)
+            r0 = Term.make(Op.READ, args, n.attrs)
+            r = fn(r0) or r0
+        elif not n.args:
+            r = n
+        elif n.op is Op.CALL or n.op in BINDERS:
+            r = Term.make(n.op, tuple(go(a) for a in n.args), n.attrs)
+        else:
+            r = build.apply(n.op, *(go(a) for a in n.args))
+        memo[n] = r
+        return r
+
+    return go(t)
+
+
 def binder_height(t: Term) -> int:
     memo: dict[int, int] = {}
 

@@ -184,6 +184,10 @@ class Normalizer:
                     c = self.term(n)
                     items[self.key(c)] = c
             ordered = [items[k2] for k2 in sorted(items)]
+            if op is Op.MAX and any(_nonneg(x) for x in ordered):
+                # max(c, t, ...) with c <= 0 and some t >= 0: c never wins
+                ordered = [x for x in ordered if not (x.op is Op.CONST and not isinstance(x.value, bool)
+                                                      and x.value <= 0)] or ordered
             r = ordered[0]
             for x in ordered[1:]:
                 r = Term.make(op, (r, x))
@@ -232,6 +236,21 @@ class Normalizer:
                 body = ct if body is None else Term.make(Op.MUL, (ct, body))
             out = body if out is None else Term.make(Op.ADD, (out, body))
         return out if out is not None else const(0)
+
+
+def _nonneg(t: Term) -> bool:
+    """A sufficient syntactic condition for t >= 0 on the reals."""
+    if t.op in (Op.ABS, Op.EXP, Op.EXP2, Op.SQRT, Op.SIGMOID):
+        return True
+    if t.op is Op.CONST and not isinstance(t.value, bool):
+        return t.value >= 0
+    if t.op is Op.POW and t.args[1].op is Op.CONST and isinstance(t.args[1].value, int) and t.args[1].value % 2 == 0:
+        return True
+    if t.op is Op.MUL and t.args[0] is t.args[1]:
+        return True
+    if t.op in (Op.ADD, Op.MUL, Op.MAX) and all(_nonneg(a) for a in t.args):
+        return True
+    return False
 
 
 def _fraction_term(c: Fraction) -> Term:

@@ -24,6 +24,7 @@ class Encoder:
     def __init__(self) -> None:
         self.memo: dict[int, z3.ExprRef] = {}
         self.funs: dict[tuple[str, int], z3.FuncDeclRef] = {}
+        self.reads: list[tuple[str, z3.ArithRef]] = []
 
     def fun(self, name: str, arity: int) -> z3.FuncDeclRef:
         key = (name, arity)
@@ -70,7 +71,10 @@ class Encoder:
 
             if op is Op.UNDEF:
                 raise _Unencodable("undefined value")
-            return z3.Real(to_text(t))
+            v = z3.Real(to_text(t))
+            if op is Op.READ:
+                self.reads.append((t.attrs[0], v))
+            return v
         a = [x for x in t.args]
         if op is Op.ADD:
             return self.real(a[0]) + self.real(a[1])
@@ -123,8 +127,9 @@ class Encoder:
         return self.fun(name, len(a))(*[self.real(x) for x in a])
 
 
-def smt_equal(a: Term, b: Term, timeout_ms: int = 2000) -> bool:
-    """True only when z3 proves `a = b` for every value of the reads and symbols."""
+def smt_equal(a: Term, b: Term, timeout_ms: int = 2000, ranges: dict[str, tuple[int, int]] | None = None) -> bool:
+    """True only when z3 proves `a = b` for every value of the reads and symbols (integer data
+    in its declared range [lo, hi))."""
     enc = Encoder()
     try:
         ea, eb = enc.enc(a), enc.enc(b)
@@ -136,4 +141,8 @@ def smt_equal(a: Term, b: Term, timeout_ms: int = 2000) -> bool:
     s.set("timeout", timeout_ms)
     s.set("random_seed", 0)
     s.add(ea != eb)
+    for name, (lo, hi) in (ranges or {}).items():
+        for key, v in enc.reads:
+            if key == name:
+                s.add(v >= lo, v < hi, z3.IsInt(v))
     return s.check() == z3.unsat

@@ -1,0 +1,285 @@
+"""The corpus runner behind `tritonlift bench`: lift every launch spec of a folder, one row each,
+and summarise per spec and per benchmark item.
+
+A benchmark item is the set of specs sharing a top-level `id` (the file stem when there is none).
+Its *primary* spec is the file without `.scalar.` / `.loop.` in its name; the other files are
+variants (a scalar function's fast path, a loop branch). An item counts as lifted when its primary
+spec reaches BOUNDED or better; an item run without its primary is decided by all of its specs.
+
+Each lift runs in one long-lived worker process (spawned, so it shares no threads or locks with
+the progress display) and is given a wall-clock limit; a worker that overruns is killed, the row
+becomes ERROR "timeout after N s", and a fresh worker takes the next spec. Spawning costs the
+imports once (~0.3 s), not per spec. With no timeout the specs are lifted in this process.
+
+No torch or triton here: this module is the core's runner, not interpreter tooling.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import statistics
+import sys
+import time
+import tomllib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..options import Options
+from ..result import LiftResult, Status
+
+VARIANT_MARKERS = (".scalar.", ".loop.")
+# TOML files that live beside the launch specs but are not specs (the CI floor).
+NOT_LAUNCH_SPECS = frozenset({"FLOOR.toml"})
+LIFTED = Status.BOUNDED  # an item is "lifted" at this status or better
+
+
+@dataclass(frozen=True)
+class BenchRow:
+    """One launch spec's result, as plain data (it crosses the worker's pipe; Terms do not)."""
+
+    launch: str
+    id: str
+    op: str
+    kernel: str
+    status: Status
+    formula: str | None  # the DSL text form (parses back), one line per output
+    pretty: str | None  # Unicode index notation, one `t[i] = body` per output, joined by "; "
+    seconds: float
+    reason: str  # why the status is not PROVED ("" when PROVED)
+    primary: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "op": self.op, "kernel": self.kernel, "status": str(self.status),
+                "formula": self.formula, "seconds": round(self.seconds, 3), "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    by_status: dict[str, int]  # every status, in severity order, zeros included
+    median_seconds: float
+    max_seconds: float
+    items: int
+    items_lifted: int  # items whose deciding specs all reach BOUNDED or better
+
+    def to_json(self) -> dict[str, Any]:
+        return {"total": self.total, "by_status": dict(self.by_status),
+                "median_seconds": round(self.median_seconds, 3), "max_seconds": round(self.max_seconds, 3),
+                "items": self.items, "items_lifted": self.items_lifted}
+
+
+@dataclass(frozen=True)
+class BenchReport:
+    rows: tuple[BenchRow, ...]
+    wall_seconds: float  # the whole run, worker start-up included
+    strategy: str
+
+    @property
+    def summary(self) -> Summary:
+        return summarize(self.rows)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"results": [r.to_json() for r in self.rows], "summary": self.summary.to_json()}
+
+
+# -- which files, which items ------------------------------------------------------------------
+
+def is_primary(path: str | Path) -> bool:
+    name = Path(path).name
+    return not any(m in name for m in VARIANT_MARKERS)
+
+
+def launch_specs(folder_or_files: str | Path | Iterable[str | Path], primary_only: bool = False) -> list[Path]:
+    """The launch specs to run: each folder's `*.toml` (sorted, not recursive, FLOOR.toml left
+    out) and each file given, in the order given, without duplicates."""
+    given = [folder_or_files] if isinstance(folder_or_files, str | Path) else list(folder_or_files)
+    out: list[Path] = []
+    for g in given:
+        p = Path(g)
+        found = sorted(q for q in p.glob("*.toml") if q.name not in NOT_LAUNCH_SPECS) if p.is_dir() else [p]
+        out += [q for q in found if q not in out and (is_primary(q) or not primary_only)]
+    return out
+
+
+def spec_meta(path: Path) -> tuple[str, str, str]:
+    """(id, op, kernel) read straight from the TOML, so rows are grouped and labelled even when
+    the spec fails to load or its lift is killed."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return path.stem, "", ""
+    steps = data.get("launch") if isinstance(data.get("launch"), list) else [data]
+    kernels = [str(st.get("kernel", "")) for st in steps if isinstance(st, dict)]
+    return str(data.get("id", path.stem)), str(data.get("op", "")), ", ".join(k for k in kernels if k)
+
+
+def summarize(rows: Iterable[BenchRow]) -> Summary:
+    rows = list(rows)
+    by_status = {str(s): sum(1 for r in rows if r.status is s) for s in Status}
+    secs = [r.seconds for r in rows]
+    items: dict[str, list[BenchRow]] = {}
+    for r in rows:
+        items.setdefault(r.id, []).append(r)
+    lifted = 0
+    for group in items.values():
+        deciding = [r for r in group if r.primary] or group
+        lifted += all(r.status <= LIFTED for r in deciding)
+    return Summary(len(rows), by_status, statistics.median(secs) if secs else 0.0, max(secs, default=0.0),
+                   len(items), lifted)
+
+
+# -- one spec ----------------------------------------------------------------------------------
+
+def row_of(path: Path, result: LiftResult) -> BenchRow:
+    from ..render.unicode import to_unicode
+
+    ident, op, kernel = spec_meta(path)
+    formula = pretty = None
+    if result.formula is not None:
+        formula = str(result.formula)
+        pretty = "; ".join(f"{o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}"
+                           for o in result.formula.outputs)
+    return BenchRow(str(path), ident, result.op or op, ", ".join(result.kernels) or kernel, result.status,
+                    formula, pretty, result.seconds, result.reason, is_primary(path))
+
+
+def failed_row(path: Path, reason: str, seconds: float) -> BenchRow:
+    ident, op, kernel = spec_meta(path)
+    return BenchRow(str(path), ident, op, kernel, Status.ERROR, None, None, seconds, reason, is_primary(path))
+
+
+def lift_row(path: Path, opts: Options) -> BenchRow:
+    """Lift one spec; an exception the pipeline lets through becomes an ERROR row, so one bad
+    item never stops the run."""
+    from ..pipeline import lift
+
+    t0 = time.monotonic()
+    try:
+        return row_of(path, lift(path, opts))
+    except Exception as e:  # the pipeline's own failures are already statuses; this is a bug
+        return failed_row(path, f"internal error: {type(e).__name__}: {e}", time.monotonic() - t0)
+
+
+# -- the worker --------------------------------------------------------------------------------
+
+def _worker_main(conn) -> None:
+    # Ctrl-C reaches the whole process group; the parent decides, and kills this worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        path, opts = job
+        conn.send(lift_row(path, opts))
+
+
+class Worker:
+    """One spawned process lifting specs on request; `run` kills it when a spec overruns."""
+
+    def __init__(self) -> None:
+        self._ctx = multiprocessing.get_context("spawn")
+        self._proc = None
+        self._conn = None
+
+    def run(self, path: Path, opts: Options, timeout: float) -> BenchRow:
+        if self._proc is None:
+            parent, child = self._ctx.Pipe()
+            self._proc = self._ctx.Process(target=_worker_main, args=(child,), daemon=True,
+                                           name="tritonlift-bench-worker")
+            self._proc.start()
+            child.close()
+            self._conn = parent
+        t0 = time.monotonic()
+        self._conn.send((path, opts))
+        try:
+            if self._conn.poll(timeout):
+                return self._conn.recv()
+        except (EOFError, OSError):
+            self._proc.join(1.0)
+            code = self._proc.exitcode
+            self.close(force=True)
+            return failed_row(path, f"internal error: the worker process died (exit code {code})",
+                              time.monotonic() - t0)
+        self.close(force=True)
+        return failed_row(path, f"timeout after {timeout:g} s", time.monotonic() - t0)
+
+    def close(self, force: bool = False) -> None:
+        """Stop the worker: killed at once when `force` (it is busy), otherwise asked to exit and
+        killed only if it has not within a second."""
+        if self._proc is None:
+            return
+        if not force:
+            try:
+                self._conn.send(None)
+            except OSError:
+                pass
+            self._proc.join(1.0)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+        self._conn.close()
+        self._proc = self._conn = None
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator:
+    """Yields `step(path, row_or_None)`: called before a spec (row None) and after it. A rich bar
+    on a terminal, one line per spec on stderr otherwise."""
+    if not enabled:
+        yield lambda path, row: None
+        return
+    if sys.stdout.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("[bold]bench"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}"), transient=True) as bar:
+            task = bar.add_task("", total=total)
+
+            def step(path: Path, row: BenchRow | None) -> None:
+                if row is None:
+                    bar.update(task, description=path.name)
+                else:
+                    bar.advance(task)
+
+            yield step
+        return
+    done = [0]
+
+    def plain(path: Path, row: BenchRow | None) -> None:
+        if row is not None:
+            done[0] += 1
+            print(f"[{done[0]:>{len(str(total))}}/{total}] {path.name}  {row.status}  {row.seconds:.2f} s",
+                  file=sys.stderr, flush=True)
+
+    yield plain
+
+
+def run_bench(folder_or_files: str | Path | Iterable[str | Path], opts: Options | None = None,
+              progress: bool = True, timeout: float | None = 60.0, primary_only: bool = False) -> BenchReport:
+    """Lift every launch spec of `folder_or_files` (see `launch_specs`) in order, each under a
+    wall-clock limit of `timeout` seconds (None or <= 0: no limit, lifted in this process)."""
+    opts = opts or Options()
+    paths = launch_specs(folder_or_files, primary_only)
+    t0 = time.monotonic()
+    rows: list[BenchRow] = []
+    worker = Worker() if timeout and timeout > 0 else None
+    try:
+        with _progress(len(paths), progress) as step:
+            for p in paths:
+                step(p, None)
+                row = worker.run(p, opts, timeout) if worker else lift_row(p, opts)
+                rows.append(row)
+                step(p, row)
+    finally:
+        if worker:
+            worker.close()
+    return BenchReport(tuple(rows), time.monotonic() - t0, opts.strategy)
