@@ -3,7 +3,9 @@ totals lines. A function of the report only."""
 
 from __future__ import annotations
 
-from ..bench.runner import BenchReport, BenchRow
+from pathlib import Path
+
+from ..bench.runner import VARIANT_MARKERS, BenchReport, BenchRow
 from ..result import Status
 
 COLUMNS = ("id", "op", "kernel", "status", "formula", "seconds")
@@ -36,8 +38,16 @@ def formula_cell(row: BenchRow, width: int = FORMULA_WIDTH) -> str:
     return _clip(f"({row.reason})" if row.reason else "", width)
 
 
+def id_cell(row: BenchRow) -> str:
+    """The item id, with the variant (`scalar`, `loop`) for a spec that is not the item's primary."""
+    if row.primary:
+        return row.id
+    name = Path(row.launch).name
+    return f"{row.id} {next((m.strip('.') for m in VARIANT_MARKERS if m in name), 'variant')}"
+
+
 def cells(row: BenchRow) -> tuple[str, ...]:
-    return (row.id, row.op, kernel_label(row.kernel), str(row.status), formula_cell(row), f"{row.seconds:.2f}")
+    return (id_cell(row), row.op, kernel_label(row.kernel), str(row.status), formula_cell(row), f"{row.seconds:.2f}")
 
 
 def summary_lines(report: BenchReport) -> list[str]:
@@ -62,18 +72,20 @@ def bench_text(report: BenchReport) -> str:
 
 
 def bench_rich(report: BenchReport):
-    """A rich Table (print it with a rich Console), caption = the totals."""
-    from rich.markup import escape
+    """A rich Table (print it with a rich Console), caption = the totals. One line per spec: only
+    the kernel and formula columns are collapsible, so on a narrow terminal they give way and are
+    cut with `…`."""
     from rich.table import Table
+    from rich.text import Text
 
     t = Table(caption="\n".join(summary_lines(report)), caption_justify="left")
     for c in COLUMNS:
-        t.add_column(c, justify="right" if c == "seconds" else "left", no_wrap=c != "formula",
-                     overflow="ellipsis")
+        t.add_column(c, justify="right" if c == "seconds" else "left", no_wrap=c not in ("kernel", "formula"),
+                     max_width=24 if c == "kernel" else None)
     for r in report.rows:
-        c = [escape(x) for x in cells(r)]  # formulas hold `[i]`, which is markup otherwise
-        c[3] = f"[{STATUS_STYLE[r.status]}]{c[3]}[/]"
-        if not r.pretty:
-            c[4] = f"[dim]{c[4]}[/]"
+        c = [Text(x) for x in cells(r)]  # Text, not markup: formulas hold `[i]`
+        c[3].stylize(STATUS_STYLE[r.status])
+        c[2].no_wrap, c[2].overflow = True, "ellipsis"
+        c[4] = Text(c[4].plain, style="" if r.pretty else "dim", no_wrap=True, overflow="ellipsis")
         t.add_row(*c)
     return t

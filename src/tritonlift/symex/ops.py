@@ -97,6 +97,9 @@ def binary(op: Op, x: Any, y: Any) -> Any:
     else:
         out_dt = promote(dx, dy)
     ints = is_int(dx) and is_int(dy)
+    if op in ARITH and (dx == "int1" or dy == "int1"):
+        # int1 in arithmetic is the integer 0/1 (Triton promotes it)
+        a, b = _bool_as_int(a, dx), _bool_as_int(b, dy)
     da, db = a.data, b.data
     if da.dtype != object and db.dtype != object:
         if op in (Op.FLOORDIV, Op.MOD) and ints and np.any(db == 0):
@@ -119,6 +122,14 @@ def binary(op: Op, x: Any, y: Any) -> Any:
     if op is Op.FLOORDIV and not ints:
         return Tile(symbolic_apply(Op.FLOOR, symbolic_apply(Op.DIV, da, db)), out_dt)
     return Tile(symbolic_apply(op, da, db), out_dt)
+
+
+def _bool_as_int(t: Tile, dt: str) -> Tile:
+    if dt != "int1":
+        return t
+    if t.data.dtype != object:
+        return Tile(t.data.astype(np.int64), "int32")
+    return Tile(symbolic_apply(Op.WHERE, t.data, np.array(1), np.array(0)), "int32")
 
 
 def _pointer_arith(op: Op, a: Tile, b: Tile) -> Tile:
@@ -203,6 +214,8 @@ def cast(x: Any, dtype: str) -> Any:
             return Tile(np.trunc(d).astype(np.int64) if d.dtype != object else symbolic_apply(Op.TRUNC, d), dtype)
         if d.dtype == bool:
             return Tile(d.astype(np.int64), dtype)
+        if src == "int1" and d.dtype == object:
+            return Tile(symbolic_apply(Op.WHERE, d, np.array(1), np.array(0)), dtype)
         return Tile(d, dtype)
     # to float
     if d.dtype == bool:
