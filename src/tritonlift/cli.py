@@ -64,6 +64,14 @@ def cmd_lift(args: argparse.Namespace, opts: Options) -> int:
     r = lift(args.launch, opts, args.kernel)
     if args.format == "json":
         print(json.dumps(r.to_json(), indent=2))
+    elif args.format in ("numpy", "torch"):
+        if r.formula is None:
+            print(lift_text(r, verbose=args.explain), file=sys.stderr)
+        else:
+            from .pipeline import load
+            from .render.code import reference_code
+
+            print(reference_code(r.formula, load(args.launch, args.kernel), args.format))
     else:
         print(lift_text(r, verbose=args.explain))
     if r.status is Status.ERROR:
@@ -107,6 +115,7 @@ def cmd_gen_flaggems(args: argparse.Namespace, opts: Options) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tritonlift", description="Lift Triton kernels to verified formulas.")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    p.add_argument("--cache-dir", help="generated-kernel cache (default: ./.tritonlift_cache/flaggems-5.0.2)")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("spec", help="symbolically execute a kernel at one size and print each output element")
     s.add_argument("kernel", nargs="?", help="path.py::name or package.module:name (default: the launch spec's)")
@@ -120,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     lf.add_argument("kernel", nargs="?", help="path.py::name or package.module:name (default: the launch spec's)")
     lf.add_argument("--launch", required=True, help="launch spec (TOML)")
     lf.add_argument("--strategy", choices=("top-down", "bottom-up", "both"), default="both")
-    lf.add_argument("--format", choices=("text", "json"), default="text")
+    lf.add_argument("--format", choices=("text", "json", "numpy", "torch"), default="text",
+                    help="text (Unicode), json, or runnable reference code (numpy, torch)")
     lf.add_argument("--explain", action="store_true", help="show stage timings")
     lf.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     lf.set_defaults(func=cmd_lift)
@@ -148,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     opts = Options(debug=bool(args.debug))
+    if args.cache_dir:
+        import dataclasses
+
+        opts = dataclasses.replace(opts, generated_dir=Path(args.cache_dir))
     try:
         code = args.func(args, opts)
     except TritonLiftError as e:
@@ -155,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(str(e), file=sys.stderr)
         code = 2
+    except BrokenPipeError:  # output piped into `head`: not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = 2

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+CACHE_DIR_NAME = ".tritonlift_cache"
+
+
 def default_generated_dir() -> Path:
-    """Where generated kernels (FlagGems pointwise_dynamic) are cached: ~/.cache/tritonlift/."""
-    base = Path(os.path.expanduser("~")) / ".cache" / "tritonlift"
-    return base / "flaggems-5.0.2"
+    """Where generated kernels (FlagGems pointwise_dynamic) are cached: `.tritonlift_cache/` in
+    the working directory (like .pytest_cache), overridable with `--cache-dir`."""
+    return Path(os.getcwd()) / CACHE_DIR_NAME / "flaggems-5.0.2"
 
 
 @dataclass(frozen=True)
