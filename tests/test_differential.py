@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tritonlift.bench.runner import launch_specs
 from tritonlift.errors import TritonLiftError
 from tritonlift.frontend.launch import load_launch
 from tritonlift.options import Options
@@ -70,7 +71,7 @@ def _pick(sizes: list[dict[str, int]]) -> list[dict[str, int]]:
 def _items() -> list:
     out = []
     for group, folder in (("kernels", KERNELS), ("corpus", CORPUS)):
-        for path in sorted(folder.glob("*.toml")):
+        for path in launch_specs(folder):
             name = f"{group}/{path.stem}"
             try:
                 sizes_list = _pick(default_sizes(load_launch(path)))
@@ -92,7 +93,7 @@ class InterpSession:
 def _generated_refs() -> list[str]:
     refs: list[str] = []
     for folder in (KERNELS, CORPUS):
-        for path in sorted(folder.glob("*.toml")):
+        for path in launch_specs(folder):
             refs += [r for r in _kernel_refs(path) if r.startswith(GENERATED_PREFIX) and r not in refs]
     return refs
 

@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 CACHE_DIR_NAME = ".tritonlift_cache"
 
 

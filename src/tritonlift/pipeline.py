@@ -62,17 +62,25 @@ def default_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> lis
 
 
 def synthesis_sizes(spec: LaunchSpec) -> list[dict[str, int]]:
-    """The spec's samples plus sizes varying one symbol at a time (so fits are never confounded
-    by samples that move several sizes together)."""
+    """The spec's samples plus, for every size symbol the samples never move on its own, a
+    generated size moving it alone (so fits are never confounded by samples that move several
+    sizes together)."""
     out = [dict(s) for s in spec.samples]
+    alone = {n for a in out for b in out if a != b for n in spec.sizes
+             if a[n] != b[n] and all(a[m] == b[m] for m in spec.sizes if m != n)}
+    missing = [n for n in spec.sizes if n not in alone]
+    if not missing and out:
+        return out
     try:
         extra = varied_sizes(spec, None)
     except SpecError:
         extra = []
-    for s in extra:
-        if s not in out:
-            out.append(s)
-    return out[: max(len(spec.samples), 0) + len(spec.sizes) + 2]
+    base = extra[0] if extra else None
+    for cand in extra:
+        moved = [n for n in spec.sizes if base is not None and cand[n] != base[n]]
+        if cand not in out and (cand is base or (len(moved) == 1 and moved[0] in missing) or not spec.samples):
+            out.append(cand)
+    return out
 
 
 def varied_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> list[dict[str, int]]:

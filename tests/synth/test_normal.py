@@ -74,3 +74,29 @@ def test_smt_decides_argmax_chains_nested_differently():
     assert smt_equal(left, right)
     wrong = b.where(gt(x1, x0), b.where(gt(x2, x1), const(2), const(1)), b.where(b.compare(Op.GE, x2, x0), const(2), const(0)))
     assert not smt_equal(left, wrong)  # ties broken differently
+
+
+def test_max_with_zero_is_kept_unless_another_element_is_nonnegative():
+    x0, x1, _ = X
+    n = Normalizer()
+    assert "max" in str(n.term(b.maximum(0.0, x0)))
+    assert not same(b.maximum(0.0, x0), x0)
+    assert not same(b.maximum(-1.0, b.maximum(x0, x1)), b.maximum(x0, x1))
+    # |x| >= 0, so a zero lane in the max is redundant
+    assert same(b.maximum(0.0, b.unary(Op.ABS, x0)), b.unary(Op.ABS, x0))
+
+
+MAXES = st.recursive(
+    st.one_of(st.sampled_from(X), st.sampled_from([0.0, -1.0, 2.0]).map(const),
+              st.sampled_from(X).map(lambda x: b.unary(Op.ABS, x))),
+    lambda ch: st.tuples(ch, ch).map(lambda t: b.maximum(*t)), max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MAXES)
+def test_max_normal_form_is_sound(t):
+    nt = Normalizer().term(t)
+    rng = np.random.default_rng(2)
+    for scale in (0.1, 1.0, 5.0):
+        env = Env(tensors={"x": rng.normal(size=3) * scale - scale})
+        assert math.isclose(float(evaluate(t, env)), float(evaluate(nt, env)), rel_tol=1e-9, abs_tol=1e-12)

@@ -94,7 +94,9 @@ def parse_ref(ref: str) -> GeneratedRef:
 # Generation
 
 
-def _ensure_flag_gems(cache_dir: Path) -> Any:
+def ensure_flag_gems(cache_dir: Path) -> Any:
+    """Import FlagGems (its cache in ``cache_dir``, see ``import_flag_gems``) with the code
+    generator set to plain pointers; the ``flag_gems`` module."""
     flag_gems = import_flag_gems(cache_dir)
     from flag_gems.utils.codegen_config_utils import get_codegen_config
 
@@ -104,7 +106,10 @@ def _ensure_flag_gems(cache_dir: Path) -> Any:
     return flag_gems
 
 
-def _scalar_function(module: str, func_name: str) -> Any:
+def scalar_function(module: str, func_name: str) -> Any:
+    """The ``@pointwise_dynamic`` function ``module:func_name`` (a ``PointwiseDynamicFunction``);
+    ``FlagGemsShimError`` if it is something else. Import FlagGems with :func:`ensure_flag_gems`
+    first (FlagGems' cache directory)."""
     from flag_gems.utils.pointwise_dynamic import PointwiseDynamicFunction
 
     mod = importlib.import_module(module)
@@ -152,8 +157,8 @@ def generate_pointwise_kernel(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _ensure_flag_gems(Path(cache_dir) if cache_dir is not None else out / ".flaggems")
-    fn = _scalar_function(module, func_name)
+    ensure_flag_gems(Path(cache_dir) if cache_dir is not None else out / ".flaggems")
+    fn = scalar_function(module, func_name)
     info = fn.get_kernel_info(rank)
     ref = GeneratedRef(module, func_name, rank)
     index = read_index(out)
@@ -408,7 +413,7 @@ def launch_generated(
     bufs = _make_buffers(conc, seed)
     in_names = [k for k, t in conc.tensors.items() if t.direction in ("in", "inout")]
     inputs = {k: bufs.views[k].clone() for k in in_names}
-    _ensure_flag_gems(out / ".flaggems")
+    ensure_flag_gems(out / ".flaggems")
 
     host: dict[str, Any] = {}
     with np.errstate(all="ignore"):  # NaN/inf in the interpreter's numpy ops are expected
@@ -416,7 +421,7 @@ def launch_generated(
             # Tensors bind whole (the shaped views), reals by value, in the scalar function's
             # parameter order.
             module, function = step.kernel.rsplit(":", 1)
-            pointwise = _scalar_function(module, function)
+            pointwise = scalar_function(module, function)
             values = []
             for p in pointwise._scalar_fn.arg_names:
                 v = step.args[p]

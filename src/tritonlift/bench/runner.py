@@ -22,12 +22,14 @@ import statistics
 import sys
 import time
 import tomllib
+import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import TritonLiftError
 from ..options import Options
 from ..result import LiftResult, Status
 
@@ -95,11 +97,14 @@ def is_primary(path: str | Path) -> bool:
 
 def launch_specs(folder_or_files: str | Path | Iterable[str | Path], primary_only: bool = False) -> list[Path]:
     """The launch specs to run: each folder's `*.toml` (sorted, not recursive, FLOOR.toml left
-    out) and each file given, in the order given, without duplicates."""
+    out) and each file given, in the order given, without duplicates. A path that does not exist
+    is an error (a spec that exists but does not load is an ERROR row instead)."""
     given = [folder_or_files] if isinstance(folder_or_files, str | Path) else list(folder_or_files)
     out: list[Path] = []
     for g in given:
         p = Path(g)
+        if not p.exists():
+            raise TritonLiftError(f"bench: {p}: no such launch spec or folder")
         found = sorted(q for q in p.glob("*.toml") if q.name not in NOT_LAUNCH_SPECS) if p.is_dir() else [p]
         out += [q for q in found if q not in out and (is_primary(q) or not primary_only)]
     return out
@@ -154,13 +159,15 @@ def failed_row(path: Path, reason: str, seconds: float) -> BenchRow:
 
 def lift_row(path: Path, opts: Options) -> BenchRow:
     """Lift one spec; an exception the pipeline lets through becomes an ERROR row, so one bad
-    item never stops the run."""
+    item never stops the run (its traceback goes to stderr under `--debug`)."""
     from ..pipeline import lift
 
     t0 = time.monotonic()
     try:
         return row_of(path, lift(path, opts))
     except Exception as e:  # the pipeline's own failures are already statuses; this is a bug
+        if opts.debug:
+            traceback.print_exc()
         return failed_row(path, f"internal error: {type(e).__name__}: {e}", time.monotonic() - t0)
 
 
@@ -238,10 +245,10 @@ def _progress(total: int, enabled: bool) -> Iterator:
         yield lambda path, row: None
         return
     if sys.stdout.isatty():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        import rich.progress as rp
 
-        with Progress(TextColumn("[bold]bench"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TextColumn("{task.description}"), transient=True) as bar:
+        with rp.Progress(rp.TextColumn("[bold]bench"), rp.BarColumn(), rp.MofNCompleteColumn(),
+                         rp.TimeElapsedColumn(), rp.TextColumn("{task.description}"), transient=True) as bar:
             task = bar.add_task("", total=total)
 
             def step(path: Path, row: BenchRow | None) -> None:
@@ -268,7 +275,11 @@ def run_bench(folder_or_files: str | Path | Iterable[str | Path], opts: Options 
     """Lift every launch spec of `folder_or_files` (see `launch_specs`) in order, each under a
     wall-clock limit of `timeout` seconds (None or <= 0: no limit, lifted in this process)."""
     opts = opts or Options()
-    paths = launch_specs(folder_or_files, primary_only)
+    given = [folder_or_files] if isinstance(folder_or_files, str | Path) else list(folder_or_files)
+    paths = launch_specs(given, primary_only)
+    if not paths:
+        where = ", ".join(map(str, given))
+        raise TritonLiftError(f"bench: no launch specs (*.toml) in {where}")
     t0 = time.monotonic()
     rows: list[BenchRow] = []
     worker = Worker() if timeout and timeout > 0 else None

@@ -46,8 +46,9 @@ def id_cell(row: BenchRow) -> str:
     return f"{row.id} {next((m.strip('.') for m in VARIANT_MARKERS if m in name), 'variant')}"
 
 
-def cells(row: BenchRow) -> tuple[str, ...]:
-    return (id_cell(row), row.op, kernel_label(row.kernel), str(row.status), formula_cell(row), f"{row.seconds:.2f}")
+def cells(row: BenchRow, formula_width: int = FORMULA_WIDTH) -> tuple[str, ...]:
+    return (id_cell(row), row.op, kernel_label(row.kernel), str(row.status), formula_cell(row, formula_width),
+            f"{row.seconds:.2f}")
 
 
 def summary_lines(report: BenchReport) -> list[str]:
@@ -83,7 +84,7 @@ def bench_rich(report: BenchReport):
         t.add_column(c, justify="right" if c == "seconds" else "left", no_wrap=c not in ("kernel", "formula"),
                      max_width=24 if c == "kernel" else None)
     for r in report.rows:
-        c = [Text(x) for x in cells(r)]  # Text, not markup: formulas hold `[i]`
+        c = [Text(x) for x in cells(r, formula_width=400)]  # Text, not markup: formulas hold `[i]`
         c[3].stylize(STATUS_STYLE[r.status])
         c[2].no_wrap, c[2].overflow = True, "ellipsis"
         c[4] = Text(c[4].plain, style="" if r.pretty else "dim", no_wrap=True, overflow="ellipsis")

@@ -14,6 +14,7 @@ normal forms decide nothing: the caller falls back to the solver (synth.smt_equa
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -21,21 +22,25 @@ from ..dsl.printer import to_text
 from ..dsl.term import BINDERS, Op, Term, const
 
 MAX_TERMS = 256
+_DIGITS = re.compile(r"\d+")
 
 Mono = tuple[tuple[Term, int], ...]  # sorted (atom, power) pairs, atoms canonical
 Poly = dict[Mono, Fraction]
 
 
 class _Keys:
-    """Canonical ordering of atoms by their printed text (cached per term)."""
+    """Canonical ordering of atoms: by their printed text with integers blanked first, so terms
+    that differ only in indices (x[0]·w[0] and x[1]·w[1]) order their factors alike, then by the
+    full text (cached per term)."""
 
     def __init__(self) -> None:
-        self.memo: dict[Term, str] = {}  # keyed by the term itself: ids of dead terms get reused
+        self.memo: dict[Term, tuple[str, str]] = {}  # keyed by the term: ids of dead terms get reused
 
-    def __call__(self, t: Term) -> str:
+    def __call__(self, t: Term) -> tuple[str, str]:
         k = self.memo.get(t)
         if k is None:
-            k = to_text(t)
+            text = to_text(t)
+            k = (_DIGITS.sub("#", text), text)
             self.memo[t] = k
         return k
 
@@ -174,7 +179,7 @@ class Normalizer:
             return self.term_memo[k]
         op = t.op
         if op in (Op.MAX, Op.MIN):
-            items: dict[str, Term] = {}
+            items: dict[tuple[str, str], Term] = {}
             stack = [t]
             while stack:
                 n = stack.pop()
@@ -184,8 +189,8 @@ class Normalizer:
                     c = self.term(n)
                     items[self.key(c)] = c
             ordered = [items[k2] for k2 in sorted(items)]
-            if op is Op.MAX and any(_nonneg(x) for x in ordered):
-                # max(c, t, ...) with c <= 0 and some t >= 0: c never wins
+            if op is Op.MAX and any(_nonneg(x) and x.op is not Op.CONST for x in ordered):
+                # max(c, t, ...) with a constant c <= 0 and a non-constant t >= 0: c never wins
                 ordered = [x for x in ordered if not (x.op is Op.CONST and not isinstance(x.value, bool)
                                                       and x.value <= 0)] or ordered
             r = ordered[0]
@@ -222,7 +227,7 @@ class Normalizer:
         return self.to_term(self.poly(t))
 
     def to_term(self, p: Poly) -> Term:
-        monos = sorted(p.items(), key=lambda mc: tuple(self.key(a) + f"^{e}" for a, e in mc[0]))
+        monos = sorted(p.items(), key=lambda mc: tuple((self.key(a), e) for a, e in mc[0]))
         out: Term | None = None
         for m, c in monos:
             factors: list[Term] = []

@@ -4,7 +4,9 @@ Reads and real symbols are real constants; `max`, `min`, `where` are if-then-els
 chains nested in different orders are compared exactly); math functions and uninterpreted calls
 are uninterpreted functions (equal arguments give equal results, nothing more). `unsat` of
 `a != b` is a proof of equality; `sat`, `unknown` or a construct we cannot encode is "not shown
-equal". Every query has a timeout and a fixed seed.
+equal". Every query has a timeout and a fixed seed. `smt_model` returns the values of a `sat`
+answer: a candidate input only, since the uninterpreted functions may take values no real
+function takes (callers validate it numerically).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Encoder:
         self.memo: dict[int, z3.ExprRef] = {}
         self.funs: dict[tuple[str, int], z3.FuncDeclRef] = {}
         self.reads: list[tuple[str, z3.ArithRef]] = []
+        self.leaves: dict[Term, z3.ArithRef] = {}  # reads and symbols, for reading back a model
 
     def fun(self, name: str, arity: int) -> z3.FuncDeclRef:
         key = (name, arity)
@@ -72,6 +75,7 @@ class Encoder:
             if op is Op.UNDEF:
                 raise _Unencodable("undefined value")
             v = z3.Real(to_text(t))
+            self.leaves[t] = v
             if op is Op.READ:
                 self.reads.append((t.attrs[0], v))
             return v
@@ -127,16 +131,17 @@ class Encoder:
         return self.fun(name, len(a))(*[self.real(x) for x in a])
 
 
-def smt_equal(a: Term, b: Term, timeout_ms: int = 2000, ranges: dict[str, tuple[int, int]] | None = None) -> bool:
-    """True only when z3 proves `a = b` for every value of the reads and symbols (integer data
-    in its declared range [lo, hi))."""
+def _distinguish(a: Term, b: Term, timeout_ms: int, ranges: dict[str, tuple[int, int]] | None,
+                 integral: frozenset[str] = frozenset()) -> tuple[z3.Solver, Encoder] | None:
+    """A solver holding `a != b` (integer data in its declared range [lo, hi), reads of the
+    tensors in `integral` integers), or None when a construct cannot be encoded."""
     enc = Encoder()
     try:
         ea, eb = enc.enc(a), enc.enc(b)
         if z3.is_bool(ea) != z3.is_bool(eb):
             ea, eb = enc.real(a), enc.real(b)
     except _Unencodable:
-        return False
+        return None
     s = z3.Solver()
     s.set("timeout", timeout_ms)
     s.set("random_seed", 0)
@@ -145,4 +150,36 @@ def smt_equal(a: Term, b: Term, timeout_ms: int = 2000, ranges: dict[str, tuple[
         for key, v in enc.reads:
             if key == name:
                 s.add(v >= lo, v < hi, z3.IsInt(v))
-    return s.check() == z3.unsat
+    for key, v in enc.reads:
+        if key in integral:
+            s.add(z3.IsInt(v))
+    return s, enc
+
+
+def smt_equal(a: Term, b: Term, timeout_ms: int = 2000, ranges: dict[str, tuple[int, int]] | None = None) -> bool:
+    """True only when z3 proves `a = b` for every value of the reads and symbols (integer data
+    in its declared range [lo, hi))."""
+    q = _distinguish(a, b, timeout_ms, ranges)
+    return q is not None and q[0].check() == z3.unsat
+
+
+def smt_model(a: Term, b: Term, timeout_ms: int = 2000, ranges: dict[str, tuple[int, int]] | None = None,
+              integral: frozenset[str] = frozenset()) -> dict[Term, float] | None:
+    """Values (reads and symbols -> float) of a z3 model of `a != b`, or None when unsat, unknown
+    or not encodable. A candidate only: math functions are uninterpreted, so the model may need
+    `exp` to take values `exp` never takes; validate it numerically before showing it."""
+    q = _distinguish(a, b, timeout_ms, ranges, integral)
+    if q is None or q[0].check() != z3.sat:
+        return None
+    model, enc = q[0].model(), q[1]
+    out: dict[Term, float] = {}
+    for leaf, v in enc.leaves.items():
+        val = model.eval(v, model_completion=True)
+        try:
+            if z3.is_rational_value(val):
+                out[leaf] = val.numerator_as_long() / val.denominator_as_long()
+            elif z3.is_algebraic_value(val):
+                out[leaf] = float(val.approx(20).as_fraction())
+        except OverflowError:  # a value beyond float range: leave the leaf to the caller
+            continue
+    return out

@@ -1,0 +1,349 @@
+"""`tritonlift check`: verify a user-written formula against a kernel.
+
+    check_formula(launch_path, "y[i, j] = ...", opts) -> CheckResult
+
+The formula is compared with the kernel's symbolic execution at several sizes (the synthesis
+sizes plus larger unseen ones, and other autotune configurations), exactly and element by
+element (the synthesiser's `Checker`: normal forms, then z3). Outcomes:
+
+- every element equal at every size: BOUNDED (PROVED once `prove_unbounded` exists);
+- an element differs: REFUTED, with a concrete `Counterexample` (sizes, every input tensor, the
+  reals, the element, the kernel's value and the formula's) found by a random search or a z3
+  model and always confirmed numerically in float64 (`verify.counterexample`);
+- not shown equal, but no input found where the numbers differ: UNKNOWN, with the reason.
+  A result is never REFUTED without a validated witness.
+
+`replay(counterexample, launch_path, formula_text)` recomputes both values from the stored
+inputs. Outputs the formula does not state are not checked (the reason names them).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .dsl.printer import to_text
+from .dsl.term import Term, const
+from .errors import TritonLiftError
+from .frontend.concrete import ConcreteLaunch, autotune_params, instantiate
+from .frontend.launch import LaunchSpec
+from .options import Options
+from .pipeline import _other_configs, check_sizes, load, source_index, synthesis_sizes
+from .result import Formula, Status
+from .symex.runner import Spec, run_launch
+from .synth import Checker
+from .synth.instantiate import NotGround
+from .synth.instantiate import instantiate as instantiate_term
+from .synth.normal import Normalizer
+from .user_formula import parse_user_formula
+from .verify.counterexample import (
+    Counterexample,
+    Inputs,
+    Problem,
+    draw,
+    has_undef,
+    model_search,
+    random_search,
+)
+
+__all__ = ["CheckResult", "Counterexample", "OutputVerdict", "check_formula", "prove_unbounded", "replay"]
+
+Calls = Mapping[str, Callable[..., Any]]
+MISMATCHES_PER_OUTPUT = 3  # per size: enough candidates for the witness search
+
+
+@dataclass(frozen=True)
+class OutputVerdict:
+    """The verdict for one output tensor of the formula; `detail` says why when not BOUNDED."""
+
+    tensor: str
+    status: Status
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    launch: str  # launch spec path
+    op: str
+    ident: str
+    kernels: tuple[str, ...]
+    location: str  # `file:line` of the kernel's definition (the last launch's kernel)
+    status: Status
+    formula: Formula | None
+    outputs: tuple[OutputVerdict, ...]
+    counterexample: Counterexample | None
+    reason: str
+    seconds: float
+    checked_sizes: tuple[dict[str, int], ...] = ()
+    findings: tuple[str, ...] = ()
+    unstated: tuple[str, ...] = ()  # outputs of the kernel the formula does not state (not checked)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.ident, "op": self.op, "kernel": ", ".join(self.kernels), "launch": self.launch,
+            "location": self.location, "status": str(self.status),
+            "formula": str(self.formula) if self.formula else None,
+            "outputs": [{"tensor": o.tensor, "status": str(o.status), "detail": o.detail} for o in self.outputs],
+            "counterexample": self.counterexample.to_json() if self.counterexample else None,
+            "reason": self.reason, "seconds": round(self.seconds, 3),
+            "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
+            "unstated_outputs": list(self.unstated),
+        }
+
+
+def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options) -> Status | None:
+    """Hook for the unbounded tier (DESIGN §7): Status.PROVED when the formula is proved for every
+    size the spec allows, None when not attempted or not proved. Not implemented yet."""
+    return None
+
+
+@dataclass
+class _Run:
+    """The kernel at one size (and autotune choice) and the formula's instantiation there."""
+
+    conc: ConcreteLaunch
+    spec: Spec
+
+    @property
+    def weight(self) -> int:  # smaller sizes first: their counterexamples are easier to read
+        return sum(self.conc.sizes.values())
+
+
+@dataclass
+class _Mismatch:
+    run: _Run
+    tensor: str
+    index: tuple[int, ...]
+    got: Term | None  # the formula instantiated at the element (None: could not instantiate)
+    want: Term | None  # the kernel's term (None: never written)
+    detail: str
+
+
+def check_formula(launch_path: str | Path, formula_text: str, opts: Options | None = None, *,
+                  kernel: str | None = None, calls: Calls | None = None) -> CheckResult:
+    """Check `formula_text` against the kernel(s) of the launch spec. Raises TritonLiftError for a
+    bad launch spec or formula (one-line messages); problems with the kernel are a result with
+    status UNSUPPORTED or ERROR. `calls` gives numeric implementations of uninterpreted functions
+    (e.g. Philox) for the counterexample search; without them, elements that need one cannot
+    serve as witnesses."""
+    opts = opts or Options()
+    t0 = time.monotonic()
+    launch = load(launch_path, kernel)
+    formula = parse_user_formula(formula_text, launch)
+    index = source_index(opts)
+    outs = [n for n, d in launch.tensors.items() if d.direction in ("out", "inout")]
+    unstated = tuple(n for n in outs if formula.get(n) is None)
+
+    def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), findings=()) -> CheckResult:
+        return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
+                           _location(launch, index), status, formula, tuple(verdicts), cex, reason,
+                           time.monotonic() - t0, tuple(sizes), tuple(findings), unstated)
+
+    try:
+        runs = _runs(launch, index)
+    except TritonLiftError as e:
+        status = Status.UNSUPPORTED if type(e).__name__ == "Unsupported" else Status.ERROR
+        return result(status, reason=str(e).splitlines()[0])
+    except RecursionError:
+        return result(Status.ERROR, reason="internal error: expression nesting too deep")
+    findings = sorted({str(f) for r in runs for f in r.spec.findings})
+    sizes = _distinct([r.conc.sizes for r in runs])
+    by_weight = sorted(runs, key=lambda r: r.weight)
+    calls = dict(calls or {})
+
+    verdicts: dict[str, OutputVerdict] = {}
+    witnesses: dict[str, Counterexample] = {}
+    # 1. a quick numeric search: most wrong formulas differ on the first random input
+    for o in formula.outputs:
+        for run in by_weight:
+            w = random_search(_problem(run, formula, calls), _elements(run.spec, o.tensor), seeds=1)
+            if w is not None:
+                witnesses[o.tensor] = w
+                break
+    # 2. the exact check, element by element, for the outputs not refuted yet
+    checker = Checker(Normalizer())
+    mismatches: dict[str, list[_Mismatch]] = {}
+    for o in formula.outputs:
+        if o.tensor in witnesses:
+            continue
+        found: list[_Mismatch] = []
+        for run in runs:
+            found += _exact(run, o.tensor, o.index_vars, o.body, checker)
+        if found:
+            mismatches[o.tensor] = sorted(found, key=lambda m: m.run.weight)
+    # 3. a witness for every output that differs symbolically
+    for tensor, found in mismatches.items():
+        w = _witness(found, formula, calls)
+        if w is not None:
+            witnesses[tensor] = w
+    for o in formula.outputs:
+        if o.tensor in witnesses:
+            w = witnesses[o.tensor]
+            verdicts[o.tensor] = OutputVerdict(o.tensor, Status.REFUTED, _differ_text(w))
+        elif o.tensor in mismatches:
+            verdicts[o.tensor] = OutputVerdict(o.tensor, Status.UNKNOWN, _unknown_text(mismatches[o.tensor]))
+        else:
+            verdicts[o.tensor] = OutputVerdict(o.tensor, Status.BOUNDED)
+    ordered = [verdicts[o.tensor] for o in formula.outputs]
+    status = max(v.status for v in ordered)
+    cex = next((witnesses[o.tensor] for o in formula.outputs if o.tensor in witnesses), None)
+    if status is Status.BOUNDED and prove_unbounded(launch, formula, opts) is Status.PROVED:
+        status = Status.PROVED
+    reason = _reason(status, ordered, len(sizes))
+    if unstated:
+        reason += f"; not stated in the formula, not checked: {', '.join(unstated)}"
+    return result(status, ordered, cex, reason, sizes, findings)
+
+
+def replay(counterexample: Counterexample, launch_path: str | Path, formula_text: str, *,
+           kernel: str | None = None, opts: Options | None = None,
+           calls: Calls | None = None) -> tuple[float | None, float | None]:
+    """(kernel value, formula value) of the counterexample's element, recomputed from its stored
+    inputs: the kernel symbolically executed again at its sizes, both sides evaluated in float64.
+    The kernel value is None when the kernel never writes the element."""
+    opts = opts or Options()
+    launch = load(launch_path, kernel)
+    formula = parse_user_formula(formula_text, launch)
+    conc = instantiate(launch, counterexample.sizes, counterexample.choice)
+    run = _Run(conc, run_launch(conc, source_index(opts)))
+    problem = _problem(run, formula, dict(calls or {}))
+    inputs = Inputs(counterexample.arrays(), dict(counterexample.reals))
+    return (problem.kernel_value(inputs, counterexample.tensor, counterexample.index),
+            problem.formula_value(inputs, counterexample.tensor, counterexample.index))
+
+
+# -- steps -------------------------------------------------------------------------------------------
+
+def _runs(launch: LaunchSpec, index) -> list[_Run]:
+    """The kernel symbolically executed at the synthesis sizes, the unseen check sizes, and the
+    first two sizes under every other autotune configuration (as `lift` checks)."""
+    base = synthesis_sizes(launch)
+    points = [(s, None) for s in base + check_sizes(launch, base, None)]
+    points += [(s, ch) for ch in _other_configs(autotune_params(launch)) for s in base[:2]]
+    runs = []
+    for sizes, choice in points:
+        conc = instantiate(launch, sizes, choice)
+        runs.append(_Run(conc, run_launch(conc, index)))
+    return runs
+
+
+def _problem(run: _Run, formula: Formula, calls: Calls) -> Problem:
+    return Problem(run.conc, run.spec, {o.tensor: o for o in formula.outputs}, calls)
+
+
+def _elements(spec: Spec, tensor: str) -> list[tuple[str, tuple[int, ...]]]:
+    shape = spec.outputs[tensor].shape
+    return [(tensor, idx) for idx in (np.ndindex(shape) if shape else [()])]
+
+
+def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, checker: Checker) -> list[_Mismatch]:
+    """Elements of `tensor` where the formula is not shown equal to the kernel (a few at most)."""
+    spec, out = run.spec, []
+    init = run.conc.tensors[tensor].init
+    for _, idx in _elements(spec, tensor):
+        where = f"{tensor}{_idx(idx)} at {_sizes(run.conc.sizes)}"
+        want = spec.outputs[tensor][idx]
+        if want is None and init is not None:
+            want = const(init)
+        env: dict[str, Any] = {**run.conc.env, **dict(zip(index_vars, idx, strict=True))}
+        try:
+            got = instantiate_term(body, env)
+        except (NotGround, KeyError) as e:
+            out.append(_Mismatch(run, tensor, idx, None, want, f"{where}: the formula cannot be instantiated ({e})"))
+        else:
+            if want is None:
+                out.append(_Mismatch(run, tensor, idx, got, None, f"{where} is never written by the kernel"))
+            elif has_undef(want):
+                out.append(_Mismatch(run, tensor, idx, got, want,
+                                     f"{where}: the kernel's value depends on an unspecified value "
+                                     f"(e.g. a masked load without other=)"))
+            elif not checker.equal(got, want, spec.ranges):
+                out.append(_Mismatch(run, tensor, idx, got, want,
+                                     f"{where}: not shown equal (formula {_short(got)}, kernel {_short(want)})"))
+        if len(out) >= MISMATCHES_PER_OUTPUT:
+            break
+    return out
+
+
+def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Counterexample | None:
+    """A validated counterexample for one of the mismatching elements: an element the kernel
+    never writes (any input), a targeted random search, then a z3 model of the difference."""
+    for m in found:
+        if m.want is None:
+            problem = _problem(m.run, formula, calls)
+            inputs = draw(m.run.conc, "small integers", 0)
+            f = problem.formula_value(inputs, m.tensor, m.index) if inputs else None
+            if inputs is not None and f is not None:
+                return Counterexample(dict(m.run.conc.sizes), dict(m.run.conc.choice), m.tensor, m.index,
+                                      {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals),
+                                      None, f, "the kernel never writes this element")
+    for m in found:
+        problem = _problem(m.run, formula, calls)
+        w = random_search(problem, [(m.tensor, m.index)], seeds=8)
+        if w is None and m.got is not None and m.want is not None and not has_undef(m.want):
+            w = model_search(problem, m.tensor, m.index, m.want, m.got)
+        if w is not None:
+            return w
+    return None
+
+
+# -- text ---------------------------------------------------------------------------------------------
+
+def _location(launch: LaunchSpec, index) -> str:
+    step = launch.steps[-1]
+    try:
+        fn = index.kernel(step.kernel, Path(launch.path).parent)
+        loc = fn.loc()
+    except TritonLiftError:
+        return str(launch.path)
+    path = Path(loc.file)
+    try:
+        path = path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        pass
+    return f"{path}:{loc.line}" if loc.line else str(path)
+
+
+def _distinct(sizes: list[dict[str, int]]) -> list[dict[str, int]]:
+    out: list[dict[str, int]] = []
+    for s in sizes:
+        if s not in out:
+            out.append(dict(s))
+    return out
+
+
+def _idx(idx: tuple[int, ...]) -> str:
+    return f"[{', '.join(map(str, idx))}]"
+
+
+def _sizes(sizes: dict[str, int]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sizes.items()) or "(no sizes)"
+
+
+def _short(t: Term, n: int = 120) -> str:
+    s = to_text(t)
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+def _differ_text(w: Counterexample) -> str:
+    kernel = "never written by the kernel" if w.kernel_value is None else f"kernel {w.kernel_value:.6g}"
+    return f"{w.tensor}{_idx(w.index)} at {_sizes(w.sizes)}: {kernel}, formula {w.formula_value:.6g}"
+
+
+def _unknown_text(found: list[_Mismatch]) -> str:
+    return (f"{found[0].detail}; no input found where the values differ numerically "
+            f"(random inputs and a z3 model tried)")
+
+
+def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int) -> str:
+    if status is Status.PROVED:
+        return ""
+    if status is Status.BOUNDED:
+        return f"equal to the kernel exactly at {n_sizes} sizes; not proved for all sizes"
+    bad = next(v for v in verdicts if v.status is status)
+    return bad.detail

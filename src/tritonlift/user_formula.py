@@ -1,0 +1,205 @@
+"""A user's formula for `tritonlift check`: equations `y[i, j] = <expr>`, parsed and checked
+against the tensors and symbols of a launch spec.
+
+Equations are separated by `;` or new lines (a line that does not start with `name[...] =`
+continues the previous equation). The right side is the DSL's text form (`dsl.printer`); the
+common symbols of the Unicode rendering are accepted too: `Σ_{k<N} body`, `Π_{…}`, `max_{k<N}`,
+`min_{…}`, `argmax_{…}`, `argmin_{…}` (the range may be `lo≤k<hi`), `·`, `−`, `≤`, `≥`, `≠`, `√`,
+`∞`, `^` for powers. As in the renderer, a binder's body is the product that follows it:
+`Σ_{k<N} a·b + c` is `sum(k, 0, N, a * b) + c`.
+
+Every problem is a one-line `DslError` naming the equation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dsl.printer import parse
+from .dsl.term import BINDERS, VAR_NAME, Op, Term, free_vars, walk
+from .errors import DslError
+from .frontend.launch import LaunchSpec
+from .result import Formula, OutputFormula
+
+_LHS = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\[([^\]]*)\])?\s*=(?!=)(.*)$", re.S)
+
+# Unicode rendering -> text form, character by character (binders are handled on tokens)
+_SYMBOLS = {"·": " * ", "×": " * ", "−": "-", "≤": "<=", "≥": ">=", "≠": "!=", "√": "sqrt",
+            "∞": "inf", "∧": " and ", "∨": " or ", "¬": " not ", "^": "**"}
+_BINDER_SIGN = {"Σ": "sum", "Π": "prod", "max": "max_over", "min": "min_over", "argmax": "argmax",
+                "argmin": "argmin"}
+_TOKEN = re.compile(
+    r"\s*(?:(?P<binder>(?:Σ|Π|argmax|argmin|max|min)_\{[^{}]*\})"
+    r"|(?P<num>\d+\.\d*(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|\.\d+(?:[eE][-+]?\d+)?|\d+)"
+    r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
+    r"|(?P<op>\*\*|//|<<|>>|<=|>=|==|!=|[-+*/%<>&|()\[\],=]))")
+_RANGE = re.compile(r"^\s*(?:(?P<lo>.+?)\s*<=\s*)?(?P<var>[a-z][0-9]*)\s*<\s*(?P<hi>.+?)\s*$")
+_PRODUCT_OPS = {"*", "/", "//", "%"}
+_CLOSE = {"(": ")", "[": "]"}
+
+
+def parse_user_formula(text: str, launch: LaunchSpec) -> Formula:
+    """The equations of `text` as a Formula over the launch's tensors. Raises DslError."""
+    equations = split_equations(text)
+    if not equations:
+        raise DslError("the formula is empty: expected equations such as `y[i] = x[i] * 2`")
+    outputs: list[OutputFormula] = []
+    for eq in equations:
+        o = _equation(eq, launch)
+        if any(p.tensor == o.tensor for p in outputs):
+            raise DslError(f"{o.tensor} is defined twice in the formula")
+        outputs.append(o)
+    return Formula(tuple(outputs))
+
+
+def split_equations(text: str) -> list[str]:
+    """Equations, one per `;` or line; continuation lines are joined to their equation."""
+    out: list[str] = []
+    for piece in re.split(r"[;\n]", text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if out and not _LHS.match(from_unicode(piece)):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+def _equation(eq: str, launch: LaunchSpec) -> OutputFormula:
+    ascii_eq = from_unicode(eq)
+    m = _LHS.match(ascii_eq)
+    if not m:
+        raise DslError(f"expected `tensor[i, ...] = expression`, got {eq!r}")
+    name, idx_text, rhs = m.group(1), m.group(2) or "", m.group(3).strip()
+    if not eq.isascii():  # the Unicode rendering writes equality as a single `=`
+        rhs = re.sub(r"(?<![<>=!])=(?!=)", "==", rhs)
+    outs = {n: d for n, d in launch.tensors.items() if d.direction in ("out", "inout")}
+    decl = outs.get(name)
+    if decl is None:
+        raise DslError(f"{name!r} is not an output tensor of {launch.path.name} "
+                       f"(outputs: {', '.join(outs) or 'none'}) in {eq!r}")
+    index_vars = tuple(v.strip() for v in idx_text.split(",") if v.strip())
+    for v in index_vars:
+        if not VAR_NAME.match(v):
+            raise DslError(f"index variable {v!r} of {name} must be a lowercase letter (and digits) in {eq!r}")
+    if len(set(index_vars)) != len(index_vars):
+        raise DslError(f"repeated index variable on the left of {eq!r}")
+    if len(index_vars) != len(decl.shape):
+        raise DslError(f"{name} has rank {len(decl.shape)} but the left side of {eq!r} gives "
+                       f"{len(index_vars)} index variable(s)")
+    if not rhs:
+        raise DslError(f"nothing on the right of {eq!r}")
+    kinds = {**{s: "size" for s in launch.sizes}, **{s: "size" for s in launch.lets},
+             **{s: "real" for s in launch.reals}}
+    body = parse(rhs, kinds)
+    _check_body(body, name, index_vars, launch, eq)
+    return OutputFormula(name, index_vars, body)
+
+
+def _check_body(body: Term, tensor: str, index_vars: tuple[str, ...], launch: LaunchSpec, eq: str) -> None:
+    extra = sorted(free_vars(body) - set(index_vars))
+    if extra:
+        raise DslError(f"index variable {extra[0]!r} is not on the left side of {eq!r} "
+                       f"(bind it with sum/max_over/... or add it to {tensor}[...])")
+    inputs = {n: d for n, d in launch.tensors.items() if d.direction in ("in", "inout")}
+    symbols = set(launch.sizes) | set(launch.lets) | set(launch.reals)
+    for n in walk(body):
+        if n.op is Op.READ:
+            t = n.attrs[0]
+            if t not in inputs:
+                what = "an output" if t in launch.tensors else "not a tensor of the launch spec"
+                raise DslError(f"{t!r} is {what}: a formula reads input tensors only "
+                               f"({', '.join(inputs) or 'none'}) in {eq!r}")
+            if len(n.args) != len(inputs[t].shape):
+                raise DslError(f"{t} has rank {len(inputs[t].shape)} but is read with "
+                               f"{len(n.args)} index(es) in {eq!r}")
+        elif n.op is Op.SYM and n.attrs[0] not in symbols:
+            raise DslError(f"unknown name {n.attrs[0]!r} in {eq!r} (sizes: {', '.join(launch.sizes) or 'none'}"
+                           f"; reals: {', '.join(launch.reals) or 'none'})")
+        elif n.op is Op.UNDEF:
+            raise DslError(f"undef(...) cannot be part of a user's formula: {eq!r}")
+        elif n.op in BINDERS and n.attrs[0] in index_vars:
+            raise DslError(f"binder variable {n.attrs[0]!r} shadows an index variable of {tensor} in {eq!r}")
+
+
+# -- the Unicode rendering's symbols ----------------------------------------------------------
+
+def from_unicode(text: str) -> str:
+    """The text form of `text`: unchanged when it is ASCII, else its Unicode symbols and binders
+    rewritten (`Σ_{k<N} e` -> `sum(k, 0, N, e)`)."""
+    if text.isascii():
+        return text
+    for u, a in _SYMBOLS.items():
+        text = text.replace(u, a)
+    toks: list[str] = []
+    pos = 0
+    while pos < len(text):
+        if not text[pos:].strip():
+            break
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise DslError(f"unexpected character {text[pos:].strip()[:1]!r} in {text.strip()!r}")
+        toks.append(m.group(m.lastgroup or ""))
+        pos = m.end()
+    return " ".join(_rewrite(toks, 0, len(toks)))
+
+
+def _rewrite(toks: list[str], start: int, end: int) -> list[str]:
+    out: list[str] = []
+    i = start
+    while i < end:
+        tok = toks[i]
+        if "_{" in tok:
+            stop = _product_end(toks, i + 1, end)
+            sign, rng = tok.split("_{", 1)
+            m = _RANGE.match(rng[:-1])
+            if not m:
+                raise DslError(f"binder range {rng[:-1]!r} must read `k<N` or `lo≤k<hi`")
+            lo = m.group("lo") or "0"
+            out.append(f"{_BINDER_SIGN[sign]}({m.group('var')}, {lo}, {m.group('hi')}, "
+                       f"{' '.join(_rewrite(toks, i + 1, stop))})")
+            i = stop
+        else:
+            out.append(tok)
+            i += 1
+    return out
+
+
+def _product_end(toks: list[str], i: int, end: int) -> int:
+    """End of the product starting at token i: factors joined by * / // %."""
+    i = _factor_end(toks, i, end)
+    while i < end and toks[i] in _PRODUCT_OPS:
+        i = _factor_end(toks, i + 1, end)
+    return i
+
+
+def _factor_end(toks: list[str], i: int, end: int) -> int:
+    while i < end and toks[i] in ("-", "+"):
+        i += 1
+    if i >= end:
+        raise DslError("a binder or operator is missing its operand")
+    if "_{" in toks[i]:  # a nested binder takes the rest of the product
+        return _product_end(toks, i + 1, end)
+    if toks[i] in _CLOSE:
+        i = _matching(toks, i, end)
+    else:
+        i += 1
+    while i < end and toks[i] in _CLOSE:  # calls and reads: f(...), x[...]
+        i = _matching(toks, i, end)
+    if i < end and toks[i] == "**":
+        return _factor_end(toks, i + 1, end)
+    return i
+
+
+def _matching(toks: list[str], i: int, end: int) -> int:
+    """Index after the bracket closing the one at i."""
+    depth = 0
+    for j in range(i, end):
+        if toks[j] in _CLOSE:
+            depth += 1
+        elif toks[j] in (")", "]"):
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    raise DslError(f"unbalanced {toks[i]!r} in the formula")

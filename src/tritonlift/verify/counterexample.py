@@ -1,0 +1,297 @@
+"""Concrete counterexamples: input values where the kernel and a formula give different numbers.
+
+The kernel's value of an output element is its Spec term (what symbolic execution says the
+kernel stores) evaluated in float64 with `dsl.evaluate`; the formula's value is the formula's
+body evaluated at the element's index. A candidate input, whether drawn at random or read off a
+z3 model, becomes a `Counterexample` only when both values are finite and differ beyond
+floating-point noise: |k − f| > ABS_TOL and |k − f| > REL_TOL·max(|k|, |f|). A z3 model alone
+is never enough: math functions are uninterpreted there, so a model may need `exp(0) = 5`.
+
+Inputs are chosen so that they print exactly and mean the same to every consumer: floats are
+multiples of 1/16 (exact in fp16, bf16 and fp32, so the real kernel sees the printed numbers),
+ints lie in the tensor's declared range, reals satisfy the spec's constraints.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..dsl.evaluate import Env, evaluate
+from ..dsl.term import Op, Term, walk
+from ..errors import DslError
+from ..frontend.concrete import ConcreteLaunch, ConcreteTensor
+from ..result import OutputFormula
+from ..symex.runner import Spec
+
+ABS_TOL = 1e-9
+REL_TOL = 1e-6
+FLOAT_DTYPES = ("fp16", "bf16", "fp32", "fp64")
+
+# Input distributions, tried in this order (the first ones print most readably).
+DISTRIBUTIONS = ("small integers", "quarters", "normal", "positive quarters", "positive normal")
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """One output element at one size whose kernel value and formula value differ on these
+    inputs. `inputs`: every input tensor (in and inout) as nested lists over its logical shape;
+    `kernel_value` is None when the kernel never writes the element."""
+
+    sizes: dict[str, int]
+    choice: dict[str, int]
+    tensor: str
+    index: tuple[int, ...]
+    inputs: dict[str, Any]
+    reals: dict[str, float]
+    kernel_value: float | None
+    formula_value: float
+    found_by: str
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The inputs as numpy arrays (float64 for floats, int64 for ints, bool for bools)."""
+        return {k: np.asarray(v) for k, v in self.inputs.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sizes": dict(self.sizes), "autotune_choice": dict(self.choice), "tensor": self.tensor,
+            "index": list(self.index), "inputs": dict(self.inputs), "reals": dict(self.reals),
+            "kernel_value": self.kernel_value, "formula_value": self.formula_value, "found_by": self.found_by,
+        }
+
+
+@dataclass(frozen=True)
+class Inputs:
+    tensors: dict[str, np.ndarray]
+    reals: dict[str, float]
+
+
+def differs(k: float | None, f: float | None) -> bool:
+    """Both finite and apart beyond floating-point noise."""
+    if k is None or f is None or not (math.isfinite(k) and math.isfinite(f)):
+        return False
+    d = abs(k - f)
+    return d > ABS_TOL and d > REL_TOL * max(abs(k), abs(f))
+
+
+def _score(k: float, f: float) -> float:
+    return abs(k - f) / max(abs(k), abs(f), 1e-300)
+
+
+def input_tensors(conc: ConcreteLaunch) -> dict[str, ConcreteTensor]:
+    return {n: t for n, t in conc.tensors.items() if t.direction in ("in", "inout")}
+
+
+# -- drawing inputs ------------------------------------------------------------------------------
+
+def _floats(dist: str, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    if dist == "small integers":
+        return rng.integers(-3, 4, size=shape).astype(np.float64)
+    if dist == "quarters":
+        return rng.integers(-8, 9, size=shape) / 4.0
+    if dist == "positive quarters":
+        return rng.integers(1, 9, size=shape) / 4.0
+    x = np.clip(np.round(rng.standard_normal(shape) * 16) / 16, -4, 4)
+    if dist == "positive normal":
+        x = np.maximum(np.abs(x), 1 / 16)
+    return x.astype(np.float64)
+
+
+def _ints(t: ConcreteTensor, dist: str, rng: np.random.Generator) -> np.ndarray:
+    lo, hi = t.value_range or ((0, 16) if t.dtype.startswith("uint") else (-8, 8))
+    if dist.startswith("positive"):
+        lo = max(lo, min(1, hi - 1))
+    if hi <= lo:
+        raise DslError(f"tensor {t.name}: empty value range [{lo}, {hi})")
+    return rng.integers(lo, hi, size=t.shape, dtype=np.int64)
+
+
+def draw(conc: ConcreteLaunch, dist: str, seed: int) -> Inputs | None:
+    """Random inputs from distribution `dist`; None when no reals satisfying the spec's
+    constraints were found."""
+    rng = np.random.default_rng([seed, DISTRIBUTIONS.index(dist) if dist in DISTRIBUTIONS else 99])
+    tensors: dict[str, np.ndarray] = {}
+    for name, t in input_tensors(conc).items():
+        if t.dtype in FLOAT_DTYPES:
+            tensors[name] = _floats(dist, t.shape, rng)
+        elif t.dtype == "int1":
+            tensors[name] = rng.integers(0, 2, size=t.shape).astype(bool)
+        else:
+            tensors[name] = _ints(t, dist, rng)
+    reals = _reals(conc, dist, rng)
+    return None if reals is None else Inputs(tensors, reals)
+
+
+def _reals(conc: ConcreteLaunch, dist: str, rng: np.random.Generator) -> dict[str, float] | None:
+    names = list(conc.spec.reals)
+    if not names:
+        return {}
+    for _ in range(300):
+        vals = {n: float(_floats(dist, (), rng)) for n in names}
+        # a real that is zero or one often hides a difference (a missing scale factor)
+        vals = {n: v if v not in (0.0, 1.0) else float(rng.integers(2, 9)) / 4 for n, v in vals.items()}
+        if reals_satisfy(conc, vals):
+            return vals
+    return None
+
+
+def reals_satisfy(conc: ConcreteLaunch, reals: dict[str, float]) -> bool:
+    env = {**conc.env, **reals}
+    return all(_holds(c, env) for cs in conc.spec.reals.values() for c in cs)
+
+
+_ALLOWED = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+            ast.Compare, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq, ast.BinOp, ast.Add,
+            ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.Name, ast.Load, ast.Constant)
+
+
+def _holds(text: str, env: dict[str, Any]) -> bool:
+    """A real constraint of the spec (comparisons, and/or/not, arithmetic on names and numbers)
+    at `env`; False when it cannot be evaluated."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    if not all(isinstance(n, _ALLOWED) for n in ast.walk(tree)):
+        return False
+    try:
+        return bool(eval(compile(tree, "<constraint>", "eval"), {"__builtins__": {}}, dict(env)))
+    except (NameError, ZeroDivisionError, TypeError, OverflowError):
+        return False
+
+
+# -- values of one element -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """What a counterexample is about: the kernel's Spec at one size, the formula's outputs."""
+
+    conc: ConcreteLaunch
+    spec: Spec
+    outputs: dict[str, OutputFormula]
+    calls: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+
+    def env(self, inputs: Inputs, index_vars: tuple[str, ...] = (), index: tuple[int, ...] = ()) -> Env:
+        symbols: dict[str, Any] = {**self.conc.env, **inputs.reals}
+        return Env(dict(inputs.tensors), symbols, dict(zip(index_vars, index, strict=True)), dict(self.calls))
+
+    def kernel_value(self, inputs: Inputs, tensor: str, index: tuple[int, ...]) -> float | None:
+        term = self.spec.outputs[tensor][index]
+        if term is None:
+            init = self.conc.tensors[tensor].init
+            return None if init is None else float(init)
+        return _number(term, self.env(inputs))
+
+    def formula_value(self, inputs: Inputs, tensor: str, index: tuple[int, ...]) -> float | None:
+        o = self.outputs[tensor]
+        return _number(o.body, self.env(inputs, o.index_vars, index))
+
+    def witness(self, inputs: Inputs, tensor: str, index: tuple[int, ...], found_by: str) -> Counterexample | None:
+        """A Counterexample when the values at this element differ on `inputs`, else None."""
+        k, f = self.kernel_value(inputs, tensor, index), self.formula_value(inputs, tensor, index)
+        if not differs(k, f):
+            return None
+        assert k is not None and f is not None
+        return Counterexample(dict(self.conc.sizes), dict(self.conc.choice), tensor, tuple(int(i) for i in index),
+                              {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals), k, f,
+                              found_by)
+
+
+def _number(t: Term, env: Env) -> float | None:
+    try:
+        with np.errstate(all="ignore"):
+            v = evaluate(t, env)
+        return float(np.asarray(v, dtype=np.float64))
+    except (DslError, IndexError, TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+
+
+# -- search ------------------------------------------------------------------------------------------
+
+def random_search(problem: Problem, elements: list[tuple[str, tuple[int, ...]]], seeds: int = 3,
+                  dists: tuple[str, ...] = DISTRIBUTIONS) -> Counterexample | None:
+    """Inputs from each distribution and seed; the first witness that differs clearly (relative
+    difference above 1e-2), else the clearest one found."""
+    best: Counterexample | None = None
+    for seed in range(seeds):
+        for dist in dists:
+            inputs = draw(problem.conc, dist, seed)
+            if inputs is None:
+                continue
+            for tensor, idx in elements:
+                w = problem.witness(inputs, tensor, idx, f"random search ({dist}, seed {seed})")
+                if w is None:
+                    continue
+                assert w.kernel_value is not None
+                if best is None or _score(w.kernel_value, w.formula_value) > _score(best.kernel_value or 0.0, best.formula_value):
+                    best = w
+                if _score(w.kernel_value, w.formula_value) > 1e-2:
+                    return best
+    return best
+
+
+def model_search(problem: Problem, tensor: str, index: tuple[int, ...], kernel_term: Term, formula_term: Term,
+                 seeds: int = 2) -> Counterexample | None:
+    """Ask z3 for inputs where the two ground terms differ (reals fixed to sampled values first,
+    so the model only chooses tensor data); validate the model numerically."""
+    from ..synth.instantiate import instantiate
+    from ..synth.smt_equal import smt_model
+
+    integral = frozenset(n for n, t in input_tensors(problem.conc).items() if t.dtype not in FLOAT_DTYPES)
+    for seed in range(seeds):
+        base = draw(problem.conc, "quarters", 100 + seed)
+        if base is None:
+            return None
+        a = instantiate(kernel_term, base.reals)
+        b = instantiate(formula_term, base.reals)
+        model = smt_model(a, b, ranges=problem.spec.ranges, integral=integral)
+        if model is None:
+            return None
+        inputs = _apply_model(problem.conc, base, model)
+        w = problem.witness(inputs, tensor, index, "z3 model, checked numerically")
+        if w is not None:
+            return w
+    return None
+
+
+def _apply_model(conc: ConcreteLaunch, base: Inputs, model: dict[Term, float]) -> Inputs:
+    tensors = {n: a.copy() for n, a in base.tensors.items()}
+    decls = input_tensors(conc)
+    for leaf, v in model.items():
+        if leaf.op is not Op.READ or leaf.attrs[0] not in tensors:
+            continue
+        if not all(i.op is Op.CONST for i in leaf.args) or not math.isfinite(v):
+            continue
+        idx = tuple(int(i.value) for i in leaf.args)
+        arr, dtype = tensors[leaf.attrs[0]], decls[leaf.attrs[0]].dtype
+        try:
+            if dtype in FLOAT_DTYPES:
+                arr[idx] = _round(v, dtype)
+            elif dtype == "int1":
+                arr[idx] = v != 0
+            else:
+                arr[idx] = round(v)
+        except (IndexError, OverflowError, ValueError):
+            continue
+    return Inputs(tensors, dict(base.reals))
+
+
+def _round(v: float, dtype: str) -> float:
+    """`v` rounded to the nearest value of `dtype` (the kernel stores the input in it)."""
+    if dtype == "fp64":
+        return v
+    if dtype == "fp16":
+        return float(np.float16(v))
+    if dtype == "bf16":
+        m, e = math.frexp(v)
+        return math.ldexp(round(m * 256) / 256, e)
+    return float(np.float32(v))
+
+
+def has_undef(t: Term) -> bool:
+    return any(n.op is Op.UNDEF for n in walk(t))
