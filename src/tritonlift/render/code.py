@@ -162,7 +162,8 @@ class _Gen:
             s = f"({a} & {b})" if op is Op.AND else f"({a} | {b})"
         elif op is Op.WHERE:
             c, a, b = (self.expr(x, depth, memo) for x in t.args)
-            s = f"{m}.where({self._t(c)}, {self._t(a)}, {self._t(b)})" if self.lib.name == "torch" else f"np.where({c}, {a}, {b})"
+            s = (f"torch.where(torch.as_tensor({c}, dtype=torch.bool), {self._t(a)}, {self._t(b)})"
+                 if self.lib.name == "torch" else f"np.where({c}, {a}, {b})")
         elif op is Op.FLOORDIV:
             a, b = (self.expr(x, depth, memo) for x in t.args)
             s = f"_cdiv({a}, {b})"
@@ -231,10 +232,16 @@ def size_sources(spec: LaunchSpec) -> dict[str, tuple[str, int]]:
     return out
 
 
+def function_name(spec: LaunchSpec) -> str:
+    """`<op>_reference`: never a builtin's name (an op called `max` must not shadow max())."""
+    base = "".join(c if c.isalnum() else "_" for c in (spec.op or "kernel"))
+    return f"{base}_reference"
+
+
 def reference_code(formula: Formula, spec: LaunchSpec, lang: str = "numpy", name: str | None = None) -> str:
-    """Source of `def <op>(inputs..., reals..., extra sizes...) -> outputs`."""
+    """Source of `def <op>_reference(inputs..., reals..., extra sizes...) -> outputs`."""
     lib = NUMPY if lang == "numpy" else TORCH
-    fname = (name or spec.op or "reference").replace(".", "_").replace("-", "_")
+    fname = name or function_name(spec)
     inputs = [n for n, d in spec.tensors.items() if d.direction in ("in", "inout")]
     reads = {n.attrs[0] for o in formula.outputs for n in _walk(o.body) if n.op is Op.READ}
     inputs = [n for n in inputs if n in reads] or inputs
