@@ -22,8 +22,6 @@ pytestmark = pytest.mark.interp
 
 
 def _call(fn, spec, formula, inputs, reals, sizes, lang):
-    from tritonlift.render.code import size_sources
-
     params = fn.__code__.co_varnames[: fn.__code__.co_argcount]
     args = []
     for p in params:

@@ -135,7 +135,6 @@ class _Gen:
         if t in memo:
             return memo[t]
         op = t.op
-        m = self.lib.mod
         if op is Op.CONST:
             v = t.value
             s = ("float('inf')" if v > 0 else "float('-inf')") if isinstance(v, float) and math.isinf(v) else repr(v)
