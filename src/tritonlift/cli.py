@@ -64,6 +64,11 @@ def cmd_lift(args: argparse.Namespace, opts: Options) -> int:
     r = lift(args.launch, opts, args.kernel)
     if args.format == "json":
         print(json.dumps(r.to_json(), indent=2))
+    elif args.format == "latex" and r.formula is not None:
+        from .render.latex import formula_latex
+
+        for o in r.formula.outputs:
+            print(formula_latex(o.tensor, o.index_vars, o.body))
     elif args.format in ("numpy", "torch"):
         if r.formula is None:
             print(lift_text(r, verbose=args.explain), file=sys.stderr)
@@ -129,8 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     lf.add_argument("kernel", nargs="?", help="path.py::name or package.module:name (default: the launch spec's)")
     lf.add_argument("--launch", required=True, help="launch spec (TOML)")
     lf.add_argument("--strategy", choices=("top-down", "bottom-up", "both"), default="both")
-    lf.add_argument("--format", choices=("text", "json", "numpy", "torch"), default="text",
-                    help="text (Unicode), json, or runnable reference code (numpy, torch)")
+    lf.add_argument("--format", choices=("text", "json", "latex", "numpy", "torch"), default="text",
+                    help="text (Unicode), json, latex, or runnable reference code (numpy, torch)")
     lf.add_argument("--explain", action="store_true", help="show stage timings")
     lf.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     lf.set_defaults(func=cmd_lift)
