@@ -14,7 +14,7 @@ element (the synthesiser's `Checker`: normal forms, then z3). Outcomes:
   A result is never REFUTED without a validated witness.
 
 `replay(counterexample, launch_path, formula_text)` recomputes both values from the stored
-inputs. Outputs the formula does not state are not checked (the reason names them).
+inputs. Outputs the formula does not state are not checked (`CheckResult.unstated` names them).
 """
 
 from __future__ import annotations
@@ -42,19 +42,22 @@ from .synth.instantiate import instantiate as instantiate_term
 from .synth.normal import Normalizer
 from .user_formula import parse_user_formula
 from .verify.counterexample import (
+    ABS_TOL,
+    REL_TOL,
     Counterexample,
     Inputs,
     Problem,
     draw,
     has_undef,
     model_search,
+    outside_read,
     random_search,
 )
 
 __all__ = ["CheckResult", "Counterexample", "OutputVerdict", "check_formula", "prove_unbounded", "replay"]
 
 Calls = Mapping[str, Callable[..., Any]]
-MISMATCHES_PER_OUTPUT = 3  # per size: enough candidates for the witness search
+MISMATCHES = 3  # per output: candidates for the witness search
 
 
 @dataclass(frozen=True)
@@ -116,11 +119,14 @@ class _Run:
 
 @dataclass
 class _Mismatch:
+    """An element the exact check could not show equal; `kind` is one of unequal, unwritten
+    (the kernel never writes it), undefined (the kernel's value depends on an unspecified one),
+    outside (the formula reads outside a tensor) or uninstantiable."""
+
     run: _Run
     tensor: str
     index: tuple[int, ...]
-    got: Term | None  # the formula instantiated at the element (None: could not instantiate)
-    want: Term | None  # the kernel's term (None: never written)
+    kind: str
     detail: str
 
 
@@ -172,10 +178,12 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
         if o.tensor in witnesses:
             continue
         found: list[_Mismatch] = []
-        for run in runs:
-            found += _exact(run, o.tensor, o.index_vars, o.body, checker)
+        for run in by_weight:  # a few mismatches bound the solver time a wrong formula costs
+            found += _exact(run, o.tensor, o.index_vars, o.body, checker, MISMATCHES - len(found))
+            if len(found) >= MISMATCHES:
+                break
         if found:
-            mismatches[o.tensor] = sorted(found, key=lambda m: m.run.weight)
+            mismatches[o.tensor] = found
     # 3. a witness for every output that differs symbolically
     for tensor, found in mismatches.items():
         w = _witness(found, formula, calls)
@@ -194,10 +202,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     cex = next((witnesses[o.tensor] for o in formula.outputs if o.tensor in witnesses), None)
     if status is Status.BOUNDED and prove_unbounded(launch, formula, opts) is Status.PROVED:
         status = Status.PROVED
-    reason = _reason(status, ordered, len(sizes))
-    if unstated:
-        reason += f"; not stated in the formula, not checked: {', '.join(unstated)}"
-    return result(status, ordered, cex, reason, sizes, findings)
+    return result(status, ordered, cex, _reason(status, ordered, len(sizes)), sizes, findings)
 
 
 def replay(counterexample: Counterexample, launch_path: str | Path, formula_text: str, *,
@@ -241,8 +246,9 @@ def _elements(spec: Spec, tensor: str) -> list[tuple[str, tuple[int, ...]]]:
     return [(tensor, idx) for idx in (np.ndindex(shape) if shape else [()])]
 
 
-def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, checker: Checker) -> list[_Mismatch]:
-    """Elements of `tensor` where the formula is not shown equal to the kernel (a few at most)."""
+def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, checker: Checker,
+           limit: int) -> list[_Mismatch]:
+    """Elements of `tensor` where the formula is not shown equal to the kernel (`limit` at most)."""
     spec, out = run.spec, []
     init = run.conc.tensors[tensor].init
     for _, idx in _elements(spec, tensor):
@@ -254,18 +260,22 @@ def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, chec
         try:
             got = instantiate_term(body, env)
         except (NotGround, KeyError) as e:
-            out.append(_Mismatch(run, tensor, idx, None, want, f"{where}: the formula cannot be instantiated ({e})"))
+            out.append(_Mismatch(run, tensor, idx, "uninstantiable", f"{where}: the formula cannot be instantiated ({e})"))
         else:
-            if want is None:
-                out.append(_Mismatch(run, tensor, idx, got, None, f"{where} is never written by the kernel"))
+            bad_read = outside_read(got, run.conc)
+            if bad_read is not None:
+                shape = list(run.conc.tensors[bad_read.attrs[0]].shape)
+                out.append(_Mismatch(run, tensor, idx, "outside", f"{where}: the formula reads {_short(bad_read)}, "
+                                     f"outside {bad_read.attrs[0]} (shape {shape})"))
+            elif want is None:
+                out.append(_Mismatch(run, tensor, idx, "unwritten", f"{where} is never written by the kernel"))
             elif has_undef(want):
-                out.append(_Mismatch(run, tensor, idx, got, want,
-                                     f"{where}: the kernel's value depends on an unspecified value "
-                                     f"(e.g. a masked load without other=)"))
+                out.append(_Mismatch(run, tensor, idx, "undefined", f"{where}: the kernel's value depends on an "
+                                     f"unspecified value (e.g. a masked load without other=)"))
             elif not checker.equal(got, want, spec.ranges):
-                out.append(_Mismatch(run, tensor, idx, got, want,
+                out.append(_Mismatch(run, tensor, idx, "unequal",
                                      f"{where}: not shown equal (formula {_short(got)}, kernel {_short(want)})"))
-        if len(out) >= MISMATCHES_PER_OUTPUT:
+        if len(out) >= limit:
             break
     return out
 
@@ -274,7 +284,7 @@ def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Countere
     """A validated counterexample for one of the mismatching elements: an element the kernel
     never writes (any input), a targeted random search, then a z3 model of the difference."""
     for m in found:
-        if m.want is None:
+        if m.kind == "unwritten":
             problem = _problem(m.run, formula, calls)
             inputs = draw(m.run.conc, "small integers", 0)
             f = problem.formula_value(inputs, m.tensor, m.index) if inputs else None
@@ -285,8 +295,8 @@ def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Countere
     for m in found:
         problem = _problem(m.run, formula, calls)
         w = random_search(problem, [(m.tensor, m.index)], seeds=8)
-        if w is None and m.got is not None and m.want is not None and not has_undef(m.want):
-            w = model_search(problem, m.tensor, m.index, m.want, m.got)
+        if w is None:
+            w = model_search(problem, m.tensor, m.index)
         if w is not None:
             return w
     return None
@@ -336,8 +346,10 @@ def _differ_text(w: Counterexample) -> str:
 
 
 def _unknown_text(found: list[_Mismatch]) -> str:
-    return (f"{found[0].detail}; no input found where the values differ numerically "
-            f"(random inputs and a z3 model tried)")
+    if found[0].kind != "unequal":
+        return found[0].detail
+    return (f"{found[0].detail}; no input found where the values differ beyond floating-point "
+            f"tolerance (relative {REL_TOL:g}, absolute {ABS_TOL:g}; random inputs and z3 models tried)")
 
 
 def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int) -> str:

@@ -110,6 +110,19 @@ def cmd_bench(args: argparse.Namespace, opts: Options) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace, opts: Options) -> int:
+    from .check import check_formula
+    from .render.check_text import check_text
+    from .result import Status
+
+    r = check_formula(args.launch, args.formula, opts, kernel=args.kernel)
+    if args.json:
+        print(json.dumps(r.to_json(), indent=2))
+    else:
+        print(check_text(r, verbose=args.explain))
+    return {Status.PROVED: 0, Status.REFUTED: 1, Status.UNSUPPORTED: 2, Status.ERROR: 2}.get(r.status, 3)
+
+
 def cmd_gen_flaggems(args: argparse.Namespace, opts: Options) -> int:
     from .bench import flaggems_gen
 
@@ -152,6 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-progress", action="store_true", help="no progress display")
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     b.set_defaults(func=cmd_bench)
+    ck = sub.add_parser("check", help="check a formula you wrote against a kernel (REFUTED with a counterexample)")
+    ck.add_argument("kernel", nargs="?", help="path.py::name or package.module:name (default: the launch spec's)")
+    ck.add_argument("--launch", required=True, help="launch spec (TOML)")
+    ck.add_argument("--formula", required=True, help='e.g. "y[i] = sum(k, 0, N, x[i, k])" (several: separate with ;)')
+    ck.add_argument("--json", action="store_true", help="machine-readable output")
+    ck.add_argument("--explain", action="store_true", help="more detail")
+    ck.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    ck.set_defaults(func=cmd_check)
     g = sub.add_parser("gen-flaggems", help="generate FlagGems' rank-1 elementwise kernels (needs [interp,corpus])")
     g.add_argument("out", nargs="?", help="output directory (default: the generated-kernel cache)")
     g.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)

@@ -5,7 +5,7 @@ Equations are separated by `;` or new lines (a line that does not start with `na
 continues the previous equation). The right side is the DSL's text form (`dsl.printer`); the
 common symbols of the Unicode rendering are accepted too: `Σ_{k<N} body`, `Π_{…}`, `max_{k<N}`,
 `min_{…}`, `argmax_{…}`, `argmin_{…}` (the range may be `lo≤k<hi`), `·`, `−`, `≤`, `≥`, `≠`, `√`,
-`∞`, `^` for powers. As in the renderer, a binder's body is the product that follows it:
+`∞`, `|a|`, `^` for powers. As in the renderer, a binder's body is the product that follows it:
 `Σ_{k<N} a·b + c` is `sum(k, 0, N, a * b) + c`.
 
 Every problem is a one-line `DslError` naming the equation.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .dsl.printer import parse
+from .dsl.printer import NAME_BINDER, NAME_FUNC, RESERVED, parse
 from .dsl.term import BINDERS, VAR_NAME, Op, Term, free_vars, walk
 from .errors import DslError
 from .frontend.launch import LaunchSpec
@@ -30,11 +30,17 @@ _BINDER_SIGN = {"Σ": "sum", "Π": "prod", "max": "max_over", "min": "min_over",
                 "argmin": "argmin"}
 _TOKEN = re.compile(
     r"\s*(?:(?P<binder>(?:Σ|Π|argmax|argmin|max|min)_\{[^{}]*\})"
+    r"|(?P<str>'[^']*'|\"[^\"]*\")"
     r"|(?P<num>\d+\.\d*(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|\.\d+(?:[eE][-+]?\d+)?|\d+)"
     r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
     r"|(?P<op>\*\*|//|<<|>>|<=|>=|==|!=|[-+*/%<>&|()\[\],=]))")
 _RANGE = re.compile(r"^\s*(?:(?P<lo>.+?)\s*<=\s*)?(?P<var>[a-z][0-9]*)\s*<\s*(?P<hi>.+?)\s*$")
 _PRODUCT_OPS = {"*", "/", "//", "%"}
+_NAME = re.compile(r"[A-Za-z_]\w*\Z")
+_KNOWN_CALLS = set(NAME_FUNC) | set(NAME_BINDER) | RESERVED
+_WORDS = {"true": "True", "false": "False", "div": "//", "mod": "%", "=": "=="}
+_OPERAND_BEFORE = {"(", "[", ",", "=", "+", "-", "*", "/", "//", "%", "**", "<", "<=", ">", ">=", "==",
+                   "!=", "&", "|", "^", "<<", ">>", "and", "or", "not", "div", "mod"}
 _CLOSE = {"(": ")", "[": "]"}
 
 
@@ -59,7 +65,7 @@ def split_equations(text: str) -> list[str]:
         piece = piece.strip()
         if not piece:
             continue
-        if out and not _LHS.match(from_unicode(piece)):
+        if out and not _LHS.match(piece):
             out[-1] = f"{out[-1]} {piece}"
         else:
             out.append(piece)
@@ -67,13 +73,10 @@ def split_equations(text: str) -> list[str]:
 
 
 def _equation(eq: str, launch: LaunchSpec) -> OutputFormula:
-    ascii_eq = from_unicode(eq)
-    m = _LHS.match(ascii_eq)
+    m = _LHS.match(eq)
     if not m:
         raise DslError(f"expected `tensor[i, ...] = expression`, got {eq!r}")
     name, idx_text, rhs = m.group(1), m.group(2) or "", m.group(3).strip()
-    if not eq.isascii():  # the Unicode rendering writes equality as a single `=`
-        rhs = re.sub(r"(?<![<>=!])=(?!=)", "==", rhs)
     outs = {n: d for n, d in launch.tensors.items() if d.direction in ("out", "inout")}
     decl = outs.get(name)
     if decl is None:
@@ -92,9 +95,24 @@ def _equation(eq: str, launch: LaunchSpec) -> OutputFormula:
         raise DslError(f"nothing on the right of {eq!r}")
     kinds = {**{s: "size" for s in launch.sizes}, **{s: "size" for s in launch.lets},
              **{s: "real" for s in launch.reals}}
-    body = parse(rhs, kinds)
+    body = _parse_rhs(rhs, kinds)
     _check_body(body, name, index_vars, launch, eq)
     return OutputFormula(name, index_vars, body)
+
+
+def _parse_rhs(rhs: str, kinds: dict[str, str]) -> Term:
+    """The text form; else the Unicode rendering (which may be plain ASCII: `f(a) > b` with an
+    uninterpreted f). The first error is the one reported."""
+    text = from_unicode(rhs)
+    try:
+        return parse(text, kinds)
+    except DslError as first:
+        if text != rhs:
+            raise
+        try:
+            return parse(from_unicode(rhs, force=True), kinds)
+        except DslError:
+            raise first from None
 
 
 def _check_body(body: Term, tensor: str, index_vars: tuple[str, ...], launch: LaunchSpec, eq: str) -> None:
@@ -125,10 +143,11 @@ def _check_body(body: Term, tensor: str, index_vars: tuple[str, ...], launch: La
 
 # -- the Unicode rendering's symbols ----------------------------------------------------------
 
-def from_unicode(text: str) -> str:
-    """The text form of `text`: unchanged when it is ASCII, else its Unicode symbols and binders
-    rewritten (`Σ_{k<N} e` -> `sum(k, 0, N, e)`)."""
-    if text.isascii():
+def from_unicode(text: str, force: bool = False) -> str:
+    """The text form of `text`: unchanged when it is plain DSL text, else (non-ASCII characters,
+    `_{`, or `|`) its Unicode symbols and binders rewritten (`Σ_{k<N} e` -> `sum(k, 0, N, e)`,
+    `philox0(a)` -> `call('philox0', a)`, `a = b` -> `a == b`)."""
+    if text.isascii() and "_{" not in text and "|" not in text and not force:
         return text
     for u, a in _SYMBOLS.items():
         text = text.replace(u, a)
@@ -142,7 +161,36 @@ def from_unicode(text: str) -> str:
             raise DslError(f"unexpected character {text[pos:].strip()[:1]!r} in {text.strip()!r}")
         toks.append(m.group(m.lastgroup or ""))
         pos = m.end()
+    toks = _words_and_bars(toks)
     return " ".join(_rewrite(toks, 0, len(toks)))
+
+
+def _words_and_bars(toks: list[str]) -> list[str]:
+    """The renderer's words (`true`, `div`, `mod`) in text form, `f(a)` for an uninterpreted `f`
+    as `call('f', a)`, and `|a|` as `abs(a)`: a bar where an operand is expected opens, a bar
+    after an operand closes (else it is bitwise or)."""
+    out: list[str] = []
+    open_bars = 0
+    n = 0
+    while n < len(toks):
+        tok = toks[n]
+        n += 1
+        if tok == "|":
+            prev = out[-1] if out else None
+            if prev is None or prev in _OPERAND_BEFORE or "_{" in prev:
+                out += ["abs", "("]
+                open_bars += 1
+                continue
+            if open_bars:
+                out.append(")")
+                open_bars -= 1
+                continue
+        if toks[n: n + 1] == ["("] and _NAME.match(tok) and tok not in _KNOWN_CALLS:
+            out += ["call", "(", repr(tok)] + ([","] if toks[n + 1: n + 2] != [")"] else [])
+            n += 1  # the call's parenthesis is emitted above
+            continue
+        out.append(_WORDS.get(tok, tok))
+    return out
 
 
 def _rewrite(toks: list[str], start: int, end: int) -> list[str]:

@@ -5,12 +5,14 @@ every non-constant term denote finite reals, ±inf only ever appears as a consta
 a masked load or the start of a running max). Under that invariant `-inf - t = -inf`,
 `max(-inf, t) = t`, `exp(-inf) = 0` and `t < inf` hold for every non-constant `t`.
 Integer constant arithmetic is exact with C semantics for `//` and `%` (as Triton compiles them).
-Float constant arithmetic uses float64.
+Float constant `+ - *` uses float64; division folds only when float64 division is exact (so
+`1.0 / 3` stays the real 1/3).
 """
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 from .term import BINDERS, Op, Term, as_term, const
@@ -104,10 +106,13 @@ def mul(a: Any, b: Any) -> Term:
 
 def div(a: Any, b: Any) -> Term:
     a, b = as_term(a), as_term(b)
-    if _both_const(a, b) and b.value != 0:
+    if _both_const(a, b) and b.value != 0 and not isinstance(a.value, bool) and not isinstance(b.value, bool):
+        # fold only when float64 division is exact: 1.0 / 3 stays the real number 1/3
         try:
-            return _fold_num(a.value / b.value)
-        except (ArithmeticError, OverflowError):
+            q = a.value / b.value
+            if math.isinf(a.value) or Fraction(q) == Fraction(a.value) / Fraction(b.value):
+                return _fold_num(q)
+        except (ArithmeticError, OverflowError, ValueError):
             pass
     if _is(b, 1):
         return a

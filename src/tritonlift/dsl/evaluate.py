@@ -119,8 +119,11 @@ def _eval(t: Term, env: Env, memo: dict[int, Any]) -> Any:
             raise DslError(f"no value for tensor {name}")
         idx = tuple(_eval(a, env, memo) for a in t.args)
         arr = env.tensors[name]
+        ix = tuple(np.asarray(i, dtype=np.int64) for i in idx)
+        if any(np.any(i < 0) for i in ix):  # numpy would wrap a negative index silently
+            raise DslError(f"read of {name} at {idx} is out of bounds (negative index)")
         try:
-            r = arr[tuple(np.asarray(i, dtype=np.int64) for i in idx)] if idx else arr[()]
+            r = arr[ix] if idx else arr[()]
         except IndexError:
             raise DslError(f"read of {name} at {idx} is out of bounds (shape {arr.shape})") from None
     elif op is Op.UNDEF:

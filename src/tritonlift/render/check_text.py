@@ -58,7 +58,9 @@ def counterexample_text(c: Counterexample) -> str:
         head = f"{elem} = {k} (kernel) but formula gives {f}"
     values = [f"{n} = {_value(v)}" for n, v in c.inputs.items()] + [f"{n} = {v!r}" for n, v in c.reals.items()]
     when = f" when {', '.join(values)}" if values else ""
-    choice = f" (autotune choice {', '.join(f'{k}={v}' for k, v in c.choice.items())})" if c.choice else ""
+    # the first autotune configuration is the default; name the choice only when it is another
+    choice = (f" (autotune choice {', '.join(f'{k}={v}' for k, v in c.choice.items())})"
+              if any(c.choice.values()) else "")
     return f"{head}{when} at {_sizes(c.sizes)}{choice}"
 
 

@@ -245,8 +245,17 @@ class Interpreter:
             else:
                 merged[k] = lt.get(k, le.get(k))
         frame.locals = merged
-        self.active = build.logical_or(at if isinstance(at, Term) else build.const(bool(at)),
-                                       ae if isinstance(ae, Term) else build.const(bool(ae)))
+        start_t = build.logical_and(outer, c) if outer is not True else c
+        start_e = build.logical_and(outer, build.logical_not(c)) if outer is not True else build.logical_not(c)
+        if at is start_t and ae is start_e:
+            self.active = outer  # neither side returned: the path continues as before the branch
+        elif at is False:
+            self.active = ae
+        elif ae is False:
+            self.active = at
+        else:
+            self.active = build.logical_or(at if isinstance(at, Term) else build.const(bool(at)),
+                                           ae if isinstance(ae, Term) else build.const(bool(ae)))
         if isinstance(self.active, Term) and self.active.op is Op.CONST:
             self.active = bool(self.active.value)
 

@@ -148,8 +148,13 @@ class Memory:
         order = sorted(range(len(strides)), key=lambda d: -strides[d])
         extra: list[Term] = [const(0)] * len(strides)
         for atom, a in parts.items():
-            # a dimension of extent 1 cannot vary: never give it the data-dependent part
-            dim = next((d for d in order if strides[d] > 0 and shape[d] > 1 and a % strides[d] == 0), None)
+            fits = [d for d in order if strides[d] > 0 and a % strides[d] == 0]
+            # the data's declared range names its dimension (labels in [0, N) index the extent-N
+            # axis), which settles strides that coincide (N = 1); else a dimension that can vary
+            width = self._range_width(atom)
+            dim = next((d for d in fits if width is not None and shape[d] == width), None)
+            if dim is None:
+                dim = next((d for d in fits if shape[d] > 1), fits[-1] if fits else None)
             if dim is None:
                 return None
             extra[dim] = build.add(extra[dim], build.mul(const(a // strides[dim]), atom))
@@ -170,6 +175,15 @@ class Memory:
             o = sum(i * s for i, s in zip(idx, strides, strict=True))
             cands.append((o, cond))
         return cands, index
+
+    def _range_width(self, atom: Term) -> int | None:
+        """The upper bound of the declared value range of the int data an index term reads (an
+        in-bounds index lies in [0, hi), so hi is the extent it indexes; `[-1, N)` allows an
+        ignore value below 0)."""
+        reads = [n for n in _walk(atom) if n.op is Op.READ]
+        highs = {self.buffers[r.attrs[0]].tensor.value_range[1]
+                 for r in reads if r.attrs[0] in self.buffers and self.buffers[r.attrs[0]].tensor.value_range}
+        return highs.pop() if len(highs) == 1 else None
 
     def _gather(self, buf: Buffer, off: Term, loc, program, pred: Term | bool = True) -> Term:
         """A read at a data-dependent offset (`x_ptr + y[i]`, `w_ptr + idx[i]*stride`): the cells it
@@ -203,6 +217,25 @@ class Memory:
             hit = cond if guard is True else build.logical_and(guard, cond)
             buf.cells[o] = build.where(hit, value, old if old is not None else undef(f"unwritten {buf.name}"))
             buf.written[o] = True
+
+    def _atomic_scatter(self, kind: str, buf: Buffer, off: Term, value: Term, guard: Term | bool,
+                        loc, program) -> Term:
+        """An atomic at a data-dependent offset: every cell it may address is updated under the
+        condition selecting it; returns the old value (selected the same way)."""
+        found = self._candidates(buf, off)
+        if found is None:
+            self.note("gather", f"atomic on {buf.name} at a data-dependent offset is not modelled", loc, program)
+            return undef("unmodelled atomic")
+        cands, _index = found
+        self.note("gather", f"data-dependent atomic index into {buf.name} assumed in bounds", loc, program)
+        old_sel: Term | None = None
+        for o, cond in reversed(cands):
+            old = buf.cells[o] if buf.cells[o] is not None else undef(f"unwritten {buf.name}")
+            hit = cond if guard is True else build.logical_and(guard, cond)
+            buf.cells[o] = build.where(hit, _atomic_update(kind, old, value, None), old)
+            buf.written[o] = True
+            old_sel = old if old_sel is None else build.where(cond, old, old_sel)
+        return old_sel if old_sel is not None else undef("empty atomic")
 
     def store(self, ptr: Tile, value: Tile, mask: Tile | None, pred: Term | bool,
               loc: SourceLoc | None, program: tuple[int, ...], pid_lin: int) -> None:
@@ -264,7 +297,13 @@ class Memory:
                 continue
             off = offs_f[i]
             off = int(off.value) if isinstance(off, Term) and off.op is Op.CONST else off
-            if isinstance(off, Term) or not 0 <= off < buf.cells.size or off not in buf.index_of:
+            if isinstance(off, Term):
+                guard = lane_mask if isinstance(lane_mask, Term) else True
+                if pred is not True:
+                    guard = build.logical_and(pred, guard) if guard is not True else pred
+                olds[i] = self._atomic_scatter(kind, buf, off, lane_term(vals[i]), guard, loc, program)
+                continue
+            if not 0 <= off < buf.cells.size or off not in buf.index_of:
                 self.note("oob", f"atomic on {buf.name} outside the tensor or at a data-dependent offset", loc, program)
                 olds[i] = undef("bad atomic")
                 continue
@@ -361,3 +400,47 @@ def _assume(t: Term, facts: dict[int, bool], memo: dict[int, Term]) -> Term:
             else Term.make(t.op, new, t.attrs)
     memo[key] = r
     return r
+
+
+def resolve_unreachable(t: Term) -> Term:
+    """`where(p, a, b)` with a and b simplified knowing p (resp. not p): a branch that cannot be
+    taken disappears, so `where(not c, a, where(c, b, undef))` becomes `where(not c, a, b)`.
+    Applied only to terms holding an undef (the context-dependent walk is not memoised across
+    contexts)."""
+    if not any(n.op is Op.UNDEF for n in _walk(t)):
+        return t
+    return _resolve(t, {})
+
+
+def _walk(t: Term):
+    seen: set[int] = set()
+    stack = [t]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        yield n
+        stack.extend(n.args)
+
+
+def _resolve(t: Term, facts: dict[int, bool]) -> Term:
+    if not t.args:
+        return t
+    if t.op is Op.WHERE:
+        c, a, b = t.args
+        if id(c) in facts:
+            return _resolve(a if facts[id(c)] else b, facts)
+        c2 = _resolve(c, facts)
+        yes, no = dict(facts), dict(facts)
+        yes.update(_facts(c2))
+        no[id(c2)] = False
+        if c2.op is Op.NOT:
+            no[id(c2.args[0])] = True
+        return build.where(c2, _resolve(a, yes), _resolve(b, no))
+    if not any(n.op is Op.UNDEF for n in _walk(t)):
+        return t
+    new = tuple(_resolve(a, facts) for a in t.args)
+    if t.op in (Op.READ, Op.CALL) or t.op.name in ("SUM", "PROD", "MAXR", "MINR", "ARGMAX", "ARGMIN"):
+        return Term.make(t.op, new, t.attrs)
+    return build.apply(t.op, *new)

@@ -104,7 +104,8 @@ def binary(op: Op, x: Any, y: Any) -> Any:
     if da.dtype != object and db.dtype != object:
         if op in (Op.FLOORDIV, Op.MOD) and ints and np.any(db == 0):
             raise ZeroDivisionError("integer division by zero")
-        if op is Op.DIV and np.any(db == 0):
+        if op is Op.DIV and (np.any(db == 0) or not _exact_division(da, db)):
+            # keep the real quotient (1/3), not its float64 rounding
             return Tile(symbolic_apply(op, da, db), out_dt)
         if op in (Op.BAND, Op.BOR) and da.dtype == bool and db.dtype == bool:
             return Tile(_numeric_binary(op, da, db, ints), "int1")
@@ -122,6 +123,18 @@ def binary(op: Op, x: Any, y: Any) -> Any:
     if op is Op.FLOORDIV and not ints:
         return Tile(symbolic_apply(Op.FLOOR, symbolic_apply(Op.DIV, da, db)), out_dt)
     return Tile(symbolic_apply(op, da, db), out_dt)
+
+
+def _exact_division(a: np.ndarray, b: np.ndarray) -> bool:
+    from fractions import Fraction
+
+    a2, b2 = np.broadcast_arrays(a, b)
+    if a2.size > 4096:
+        return True  # large concrete divisions are index arithmetic in practice; keep them numeric
+    for x, y in zip(a2.reshape(-1).tolist(), b2.reshape(-1).tolist(), strict=True):
+        if y != 0 and Fraction(x / y) != Fraction(x) / Fraction(y):
+            return False
+    return True
 
 
 def _bool_as_int(t: Tile, dt: str) -> Tile:

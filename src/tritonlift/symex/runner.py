@@ -17,7 +17,7 @@ from ..errors import SourceLoc, SpecError, SymexError
 from ..frontend.concrete import ConcreteLaunch, ConcreteStep, DType, RealSym, TensorPtr
 from ..frontend.source import FunctionRef, SourceIndex
 from .interp import Frame, Interpreter
-from .memory import Finding, Memory, make_buffer
+from .memory import Finding, Memory, make_buffer, resolve_unreachable
 from .values import DTypeV, Tile, as_objects, numeric_array
 
 
@@ -117,7 +117,9 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec
         arr = np.empty(t.shape, dtype=object)
         for off, idx in buf.index_of.items():
             if buf.written[off]:
-                arr[idx] = buf.cells[off]
+                arr[idx] = resolve_unreachable(buf.cells[off])
+            elif t.init is not None:
+                arr[idx] = buf.cells[off]  # untouched, holding what the host filled in
         outputs[name] = arr
         shapes[name] = t.shape
     ranges = {n: t.value_range for n, t in launch.tensors.items() if t.value_range is not None}

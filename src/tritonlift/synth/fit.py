@@ -32,15 +32,12 @@ def anti_unify_numbers(terms: list[Term]) -> tuple[Term, list[list]]:
     """Like fold.anti_unify, but any differing numeric constants become holes."""
     holes: list[list] = []
 
-    def is_num(t: Term) -> bool:
-        return t.op is Op.CONST and not isinstance(t.value, bool)
-
     def go(ts: tuple[Term, ...]) -> Term:
         first = ts[0]
         if all(t is first for t in ts):
             return first
-        if all(is_num(t) for t in ts):
-            holes.append([t.value for t in ts])
+        if all(_number(t) is not None for t in ts):
+            holes.append([_number(t) for t in ts])
             return var(f"y{len(holes) - 1}")
         if any(t.op is not first.op or t.attrs != first.attrs or len(t.args) != len(first.args) for t in ts):
             raise AntiUnifyFail
@@ -48,6 +45,18 @@ def anti_unify_numbers(terms: list[Term]) -> tuple[Term, list[list]]:
         return Term.make(first.op, args, first.attrs)
 
     return go(tuple(terms)), holes
+
+
+def _number(t: Term):
+    """A numeric constant's value; an exact quotient of two constants (1.0 / 3, kept exact by the
+    executor) counts as the rational it denotes."""
+    if t.op is Op.CONST and not isinstance(t.value, bool):
+        return t.value
+    if t.op is Op.DIV and all(a.op is Op.CONST and not isinstance(a.value, bool) for a in t.args):
+        num, den = (a.value for a in t.args)
+        if den != 0 and all(isinstance(v, int) or float(v).is_integer() for v in (num, den)):
+            return Fraction(int(num), int(den))
+    return None
 
 
 def fit_affine(values: list, features: dict[str, list[int]], integral: bool,
@@ -69,7 +78,7 @@ def fit_affine(values: list, features: dict[str, list[int]], integral: bool,
             if best is None or cost < best[0]:
                 best = (cost, sol, subset)
         if best is not None:
-            return _term(best[1], best[2], isinstance(values[0], float), index_vars)
+            return _term(best[1], best[2], any(isinstance(v, (float, Fraction)) for v in values), index_vars)
     if integral:
         return _fit_floordiv(vals, features, index_vars)
     return None
@@ -150,7 +159,7 @@ def generalise(samples: list[Sample], index_vars: tuple[str, ...], size_names: l
         # integer coefficients only: a rational line through two float literals is overfitting;
         # a literal the host computed as 1/n is tried next
         t = fit_affine(vals, features, True, index_vars)
-        if t is None and not all(isinstance(v, int) for v in vals):
+        if t is None and not all(isinstance(v, int) and not isinstance(v, Fraction) for v in vals):
             t = _fit_reciprocal(vals, features, index_vars)
         if t is None:
             return None
@@ -165,6 +174,12 @@ def _fit_reciprocal(values: list, features: dict[str, list[int]], index_vars: tu
     for v in values:
         if v == 0:
             return None
+        if isinstance(v, Fraction):
+            r = 1 / v
+            if r.denominator != 1:
+                return None
+            recips.append(int(r))
+            continue
         r = 1.0 / float(v)
         if abs(r - round(r)) > 1e-9 * max(1.0, abs(r)):
             return None

@@ -35,12 +35,19 @@ class Shapes:
         k = t
         h = self.memo.get(k)
         if h is None:
-            if is_int_const(t) or (self.all_numbers and t.op is Op.CONST and not isinstance(t.value, bool)):
+            if is_int_const(t) or (self.all_numbers and _is_number(t)):
                 h = hash("INT")
             else:
                 h = hash((t.op, t.attrs, tuple(self(a) for a in t.args)))
             self.memo[k] = h
         return h
+
+
+def _is_number(t: Term) -> bool:
+    """A numeric literal, or an exact quotient of two (1.0 / 3 kept exact by the executor)."""
+    if t.op is Op.CONST:
+        return not isinstance(t.value, bool)
+    return t.op is Op.DIV and all(a.op is Op.CONST and not isinstance(a.value, bool) for a in t.args)
 
 
 class AntiUnifyFail(Exception):

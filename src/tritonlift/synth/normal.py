@@ -18,8 +18,9 @@ import re
 from fractions import Fraction
 from typing import Any
 
+from ..dsl import build
 from ..dsl.printer import to_text
-from ..dsl.term import BINDERS, Op, Term, const
+from ..dsl.term import BINDERS, COMPARISONS, UNARY_MATH, Op, Term, const
 
 MAX_TERMS = 256
 _DIGITS = re.compile(r"\d+")
@@ -170,7 +171,28 @@ class Normalizer:
                 return {(): Fraction(1)}
             mono, k = self._merge_exps({Term.make(op, (self.to_term(arg),)): 1})
             return {mono: k}
-        return self.atom_poly(self._rebuild(t))
+        if op is Op.WHERE:
+            split = self._where_delta(t)
+            if split is not None:
+                return split
+        atom = self._rebuild(t)
+        if atom.op is Op.CONST and not isinstance(atom.value, bool) and not (
+                isinstance(atom.value, float) and atom.value in (float("inf"), float("-inf"))):
+            return {(): Fraction(atom.value)} if atom.value != 0 else {}
+        return self.atom_poly(atom)
+
+    def _where_delta(self, t: Term) -> Poly | None:
+        """where(c, b + d, b) = b + where(c, d, 0) (and mirrored): an accumulator updated under a
+        condition (a scatter-add) becomes a sum of guarded terms."""
+        c, a, b = t.args
+        pa, pb = self.poly(a), self.poly(b)
+        for base, other, flip in ((pb, pa, False), (pa, pb, True)):
+            if base and all(other.get(m) == v for m, v in base.items()) and len(other) > len(base):
+                delta = self.to_term(self.add(other, base, Fraction(-1)))
+                zero = const(0)
+                guarded = Term.make(Op.WHERE, (self.term(c), zero, delta) if flip else (self.term(c), delta, zero))
+                return self.add(base, self.atom_poly(self._rebuild(guarded)))
+        return None
 
     def _rebuild(self, t: Term) -> Term:
         """Canonical form of a non-polynomial node (an atom)."""
@@ -204,7 +226,9 @@ class Normalizer:
         elif op in BINDERS or op in (Op.READ, Op.CALL, Op.SYM, Op.VAR, Op.UNDEF, Op.CONST):
             r = Term.make(op, tuple(self.term(a) for a in t.args), t.attrs) if t.args else t
         else:
-            r = Term.make(op, tuple(self.term(a) for a in t.args), t.attrs)
+            args = tuple(self.term(a) for a in t.args)
+            # exact folds only (log(1) = 0, sqrt(0) = 0, ...): dsl.build folds nothing inexact
+            r = build.apply(op, *args) if op in UNARY_MATH or op in COMPARISONS else Term.make(op, args, t.attrs)
         self.term_memo[k] = r
         return r
 

@@ -22,8 +22,8 @@ its own family of axioms, and the simplifier (not the prover) treats that litera
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import z3

@@ -1,15 +1,16 @@
 """Concrete counterexamples: input values where the kernel and a formula give different numbers.
 
 The kernel's value of an output element is its Spec term (what symbolic execution says the
-kernel stores) evaluated in float64 with `dsl.evaluate`; the formula's value is the formula's
-body evaluated at the element's index. A candidate input, whether drawn at random or read off a
+kernel stores) evaluated in float64 with `dsl.evaluate`; the formula's value is the formula
+instantiated at the element (binders unrolled), evaluated the same way. A candidate input, whether drawn at random or read off a
 z3 model, becomes a `Counterexample` only when both values are finite and differ beyond
 floating-point noise: |k − f| > ABS_TOL and |k − f| > REL_TOL·max(|k|, |f|). A z3 model alone
 is never enough: math functions are uninterpreted there, so a model may need `exp(0) = 5`.
 
-Inputs are chosen so that they print exactly and mean the same to every consumer: floats are
-multiples of 1/16 (exact in fp16, bf16 and fp32, so the real kernel sees the printed numbers),
-ints lie in the tensor's declared range, reals satisfy the spec's constraints.
+Inputs are chosen so that they print exactly and mean the same to every consumer: random floats
+are multiples of 1/16 (exact in fp16, bf16 and fp32, so the real kernel sees the printed numbers),
+values from a z3 model are rounded to the tensor's dtype first, ints lie in the tensor's declared
+range, reals (multiples of 1/16 too) satisfy the spec's constraints.
 """
 
 from __future__ import annotations
@@ -169,16 +170,19 @@ def _holds(text: str, env: dict[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class Problem:
-    """What a counterexample is about: the kernel's Spec at one size, the formula's outputs."""
+    """What a counterexample is about: the kernel's Spec at one size and the formula's outputs
+    (`ground` caches the formula instantiated per element). Both sides are evaluated on ground
+    terms: the formula unrolled at the element, the kernel's term as symbolic execution built it."""
 
     conc: ConcreteLaunch
     spec: Spec
     outputs: dict[str, OutputFormula]
     calls: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    ground: dict[tuple[str, tuple[int, ...]], Term | None] = field(default_factory=dict, compare=False, repr=False)
 
-    def env(self, inputs: Inputs, index_vars: tuple[str, ...] = (), index: tuple[int, ...] = ()) -> Env:
+    def env(self, inputs: Inputs) -> Env:
         symbols: dict[str, Any] = {**self.conc.env, **inputs.reals}
-        return Env(dict(inputs.tensors), symbols, dict(zip(index_vars, index, strict=True)), dict(self.calls))
+        return Env(dict(inputs.tensors), symbols, {}, dict(self.calls))
 
     def kernel_value(self, inputs: Inputs, tensor: str, index: tuple[int, ...]) -> float | None:
         term = self.spec.outputs[tensor][index]
@@ -188,8 +192,26 @@ class Problem:
         return _number(term, self.env(inputs))
 
     def formula_value(self, inputs: Inputs, tensor: str, index: tuple[int, ...]) -> float | None:
-        o = self.outputs[tensor]
-        return _number(o.body, self.env(inputs, o.index_vars, index))
+        t = self.formula_term(tensor, index)
+        return None if t is None else _number(t, self.env(inputs))
+
+    def formula_term(self, tensor: str, index: tuple[int, ...]) -> Term | None:
+        """The formula instantiated at the element (binders unrolled); None where it has no
+        value: a read outside its tensor (numpy would wrap a negative index silently)."""
+        from ..synth.instantiate import NotGround, instantiate
+
+        key = (tensor, tuple(index))
+        if key not in self.ground:
+            o = self.outputs[tensor]
+            env = {**self.conc.env, **dict(zip(o.index_vars, index, strict=True))}
+            try:
+                t: Term | None = instantiate(o.body, env)
+            except (NotGround, KeyError, DslError):
+                t = None
+            if t is not None and outside_read(t, self.conc) is not None:
+                t = None
+            self.ground[key] = t
+        return self.ground[key]
 
     def witness(self, inputs: Inputs, tensor: str, index: tuple[int, ...], found_by: str) -> Counterexample | None:
         """A Counterexample when the values at this element differ on `inputs`, else None."""
@@ -200,6 +222,20 @@ class Problem:
         return Counterexample(dict(self.conc.sizes), dict(self.conc.choice), tensor, tuple(int(i) for i in index),
                               {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals), k, f,
                               found_by)
+
+
+def outside_read(t: Term, conc: ConcreteLaunch) -> Term | None:
+    """A read of `t` at constant indices outside its tensor's shape, if there is one."""
+    for r in walk(t):
+        if r.op is not Op.READ:
+            continue
+        decl = conc.tensors.get(r.attrs[0])
+        if decl is None or len(r.args) != len(decl.shape):
+            return r
+        for i, n in zip(r.args, decl.shape, strict=True):
+            if i.op is Op.CONST and not isinstance(i.value, bool) and not 0 <= i.value < n:
+                return r
+    return None
 
 
 def _number(t: Term, env: Env) -> float | None:
@@ -235,13 +271,15 @@ def random_search(problem: Problem, elements: list[tuple[str, tuple[int, ...]]],
     return best
 
 
-def model_search(problem: Problem, tensor: str, index: tuple[int, ...], kernel_term: Term, formula_term: Term,
-                 seeds: int = 2) -> Counterexample | None:
-    """Ask z3 for inputs where the two ground terms differ (reals fixed to sampled values first,
-    so the model only chooses tensor data); validate the model numerically."""
+def model_search(problem: Problem, tensor: str, index: tuple[int, ...], seeds: int = 2) -> Counterexample | None:
+    """Ask z3 for inputs where the kernel's and the formula's ground terms differ (reals fixed
+    to sampled values first, so the model only chooses tensor data); validate it numerically."""
     from ..synth.instantiate import instantiate
     from ..synth.smt_equal import smt_model
 
+    kernel_term, formula_term = problem.spec.outputs[tensor][index], problem.formula_term(tensor, index)
+    if kernel_term is None or formula_term is None or has_undef(kernel_term):
+        return None
     integral = frozenset(n for n, t in input_tensors(problem.conc).items() if t.dtype not in FLOAT_DTYPES)
     for seed in range(seeds):
         base = draw(problem.conc, "quarters", 100 + seed)

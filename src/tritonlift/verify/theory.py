@@ -70,6 +70,9 @@ class Z3Theory:
     def real(self, v) -> z3.ArithRef:
         return z3.RealVal(v, self.ctx)
 
+    def int(self, v: int) -> z3.ArithRef:
+        return z3.IntVal(v, self.ctx)
+
     def eq(self, a, b) -> z3.BoolRef:
         return a == b
 

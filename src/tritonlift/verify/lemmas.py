@@ -1,0 +1,237 @@
+"""The lemma library: facts about reductions that need induction, each proved by the solver.
+
+Each entry is proved by base + step + conclusion queries (induction.py); its proof is a test
+(tests/verify/test_lemmas.py), which also checks that dropping a hypothesis listed in
+`refuted_without` makes the claim false. VC generation then asserts `Lemma.axiom(R)` (quantified,
+with the listed triggers) or `Lemma.instance(R, ...)` (ground), with R built over the kernel's
+reduction body: lemmas are proved for an uninterpreted body f, so they hold for every body.
+
+Notation: Σ_{[lo,hi)} is a sum over lo ≤ k < hi (empty ranges give 0, −∞ for max, +∞ for min);
+`tile(s, n)` = Σ_{t∈[0,n)} f(s + t), a tile at offset s as `tl.arange` indexes it.
+"""
+
+from __future__ import annotations
+
+import z3
+
+from ..dsl.term import Op
+from .axioms import BY_NAME as AXIOM
+from .induction import Induction, Lemma, Setup
+from .reductions import Reductions
+
+
+def _ints(R: Reductions, *names: str):
+    return [R.T.var(n, "Int") for n in names]
+
+
+def _join(R: Reductions, op: str):
+    return {"+": lambda x, y: x + y, "max": R.T.xmax, "min": R.T.xmin}[op]
+
+
+def _split(fold: str, op: str, extra: tuple[tuple[str, str], ...] = ()):
+    """F(lo, hi) = F(lo, mid) ⊕ F(mid, hi) for lo ≤ mid ≤ hi; induction on hi from mid."""
+
+    def setup(R: Reductions) -> Setup:
+        F, join = getattr(R, fold), _join(R, op)
+        lo, mid, hi = _ints(R, "lo", "mid", "hi")
+        ex = [R.T.var(n, s) for n, s in extra]
+
+        def P(n):
+            return F(lo, n, *ex) == join(F(lo, mid, *ex), F(mid, n, *ex))
+
+        return Setup((lo, mid, hi, *ex), P(hi), (("lo ≤ mid", lo <= mid), ("mid ≤ hi", mid <= hi)),
+                     ((F(lo, mid, *ex), F(mid, hi, *ex)),), Induction(mid, P, (hi,)))
+
+    return setup
+
+
+def _masked_tail(masked: str, plain: str):
+    """M(lo, hi, N) = F(lo, N) for N ≤ hi, from P(n): M(lo, n, N) = F(lo, min(n, N))."""
+
+    def setup(R: Reductions) -> Setup:
+        M, F = getattr(R, masked), getattr(R, plain)
+        lo, hi, N = _ints(R, "lo", "hi", "N")
+
+        def P(n):
+            return M(lo, n, N) == F(lo, z3.If(n <= N, n, N))
+
+        return Setup((lo, hi, N), M(lo, hi, N) == F(lo, N), (("N ≤ hi", N <= hi),),
+                     ((M(lo, hi, N),),), Induction(lo, P, (hi,)))
+
+    return setup
+
+
+def _same_range(lhs, rhs, extra: tuple[tuple[str, str], ...] = (), hints=None, triggers=None):
+    """lhs(R, lo, hi, *x) = rhs(R, lo, hi, *x) on every range; induction on hi from lo. The
+    trigger of the axiom form is the left-hand side unless `triggers` says otherwise."""
+
+    def setup(R: Reductions) -> Setup:
+        lo, hi = _ints(R, "lo", "hi")
+        ex = [R.T.var(n, s) for n, s in extra]
+
+        def P(n):
+            return lhs(R, lo, n, *ex) == rhs(R, lo, n, *ex)
+
+        h = (lambda n: hints(R, n, *ex)) if hints else None
+        pats = triggers(R, lo, hi, *ex) if triggers else ((lhs(R, lo, hi, *ex),),)
+        return Setup((lo, hi, *ex), P(hi), (), pats, Induction(lo, P, (hi,), h))
+
+    return setup
+
+
+def _rescaled(R: Reductions, lo, hi, p, d):
+    return R.sum_exp(lo, hi, p) * R.exp(d)
+
+
+def _shifted(R: Reductions, lo, hi, p, d):
+    return R.sum_exp(lo, hi, p - d)
+
+
+def _exp_add_hint(R: Reductions, n, p, d):
+    # The step adds element n: exp(f(n) − p)·exp(d) = exp(f(n) − p + d), one instance of exp_add.
+    name = "exp_add" if R.exp.name() == "f_exp_1" else "exp2_add"
+    return (AXIOM[name].instance(R.T, R.f(n) - p, d),)
+
+
+def _sum_shift(R: Reductions) -> Setup:
+    s, n = _ints(R, "s", "n")
+    return Setup((s, n), R.tile(s, n) == R.sum(s, s + n), (), ((R.tile(s, n),),),
+                 Induction(R.T.int(0), lambda m: R.tile(s, m) == R.sum(s, s + m), (n,)))
+
+
+def _tiles(R: Reductions) -> Setup:
+    t, B = _ints(R, "T", "B")
+    used = (LEMMA["sum_split"].axiom(R), LEMMA["sum_shift"].axiom(R))
+    return Setup((t, B), R.tiles(t, B) == R.sum(0, t * B), (("0 ≤ B", B >= 0),), ((R.tiles(t, B),),),
+                 Induction(R.T.int(0), lambda n: R.tiles(n, B) == R.sum(0, n * B), (t,)), used)
+
+
+def _tile_step(R: Reductions) -> Setup:
+    s, B, N = _ints(R, "s", "B", "N")
+
+    def P(n):
+        return R.sum(0, s) + R.tile_masked(s, n, N) == R.sum(0, z3.If(s + n <= N, s + n, N))
+
+    return Setup((s, B, N), P(B), (("0 ≤ s", s >= 0), ("s ≤ N", s <= N), ("0 ≤ B", B >= 0)),
+                 ((R.sum(0, s), R.tile_masked(s, B, N)),), Induction(R.T.int(0), P, (B,)))
+
+
+def _scan_carry(R: Reductions) -> Setup:
+    s, n = _ints(R, "s", "n")
+    used = (LEMMA["sum_split"].axiom(R), LEMMA["sum_shift"].axiom(R))
+    return Setup((s, n), R.sum(0, s) + R.tile(s, n) == R.sum(0, s + n), (("0 ≤ s", s >= 0), ("0 ≤ n", n >= 0)),
+                 ((R.sum(0, s), R.tile(s, n)),), None, used)
+
+
+def _online_softmax(R: Reductions) -> Setup:
+    # The loop-carried values are constants tied down by hypotheses, as in a preservation VC;
+    # written as nested terms instead, z3's preprocessing rewrites exp(val(m) − val(m')) so that
+    # the rescale trigger no longer matches (measured: timeout instead of 15 ms).
+    T = R.T
+    i, L = _ints(R, "i", "L")
+    m, m2, s = T.var("m", "XReal"), T.var("m'", "XReal"), T.var("s")
+    p, q = T.val(m), T.val(m2)
+    s2 = s * R.exp(p - q) + R.sum_exp(i, i + L, q)
+    claim = z3.And(m2 == R.max(0, i + L), s2 == R.sum_exp(0, i + L, q))
+    hyps = (("0 ≤ i", i >= 0), ("0 ≤ L", L >= 0), ("m = max_{[0,i)} f", m == R.max(0, i)),
+            ("s = Σ_{[0,i)} exp(f − m)", s == R.sum_exp(0, i, p)),
+            ("m' = max(m, max_{[i,i+L)} f)", m2 == T.xmax(m, R.max(i, i + L))))
+    used = tuple(LEMMA[n].axiom(R) for n in ("max_split", "sum_exp_split", "sum_exp_rescale"))
+    return Setup((i, L, m, m2, s), claim, hyps, (), None, used)
+
+
+def _argmax_split(R: Reductions) -> Setup:
+    lo, mid, hi = _ints(R, "lo", "mid", "hi")
+    A, f = R.argmax, R.f
+
+    def P(n):
+        return A(lo, n) == z3.If(f(A(mid, n)) > f(A(lo, mid)), A(mid, n), A(lo, mid))
+
+    return Setup((lo, mid, hi), P(hi), (("lo < mid", lo < mid), ("mid < hi", mid < hi)),
+                 ((A(lo, mid), A(mid, hi)),), Induction(mid + 1, P, (hi,)))
+
+
+def _argmax_value(R: Reductions) -> Setup:
+    lo, hi = _ints(R, "lo", "hi")
+    A = R.argmax
+
+    def P(n):
+        return z3.And(R.T.fin(R.f(A(lo, n))) == R.max(lo, n), lo <= A(lo, n), A(lo, n) < n)
+
+    return Setup((lo, hi), P(hi), (("lo < hi", lo < hi),), ((A(lo, hi),),), Induction(lo + 1, P, (hi,)))
+
+
+def _dot(R: Reductions, k):
+    return R.fa(k) * R.fb(k)
+
+
+_SPLIT_TEXT = "induction on hi from mid; the step unfolds both sides at hi"
+_MASK_TEXT = "induction on n ≥ lo of M(lo, n, N) = F(lo, min(n, N)), used at n = hi"
+
+LEMMAS: tuple[Lemma, ...] = (
+    Lemma("sum_split", "lo ≤ mid ≤ hi → Σ_{[lo,hi)} f = Σ_{[lo,mid)} f + Σ_{[mid,hi)} f",
+          _SPLIT_TEXT, _split("sum", "+"), trigger_text="{Σ_{[lo,mid)} f, Σ_{[mid,hi)} f}",
+          refuted_without=("lo ≤ mid", "mid ≤ hi")),
+    Lemma("sum_shift", "tile(s, n) = Σ_{[s,s+n)} f  (re-indexing a tile at offset s)",
+          "induction on n from 0", _sum_shift, trigger_text="tile(s, n)"),
+    Lemma("sum_masked_tail", "N ≤ hi → Σ_{k∈[lo,hi)} where(k < N, f(k), 0) = Σ_{[lo,N)} f",
+          _MASK_TEXT, _masked_tail("sum_masked", "sum"), trigger_text="the masked sum",
+          refuted_without=("N ≤ hi",)),
+    Lemma("sum_linear", "Σ_{[lo,hi)} (f + g) = Σ_{[lo,hi)} f + Σ_{[lo,hi)} g", "induction on hi from lo",
+          _same_range(lambda R, lo, hi: R.sum_f_plus_g(lo, hi), lambda R, lo, hi: R.sum(lo, hi) + R.sum_g(lo, hi)),
+          trigger_text="Σ (f + g)"),
+    Lemma("sum_scale", "Σ_{[lo,hi)} c·f = c·Σ_{[lo,hi)} f  (c independent of k)", "induction on hi from lo",
+          _same_range(lambda R, lo, hi, c: R.sum_scaled(lo, hi, c), lambda R, lo, hi, c: c * R.sum(lo, hi),
+                      (("c", "Real"),)), trigger_text="Σ c·f"),
+    Lemma("tiles_sum", "0 ≤ B → Σ_{i∈[0,T)} tile(i·B, B) = Σ_{[0,T·B)} f  (whole tiles of width B)",
+          "induction on T from 0; the step uses sum_shift and sum_split through their triggers",
+          _tiles, ("sum_split", "sum_shift"), "Σ over tiles", ("0 ≤ B",)),
+    Lemma("tile_step", "0 ≤ s ≤ N ∧ 0 ≤ B → Σ_{[0,s)} f + Σ_{t∈[0,B)} where(s+t < N, f(s+t), 0) = "
+          "Σ_{[0,min(s+B,N))} f  (one masked tile of `for s in range(0, N, B)`)",
+          "induction on the tile width from 0", _tile_step, trigger_text="{Σ_{[0,s)} f, masked tile}",
+          refuted_without=("0 ≤ s", "s ≤ N", "0 ≤ B")),
+    Lemma("dot_tile_step", "tile_step for the body a(k)·b(k): accumulating a dot product over masked tiles",
+          "tile_step's proof with the body a·b", _tile_step, trigger_text="{Σ_{[0,s)} a·b, masked tile}",
+          refuted_without=("s ≤ N",), body=_dot),
+    Lemma("scan_carry", "0 ≤ s ∧ 0 ≤ n → Σ_{[0,s)} f + tile(s, n) = Σ_{[0,s+n)} f  (a scan's carry plus "
+          "the tile's inclusive prefix)", "direct, from sum_shift and sum_split through their triggers",
+          _scan_carry, ("sum_split", "sum_shift"), "{Σ_{[0,s)} f, tile(s, n)}", ("0 ≤ s", "0 ≤ n")),
+    Lemma("max_split", "lo ≤ mid ≤ hi → max_{[lo,hi)} f = max(max_{[lo,mid)} f, max_{[mid,hi)} f)",
+          _SPLIT_TEXT, _split("max", "max"), ("max_ext",), "{max_{[lo,mid)} f, max_{[mid,hi)} f}",
+          ("lo ≤ mid", "mid ≤ hi")),
+    Lemma("min_split", "lo ≤ mid ≤ hi → min_{[lo,hi)} f = min(min_{[lo,mid)} f, min_{[mid,hi)} f)",
+          _SPLIT_TEXT, _split("min", "min"), ("min_ext",), "{min_{[lo,mid)} f, min_{[mid,hi)} f}",
+          ("lo ≤ mid",)),
+    Lemma("max_masked_tail", "N ≤ hi → max_{k∈[lo,hi)} where(k < N, f(k), −∞) = max_{[lo,N)} f",
+          _MASK_TEXT, _masked_tail("max_masked", "max"), ("max_ext",), "the masked max", ("N ≤ hi",)),
+    Lemma("sum_exp_split", "sum_split for Σ_{[lo,hi)} exp(f(k) − c)", _SPLIT_TEXT,
+          _split("sum_exp", "+", (("c", "Real"),)), trigger_text="{Σ_{[lo,mid)} exp(f − c), Σ_{[mid,hi)} exp(f − c)}",
+          refuted_without=("lo ≤ mid",)),
+    Lemma("sum_exp_rescale", "Σ_{[lo,hi)} exp(f(k) − p) · exp(d) = Σ_{[lo,hi)} exp(f(k) − (p − d))  "
+          "(with d = p − q: rescaling a sum from max p to max q)",
+          "induction on hi from lo; the step uses the one instance of exp_add at the new element",
+          _same_range(_rescaled, _shifted, (("p", "Real"), ("d", "Real")), _exp_add_hint,
+                      lambda R, lo, hi, p, d: ((R.sum_exp(lo, hi, p), R.exp(d)),)),
+          ("exp_add",), "{Σ_{[lo,hi)} exp(f − p), exp(d)}: plain variables (a trigger on the product "
+          "timed out in online_softmax_step)"),
+    Lemma("sum_exp2_rescale", "sum_exp_rescale with exp2 (kernels that scale by log2 e and use exp2)",
+          "as sum_exp_rescale, with exp2_add",
+          _same_range(_rescaled, _shifted, (("p", "Real"), ("d", "Real")), _exp_add_hint,
+                      lambda R, lo, hi, p, d: ((R.sum_exp(lo, hi, p), R.exp(d)),)),
+          ("exp2_add",), "{Σ_{[lo,hi)} exp2(f − p), exp2(d)}", exp=Op.EXP2),
+    Lemma("online_softmax_step", "0 ≤ i ∧ 0 ≤ L ∧ m = max_{[0,i)} f ∧ s = Σ_{[0,i)} exp(f − m) ∧ "
+          "m' = max(m, max_{[i,i+L)} f) → m' = max_{[0,i+L)} f ∧ "
+          "s·exp(m − m') + Σ_{[i,i+L)} exp(f − m') = Σ_{[0,i+L)} exp(f − m')",
+          "direct, from max_split, sum_exp_split and sum_exp_rescale through their triggers (m = −∞ "
+          "when i = 0 is harmless: s = 0 then)", _online_softmax,
+          ("max_split", "sum_exp_split", "sum_exp_rescale", "max_ext"),
+          "none: a template that VC generation instantiates", ("0 ≤ L",)),
+    Lemma("argmax_split", "lo < mid < hi → argmax_{[lo,hi)} f = (j2 if f(j2) > f(j1) else j1) with "
+          "j1 = argmax_{[lo,mid)} f, j2 = argmax_{[mid,hi)} f  (first index wins ties)",
+          "induction on hi from mid + 1", _argmax_split, trigger_text="{argmax_{[lo,mid)} f, argmax_{[mid,hi)} f}",
+          refuted_without=("lo < mid",)),
+    Lemma("argmax_value", "lo < hi → f(argmax_{[lo,hi)} f) = max_{[lo,hi)} f ∧ lo ≤ argmax_{[lo,hi)} f < hi",
+          "induction on hi from lo + 1", _argmax_value, ("max_ext",), "argmax_{[lo,hi)} f", ("lo < hi",)),
+)
+
+LEMMA: dict[str, Lemma] = {lem.name: lem for lem in LEMMAS}

@@ -1,0 +1,128 @@
+"""Reductions over integer ranges as z3 recursive functions, the objects lemmas talk about.
+
+Every reduction folds over k in [lo, hi) by recursion on the upper end (the shape of a loop
+`acc += f(k)`): `R(lo, hi) = unit if hi <= lo else op(R(lo, hi - 1), body(hi - 1))`. z3 unfolds
+such `RecFunction`s on demand, which is what makes induction steps prove in milliseconds (notes
+section 3.1). Empty ranges give the unit: 0 for Σ, -inf for max, +inf for min.
+
+The bodies are uninterpreted functions `f`, `g`: a lemma proved about them holds for every body,
+so VC generation may use it with the body the kernel has. `Reductions(T, body=...)` builds the
+same reductions over a concrete body instead (e.g. `fa(k)·fb(k)` for a dot product), and `exp`
+selects the exponential (Op.EXP or Op.EXP2) of `sum_exp`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import z3
+
+from ..dsl.term import Op
+from .theory import Z3Theory
+
+
+class Reductions:
+    def __init__(self, T: Z3Theory, body: Callable | None = None, exp: Op = Op.EXP) -> None:
+        self.T = T
+        # Distinct names: SMT-LIB forbids overloading a symbol, and lemma variables use short names.
+        self.g = z3.Function("g", T.Int, T.Real)
+        self.fa = z3.Function("fa", T.Int, T.Real)
+        self.fb = z3.Function("fb", T.Int, T.Real)
+        self.f = (lambda k: body(self, k)) if body else z3.Function("f", T.Int, T.Real)
+        self.exp = T.f(exp)
+        self._made: dict[str, z3.FuncDeclRef] = {}
+
+    def _rec(self, name: str, params: tuple[tuple[str, str], ...], result: str, build) -> z3.FuncDeclRef:
+        """Define (once) a recursive function; `build(F, *params)` gives its body."""
+        F = self._made.get(name)
+        if F is None:
+            T = self.T
+            sorts = {"Int": T.Int, "Real": T.Real, "XReal": T.XReal}
+            F = z3.RecFunction(name, *[sorts[s] for _, s in params], sorts[result])
+            ps = [T.var(f"{name}.{p}", s) for p, s in params]
+            z3.RecAddDefinition(F, ps, build(F, *ps))
+            self._made[name] = F
+        return F
+
+    def _fold(self, name: str, extra: tuple[tuple[str, str], ...], result: str, unit, step) -> z3.FuncDeclRef:
+        """R(lo, hi, *extra) over [lo, hi); `step(acc, k, *extra)` adds element k."""
+        params = (("lo", "Int"), ("hi", "Int"), *extra)
+        return self._rec(name, params, result, lambda F, lo, hi, *ex: z3.If(
+            hi <= lo, unit, step(F(lo, hi - 1, *ex), hi - 1, *ex)))
+
+    # -- sums --------------------------------------------------------------------------------
+    @property
+    def sum(self):
+        """sum(lo, hi) = Σ_{k∈[lo,hi)} f(k)"""
+        return self._fold("sum_f", (), "Real", self.T.real(0), lambda acc, k: acc + self.f(k))
+
+    @property
+    def sum_g(self):
+        return self._fold("sum_g", (), "Real", self.T.real(0), lambda acc, k: acc + self.g(k))
+
+    @property
+    def sum_f_plus_g(self):
+        return self._fold("sum_fg", (), "Real", self.T.real(0), lambda acc, k: acc + (self.f(k) + self.g(k)))
+
+    @property
+    def sum_scaled(self):
+        """sum_scaled(lo, hi, c) = Σ_{k∈[lo,hi)} c·f(k)"""
+        return self._fold("sum_cf", (("c", "Real"),), "Real", self.T.real(0), lambda acc, k, c: acc + c * self.f(k))
+
+    @property
+    def sum_masked(self):
+        """sum_masked(lo, hi, N) = Σ_{k∈[lo,hi)} where(k < N, f(k), 0)"""
+        return self._fold("sum_masked_f", (("N", "Int"),), "Real", self.T.real(0),
+                          lambda acc, k, N: acc + z3.If(k < N, self.f(k), self.T.real(0)))
+
+    @property
+    def sum_exp(self):
+        """sum_exp(lo, hi, c) = Σ_{k∈[lo,hi)} exp(f(k) − c)"""
+        return self._fold("sum_exp_f", (("c", "Real"),), "Real", self.T.real(0),
+                          lambda acc, k, c: acc + self.exp(self.f(k) - c))
+
+    @property
+    def tile(self):
+        """tile(s, n) = Σ_{t∈[0,n)} f(s + t): a tile at offset s, as `arange` indexes it."""
+        return self._rec("tile_f", (("s", "Int"), ("n", "Int")), "Real", lambda F, s, n: z3.If(
+            n <= 0, self.T.real(0), F(s, n - 1) + self.f(s + n - 1)))
+
+    @property
+    def tile_masked(self):
+        """tile_masked(s, B, N) = Σ_{t∈[0,B)} where(s + t < N, f(s + t), 0)"""
+        return self._rec("tile_masked_f", (("s", "Int"), ("n", "Int"), ("N", "Int")), "Real",
+                         lambda F, s, n, N: z3.If(n <= 0, self.T.real(0), F(s, n - 1, N) + z3.If(
+                             s + n - 1 < N, self.f(s + n - 1), self.T.real(0))))
+
+    @property
+    def tiles(self):
+        """tiles(T, B) = Σ_{i∈[0,T)} tile(i·B, B): T whole tiles of width B."""
+        tile = self.tile
+        return self._rec("tiles_f", (("T", "Int"), ("B", "Int")), "Real", lambda F, t, B: z3.If(
+            t <= 0, self.T.real(0), F(t - 1, B) + tile((t - 1) * B, B)))
+
+    # -- max and argmax ----------------------------------------------------------------------
+    @property
+    def max(self):
+        """max(lo, hi) = max_{k∈[lo,hi)} f(k) over the extended reals (−∞ when empty)"""
+        T = self.T
+        return self._fold("max_f", (), "XReal", T.NEG_INF, lambda acc, k: T.xmax(acc, T.fin(self.f(k))))
+
+    @property
+    def max_masked(self):
+        """max_masked(lo, hi, N) = max_{k∈[lo,hi)} where(k < N, f(k), −∞)"""
+        T = self.T
+        return self._fold("max_masked_f", (("N", "Int"),), "XReal", T.NEG_INF,
+                          lambda acc, k, N: T.xmax(acc, z3.If(k < N, T.fin(self.f(k)), T.NEG_INF)))
+
+    @property
+    def min(self):
+        """min(lo, hi) = min_{k∈[lo,hi)} f(k) over the extended reals (+∞ when empty)"""
+        T = self.T
+        return self._fold("min_f", (), "XReal", T.POS_INF, lambda acc, k: T.xmin(acc, T.fin(self.f(k))))
+
+    @property
+    def argmax(self):
+        """argmax(lo, hi): the first k in [lo, hi) with the largest f(k) (lo when empty)."""
+        return self._rec("argmax_f", (("lo", "Int"), ("hi", "Int")), "Int", lambda F, lo, hi: z3.If(
+            hi <= lo + 1, lo, z3.If(self.f(hi - 1) > self.f(F(lo, hi - 1)), hi - 1, F(lo, hi - 1))))
