@@ -129,10 +129,15 @@ def _eval(t: Term, env: Env, memo: dict[int, Any]) -> Any:
     elif op is Op.UNDEF:
         raise DslError(f"undefined value ({t.attrs[0]})")
     elif op is Op.WHERE:
-        c, a, b = (_eval(x, env, memo) for x in t.args)
-        r = np.where(c, a, b)
-        if r.ndim == 0:
-            r = r[()]
+        # the branch not taken is not evaluated (it may read outside a tensor: x[i, t[i]] guarded
+        # by t[i] != ignore_index)
+        c = np.asarray(_eval(t.args[0], env, memo))
+        if c.ndim == 0 or np.all(c) or not np.any(c):
+            r = _eval(t.args[1] if bool(np.all(c)) else t.args[2], env, memo)
+        else:
+            r = np.where(c, _eval(t.args[1], env, memo), _eval(t.args[2], env, memo))
+            if r.ndim == 0:
+                r = r[()]
     elif op is Op.CALL:
         fn = env.calls.get(t.attrs[0])
         if fn is None:

@@ -8,7 +8,6 @@ usually built as z3 expressions and serialised with `Query.from_z3`.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -17,8 +16,8 @@ import z3
 
 
 class Status(Enum):
-    """Ordered by how much a result establishes about a verification condition: `unsat` proves
-    it, `sat` refutes it (with a model), `unknown` establishes nothing."""
+    """A solver's answer about a verification condition asserted negated: `unsat` proves it,
+    `sat` refutes it (with a model), `unknown` establishes nothing (the reason says why)."""
 
     UNSAT = "unsat"
     SAT = "sat"
@@ -88,7 +87,7 @@ def standard_smt2(text: str) -> str:
     return _REC_APP.sub(r"(\1", text)
 
 
-def script(query: Query, solver_comment: str = "") -> str:
+def script(query: Query) -> str:
     """The query as a complete SMT-LIB2 script that any solver can run."""
     lim = query.limits
     head = [
@@ -96,8 +95,6 @@ def script(query: Query, solver_comment: str = "") -> str:
         f"; limits: {lim.seconds} s, rlimit {lim.rlimit}, seed {lim.seed}",
         "; unsat means the verification condition holds",
     ]
-    if solver_comment:
-        head.append(f"; {solver_comment}")
     return "\n".join(head) + "\n(set-logic ALL)\n" + query.text.rstrip("\n") + "\n(check-sat)\n"
 
 
@@ -111,9 +108,3 @@ def dump(query: Query, directory: str | Path, name: str | None = None) -> Path:
     path.write_text(script(query))
     return path
 
-
-def timed(fn, solver: str, query: Query) -> Answer:
-    """Run `fn(query) -> Answer` and record the wall-clock time and the solver's name."""
-    t0 = time.perf_counter()
-    ans = fn(query)
-    return replace(ans, seconds=time.perf_counter() - t0, solver=ans.solver or solver)
