@@ -123,6 +123,13 @@ def cmd_check(args: argparse.Namespace, opts: Options) -> int:
     return {Status.PROVED: 0, Status.REFUTED: 1, Status.UNSUPPORTED: 2, Status.ERROR: 2}.get(r.status, 3)
 
 
+def cmd_assumptions(args: argparse.Namespace, opts: Options) -> int:
+    from .verify.axioms import assumptions_text
+
+    print(assumptions_text())
+    return 0
+
+
 def cmd_gen_flaggems(args: argparse.Namespace, opts: Options) -> int:
     from .bench import flaggems_gen
 
@@ -173,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--explain", action="store_true", help="more detail")
     ck.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     ck.set_defaults(func=cmd_check)
+    asm = sub.add_parser("assumptions", help="list every trusted assumption (axioms) and the proved lemma library")
+    asm.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    asm.set_defaults(func=cmd_assumptions)
     g = sub.add_parser("gen-flaggems", help="generate FlagGems' rank-1 elementwise kernels (needs [interp,corpus])")
     g.add_argument("out", nargs="?", help="output directory (default: the generated-kernel cache)")
     g.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)

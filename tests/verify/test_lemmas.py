@@ -6,6 +6,7 @@ import pytest
 import z3
 
 from tritonlift.verify.axioms import BY_NAME as AXIOM
+from tritonlift.verify.axioms import assumptions_text
 from tritonlift.verify.lemmas import LEMMA, LEMMAS
 from tritonlift.verify.query import Limits, Query, Status
 from tritonlift.verify.solver import Cvc5Backend, Portfolio, Z3Backend
@@ -56,10 +57,24 @@ def test_dropping_an_unknown_hypothesis_is_an_error():
         LEMMA["sum_split"].obligations(drop=("N ≤ hi",))
 
 
-def test_uses_name_real_axioms_and_lemmas():
+def test_uses_name_real_axioms_and_lemmas_without_cycles():
     for lem in LEMMAS:
         for name in lem.uses:
             assert name in AXIOM or name in LEMMA, (lem.name, name)
+
+    def depends(name, seen=()):
+        assert name not in seen, f"circular proof: {' -> '.join((*seen, name))}"
+        for used in (u for u in LEMMA[name].uses if u in LEMMA):
+            depends(used, (*seen, name))
+
+    for lem in LEMMAS:
+        depends(lem.name)
+
+
+def test_lemmas_are_listed_with_the_assumptions():
+    text = assumptions_text()
+    for lem in LEMMAS:
+        assert f"  {lem.name}: {lem.statement}" in text
 
 
 def test_every_lemma_is_also_proved_by_cvc5():

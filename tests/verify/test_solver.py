@@ -78,12 +78,26 @@ def test_solver_errors_become_unknown(backend):
     assert "error" in ans.reason
 
 
+def test_solver_output_cannot_corrupt_the_reply_channel(backend):
+    chatty = '(declare-fun a () Real)(assert (> a 1.0))(check-sat)(echo "noise")(get-model)'
+    ans = backend.check(Query("chatty", chatty))
+    assert ans.status is Status.SAT, ans
+    assert backend.check(_q("c", _contradiction)).status is Status.UNSAT
+
+
 def test_timeout_is_unknown_with_reason():
     with Z3Backend() as b:
         t0 = time.perf_counter()
         ans = b.check(_q("hard", _hard, Limits(seconds=0.3)))
         assert ans.status is Status.UNKNOWN and "timeout" in ans.reason
         assert time.perf_counter() - t0 < Limits(seconds=0.3).kill_after + 0.5
+
+
+def test_rlimit_stops_z3_deterministically():
+    # rlimit counts z3's internal steps, so the cut-off does not depend on the machine's speed.
+    with Z3Backend() as b:
+        ans = b.check(_q("hard", _hard, Limits(seconds=30, rlimit=100_000)))
+        assert ans.status is Status.UNKNOWN and "canceled" in ans.reason and ans.seconds < 5
 
 
 @dataclass(frozen=True)

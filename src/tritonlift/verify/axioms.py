@@ -186,8 +186,9 @@ AXIOMS: tuple[Axiom, ...] = (
 BY_NAME: dict[str, Axiom] = {a.name: a for a in AXIOMS}
 
 
-def assumptions_text() -> str:
-    """The table as plain text, for `tritonlift assumptions`."""
+def assumptions_text(with_lemmas: bool = True) -> str:
+    """The table as plain text, for `tritonlift assumptions`; by default followed by the lemma
+    library, which is proved rather than assumed but cited by VCs without re-proof."""
     out = [
         "Trusted assumptions of the verifier (src/tritonlift/verify/axioms.py).",
         "Values are mathematical reals, not IEEE floats; integers do not wrap; NaN is not modelled;",
@@ -201,4 +202,9 @@ def assumptions_text() -> str:
             out.append(f"      {a.why}")
             if a.trigger_text:
                 out.append(f"      trigger: {a.trigger_text}")
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    if with_lemmas:
+        from .lemmas import lemmas_text  # lemmas build on this module
+
+        text += "\n" + lemmas_text()
+    return text

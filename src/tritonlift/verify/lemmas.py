@@ -235,3 +235,12 @@ LEMMAS: tuple[Lemma, ...] = (
 )
 
 LEMMA: dict[str, Lemma] = {lem.name: lem for lem in LEMMAS}
+
+
+def lemmas_text() -> str:
+    """The library as plain text: what VC generation may cite without re-proving it."""
+    out = ["Lemmas (proved by induction in tests/verify/test_lemmas.py; cited by VCs without re-proof):"]
+    for lem in LEMMAS:
+        out.append(f"  {lem.name}: {lem.statement}")
+        out.append(f"      proof: {lem.method}" + (f"; uses {', '.join(lem.uses)}" if lem.uses else ""))
+    return "\n".join(out) + "\n"

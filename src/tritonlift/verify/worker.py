@@ -105,9 +105,13 @@ class Worker:
             if code is None:
                 return Answer(Status.UNKNOWN, reason=f"hard deadline: killed after {lim.kill_after:.1f} s")
             return Answer(Status.UNKNOWN, reason=f"solver process died (exit code {code})")
-        rep = json.loads(line)
-        model = tuple((str(k), str(v)) for k, v in rep["model"])
-        return Answer(Status(rep["status"]), rep["reason"], model=model, solver=rep["solver"])
+        try:
+            rep = json.loads(line)
+            model = tuple((str(k), str(v)) for k, v in rep["model"])
+            return Answer(Status(rep["status"]), rep["reason"], model=model, solver=rep["solver"])
+        except (ValueError, KeyError, TypeError) as e:
+            self.close()
+            return Answer(Status.UNKNOWN, reason=f"unreadable reply from the solver process: {e}")
 
     def _read_line(self, deadline: float) -> bytes | None:
         """The next reply line, or None when the deadline passes or the worker exits."""
@@ -128,5 +132,13 @@ class Worker:
         return line
 
 
+def main() -> None:
+    # Replies go to a private copy of stdout; fd 1 itself is pointed at stderr, so anything the
+    # solvers' C++ code prints cannot corrupt the reply channel.
+    reply = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    serve(sys.stdin, reply)
+
+
 if __name__ == "__main__":
-    serve()
+    main()
