@@ -71,8 +71,8 @@ def to_latex(t: Term) -> str:
         if op is Op.ABS:
             return rf"\left|{go(n.args[0])}\right|"
         if op in (Op.FLOOR, Op.CEIL):
-            l, r = (r"\lfloor", r"\rfloor") if op is Op.FLOOR else (r"\lceil", r"\rceil")
-            return rf"\left{l} {go(n.args[0])} \right{r}"
+            left_b, right_b = (r"\lfloor", r"\rfloor") if op is Op.FLOOR else (r"\lceil", r"\rceil")
+            return rf"\left{left_b} {go(n.args[0])} \right{right_b}"
         if op in FUNCS:
             return rf"{FUNCS[op]}\left({go(n.args[0])}\right)"
         if op in (Op.MAX, Op.MIN):
