@@ -89,11 +89,7 @@ def varied_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> list
         return [{}]
 
     def ok(sizes: dict[str, int]) -> bool:
-        try:
-            instantiate(spec, sizes, choice)
-            return True
-        except SpecError:
-            return False
+        return satisfies(spec, sizes, choice)
 
     base = None
     for combo in itertools.islice(itertools.product(CANDIDATE_VALUES, repeat=len(names)), 20000):
@@ -139,32 +135,26 @@ def check_sizes(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, 
     if not spec.sizes:
         return []
     top = {n: max(u[n] for u in used) for n in spec.sizes}
+    names = list(spec.sizes)
+    bumped = ({n: top[n] + b[i % 2] for i, n in enumerate(names)}
+              for b in ((3, 2), (2, 4), (4, 1), (1, 3), (5, 5), (1, 1), (2, 2), (3, 3), (1, 2), (2, 1)))
+    small = (dict(zip(names, combo, strict=True)) for combo in itertools.product(CANDIDATE_VALUES, repeat=len(names)))
     out: list[dict[str, int]] = []
-    for bumps in ((3, 2), (2, 4), (4, 1), (1, 3), (5, 5), (1, 1), (2, 2), (3, 3), (1, 2), (2, 1)):
-        names = list(spec.sizes)
-        cand = {n: top[n] + bumps[i % 2] for i, n in enumerate(names)}
-        if cand in used or cand in out:
-            continue
-        try:
-            instantiate(spec, cand, choice)
-        except SpecError:
-            continue
-        out.append(cand)
-        if len(out) == count:
-            break
-    if len(out) < count:
-        for combo in itertools.product(CANDIDATE_VALUES, repeat=len(spec.sizes)):
-            cand = dict(zip(spec.sizes, combo, strict=True))
-            if cand in used or cand in out:
-                continue
-            try:
-                instantiate(spec, cand, choice)
-            except SpecError:
-                continue
+    for cand in itertools.chain(bumped, small):
+        if cand not in used and cand not in out and satisfies(spec, cand, choice):
             out.append(cand)
             if len(out) == count:
                 break
     return out
+
+
+def satisfies(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> bool:
+    """The sizes meet every constraint of the spec (instantiation succeeds)."""
+    try:
+        instantiate(spec, sizes, choice)
+        return True
+    except SpecError:
+        return False
 
 
 def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | None = None):
