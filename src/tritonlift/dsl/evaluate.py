@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DslError
+from .named import NAMED_FUNCTIONS, definition
 from .term import BINDERS, Op, Term
 
 _erf = np.frompyfunc(math.erf, 1, 1)
@@ -140,9 +141,15 @@ def _eval(t: Term, env: Env, memo: dict[int, Any]) -> Any:
                 r = r[()]
     elif op is Op.CALL:
         fn = env.calls.get(t.attrs[0])
-        if fn is None:
+        if fn is None and t.attrs[0] in NAMED_FUNCTIONS:
+            # a named function evaluates its definition (env.calls may still override it)
+            f = NAMED_FUNCTIONS[t.attrs[0]]
+            vals = dict(zip(f.params, (_eval(a, env, memo) for a in t.args), strict=True))
+            r = _eval(definition(f.name), Env(vars=vals), {})
+        elif fn is None:
             raise DslError(f"no implementation for uninterpreted function {t.attrs[0]}")
-        r = fn(*(_eval(a, env, memo) for a in t.args))
+        else:
+            r = fn(*(_eval(a, env, memo) for a in t.args))
     elif op in BINDERS:
         r = _eval_binder(t, env, memo)
     elif op in BINARY:

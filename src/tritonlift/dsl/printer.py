@@ -7,7 +7,8 @@ Syntax by precedence, loosest first (as in Python): `or`, `and`, `not`, comparis
 `&`, `<< >>`, `+ -`, `* / // %`, unary `-`, `**`, atoms. Atoms: numbers, `inf`, `True`, `False`,
 names, reads `x[i, j]`, calls `exp(x)`, `where(c, a, b)`, `min(a, b)`, binders
 `sum(k, lo, hi, body)` (also `prod`, `max_over`, `min_over`, `argmax`, `argmin`),
-`undef("why")`, and uninterpreted functions `call("name", args...)`.
+`undef("why")`, uninterpreted functions `call("name", args...)` and named functions with a
+definition (`gelu(x)`, registered in dsl.named).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 
 from ..errors import DslError
 from . import build
+from .named import NAMED_FUNCTIONS
 from .term import BINDERS, UNARY_MATH, VAR_NAME, Op, Term, const, read, sym, undef, var
 
 INFIX = {
@@ -33,7 +35,8 @@ BINDER_NAME = {Op.SUM: "sum", Op.PROD: "prod", Op.MAXR: "max_over", Op.MINR: "mi
                Op.ARGMAX: "argmax", Op.ARGMIN: "argmin"}
 NAME_FUNC = {v: k for k, v in FUNC_NAME.items()}
 NAME_BINDER = {v: k for k, v in BINDER_NAME.items()}
-RESERVED = set(NAME_FUNC) | set(NAME_BINDER) | {"inf", "True", "False", "and", "or", "not", "undef", "call"}
+RESERVED = (set(NAME_FUNC) | set(NAME_BINDER) | set(NAMED_FUNCTIONS)
+            | {"inf", "True", "False", "and", "or", "not", "undef", "call"})
 
 
 def _const_text(v) -> str:
@@ -78,6 +81,8 @@ def to_text(t: Term) -> str:
             s = f"{n.attrs[0]}[{', '.join(go(a) for a in n.args)}]"
         elif op is Op.UNDEF:
             s = f"undef({n.attrs[0]!r})"
+        elif op is Op.CALL and n.attrs[0] in NAMED_FUNCTIONS:
+            s = f"{n.attrs[0]}({', '.join(go(a) for a in n.args)})"
         elif op is Op.CALL:
             s = "call(" + ", ".join([repr(n.attrs[0])] + [go(a) for a in n.args]) + ")"
         elif op in BINDERS:
@@ -231,6 +236,12 @@ class _Parser:
             if len(a) != want:
                 raise DslError(f"{text} takes {want} argument(s), got {len(a)} in {self.text!r}")
             return build.apply(op, *a)
+        if text in NAMED_FUNCTIONS and self.peek() == "(":
+            a = self.args()
+            want = len(NAMED_FUNCTIONS[text].params)
+            if len(a) != want:
+                raise DslError(f"{text} takes {want} argument(s), got {len(a)} in {self.text!r}")
+            return build.call(text, *a)
         if self.peek() == "[":
             self.take("[")
             idx: list[Term] = []

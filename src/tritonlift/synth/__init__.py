@@ -101,7 +101,7 @@ def _has_undef(t: Term) -> bool:
 
 
 def synthesize_output(tensor: str, specs: list[Spec], size_names: list[str], strategy: str,
-                      checker: Checker) -> OutputFormula:
+                      checker: Checker, atoms: tuple[Term, ...] = ()) -> OutputFormula:
     rank = len(specs[0].shapes[tensor])
     index_vars = INDEX_NAMES[:rank]
     samples: list[Sample] = []
@@ -130,7 +130,7 @@ def synthesize_output(tensor: str, specs: list[Spec], size_names: list[str], str
             last = f"candidate {_short(body, 200)} rejected: {bad}"
         reasons.append(f"top-down: {last}")
     if strategy in ("bottom-up", "both"):
-        for body in enumerate_body(samples, index_vars, size_names):
+        for body in enumerate_body(samples, index_vars, size_names, atoms=atoms):
             if check_output(body, tensor, index_vars, specs, checker) is None:
                 return OutputFormula(tensor, index_vars, body)
         reasons.append("bottom-up: no enumerated term up to the size bound matches")
@@ -223,10 +223,27 @@ def synthesize(specs: list[Spec], size_names: list[str], strategy: str = "both")
     if not specs:
         raise SynthFailure("no specification to synthesise from")
     checker = Checker(Normalizer())
-    outputs = []
+    found: dict[str, OutputFormula] = {}
+    failures: dict[str, SynthFailure] = {}
     for tensor in specs[0].outputs:
-        outputs.append(synthesize_output(tensor, specs, size_names, strategy, checker))
-    return Formula(tuple(outputs))
+        try:
+            found[tensor] = synthesize_output(tensor, specs, size_names, strategy, checker)
+        except SynthFailure as e:
+            failures[tensor] = e
+    # outputs that failed may be built from the ones that lifted (a variance from the mean)
+    for tensor, first in list(failures.items()):
+        rank = len(specs[0].shapes[tensor])
+        atoms = tuple(o.body for o in found.values() if len(o.index_vars) == rank)
+        if not atoms or strategy == "top-down":
+            continue
+        try:
+            found[tensor] = synthesize_output(tensor, specs, size_names, "bottom-up", checker, atoms)
+            del failures[tensor]
+        except SynthFailure:
+            failures[tensor] = first
+    if failures:
+        raise next(iter(failures.values()))
+    return Formula(tuple(found[t] for t in specs[0].outputs))
 
 
 def verify_formula(formula: Formula, specs: list[Spec]) -> str | None:

@@ -24,11 +24,11 @@ from ..errors import DslError
 
 MAX_SIZE = 6
 BUDGET_SECONDS = 2.0
-BOUND = "k"
 UNARY = (Op.EXP, Op.EXP2, Op.LOG, Op.LOG2, Op.SQRT, Op.RSQRT, Op.TANH, Op.ERF, Op.SIGMOID, Op.ABS, Op.NEG,
          Op.SIN, Op.COS)
 BINARY = (Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MAX, Op.MIN, Op.POW)
 BINDER_OF = {Op.ADD: Op.SUM, Op.MAX: Op.MAXR, Op.MIN: Op.MINR, Op.MUL: Op.PROD}
+BINDER_OPS = frozenset(BINDER_OF.values()) | {Op.ARGMAX, Op.ARGMIN}
 
 
 class _Points:
@@ -97,11 +97,18 @@ def _literals(samples: list) -> list[Term]:
 
 
 def enumerate_body(samples: list, index_vars: tuple[str, ...], size_names: list[str],
-                   max_size: int = MAX_SIZE, budget: float = BUDGET_SECONDS) -> Iterator[Term]:
+                   max_size: int = MAX_SIZE, budget: float = BUDGET_SECONDS,
+                   atoms: tuple[Term, ...] = ()) -> Iterator[Term]:
+    """Candidates in order of size. `atoms` are bodies of the kernel's other outputs (already
+    lifted), usable as leaves; a term matching the target up to a factor that depends on the
+    sizes only is yielded scaled by that factor, fitted as 1/(affine in the sizes)."""
     pts = _Points(samples, index_vars)
     if not pts.envs:
         return
     target = tuple(round(v, 9) for v in pts.targets)
+    # a bound variable no atom binds or mentions (no shadowing in what we print)
+    taken = {n.attrs[0] for a in atoms for n in walk(a) if n.op is Op.VAR or n.op in BINDER_OPS}
+    bound = next(c for c in "klmnpqrstuvw" if c not in taken and c not in index_vars)
     deadline = time.monotonic() + budget
     ops = _ops_in(samples)
     unary = [o for o in UNARY if o in ops or (o is Op.NEG and Op.SUB in ops)]
@@ -123,15 +130,21 @@ def enumerate_body(samples: list, index_vars: tuple[str, ...], size_names: list[
         closed.setdefault(size, []).append(t)
         if v == target:
             yield t
+        else:
+            scaled = _scaled(t, v, pts, size_names)
+            if scaled is not None:
+                yield scaled
 
     for name, rank in pts.tensors.items():
-        for combo in product([*free_names, BOUND], repeat=rank):
+        for combo in product([*free_names, bound], repeat=rank):
             if len(set(combo)) < len(combo):
                 continue
             t = read(name, *(var(c) for c in combo))
-            yield from consider(t, 1, BOUND in combo)
+            yield from consider(t, 1, bound in combo)
     for r in sorted(pts.reals):
         yield from consider(sym(r, "real"), 1, False)
+    for a in atoms:
+        yield from consider(a, 1, False)
     for lit in _literals(samples):
         yield from consider(lit, 1, False)
     for size in range(2, max_size + 1):
@@ -142,6 +155,11 @@ def enumerate_body(samples: list, index_vars: tuple[str, ...], size_names: list[
                 yield from consider(build.apply(o, t), size, False)
             for t in opened.get(size - 1, []):
                 yield from consider(build.apply(o, t), size, True)
+        if Op.MUL in ops:  # t·t counted as one node more than t (squares are common)
+            for t in closed.get(size - 1, []):
+                yield from consider(build.mul(t, t), size, False)
+            for t in opened.get(size - 1, []):
+                yield from consider(build.mul(t, t), size, True)
         for o in binary:
             for ls in range(1, size - 1):
                 rs = size - 1 - ls
@@ -154,4 +172,34 @@ def enumerate_body(samples: list, index_vars: tuple[str, ...], size_names: list[
         for bop in binders:
             for body in opened.get(size - 1, []):
                 for s in size_names:
-                    yield from consider(build.binder(bop, BOUND, 0, sym(s), body), size, False)
+                    yield from consider(build.binder(bop, bound, 0, sym(s), body), size, False)
+
+
+def _scaled(t: Term, values: tuple, pts: _Points, size_names: list[str]) -> Term | None:
+    """t·c(sizes) when target / t is one constant per size and c = 1/(affine in the sizes)."""
+    from .fit import fit_affine
+
+    ratio: dict[tuple, float] = {}
+    for env, v, want in zip(pts.envs, values, pts.targets, strict=True):
+        if v == 0:
+            return None
+        key = tuple(env.symbols[n] for n in size_names)
+        r = want / v
+        if key in ratio and abs(ratio[key] - r) > 1e-9 * max(1.0, abs(r)):
+            return None
+        ratio[key] = r
+    if len(ratio) < 2 or any(abs(r) < 1e-12 for r in ratio.values()):
+        return None
+    recips = []
+    for r in ratio.values():
+        q = 1.0 / r
+        if abs(q - round(q)) > 1e-6 * max(1.0, abs(q)):
+            return None
+        recips.append(int(round(q)))
+    keys = list(ratio)
+    feats = {n: [k[i] for k in keys] for i, n in enumerate(size_names)}
+    feats = {n: vals for n, vals in feats.items() if len(set(vals)) > 1}
+    denom = fit_affine(recips, feats, True)
+    if denom is None or denom.op is Op.CONST:
+        return None
+    return build.div(t, denom)
