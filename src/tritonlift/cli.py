@@ -60,7 +60,8 @@ def cmd_lift(args: argparse.Namespace, opts: Options) -> int:
     from .render.lift_text import lift_text
     from .result import Status
 
-    opts = dataclasses.replace(opts, strategy=args.strategy)
+    opts = dataclasses.replace(opts, strategy=args.strategy, prove=not args.no_prove,
+                               dump_smt=Path(args.dump_smt) if args.dump_smt else None)
     r = lift(args.launch, opts, args.kernel)
     if args.format == "json":
         print(json.dumps(r.to_json(), indent=2))
@@ -156,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     lf.add_argument("--strategy", choices=("top-down", "bottom-up", "both"), default="both")
     lf.add_argument("--format", choices=("text", "json", "latex", "numpy", "torch"), default="text",
                     help="text (Unicode), json, latex, or runnable reference code (numpy, torch)")
-    lf.add_argument("--explain", action="store_true", help="show stage timings")
+    lf.add_argument("--explain", action="store_true", help="show stage timings and the proof obligations")
+    lf.add_argument("--no-prove", action="store_true", help="stop after synthesis (BOUNDED at best)")
+    lf.add_argument("--dump-smt", metavar="DIR", help="write every solver query as SMT-LIB into DIR")
     lf.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     lf.set_defaults(func=cmd_lift)
     b = sub.add_parser("bench", help="lift every launch spec of a corpus and print the results table")

@@ -20,3 +20,5 @@ class Options:
     debug: bool = False
     generated_dir: Path = field(default_factory=default_generated_dir)
     strategy: str = "both"
+    prove: bool = True  # run the unbounded verifier after synthesis
+    dump_smt: Path | None = None  # write every solver query as SMT-LIB here

@@ -211,9 +211,29 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return result(Status.UNSUPPORTED, None, f"formula rejected by the generalisation check: {bad}")
     all_sizes = [*synth_sizes, *unseen]
     reason = ("equal to the kernel exactly at the checked sizes"
-              + (f" and autotune configurations ({len(configs)} more)" if configs else "")
-              + "; not proved for all sizes")
-    return result(Status.BOUNDED, formula, reason, all_sizes, findings)
+              + (f" and autotune configurations ({len(configs)} more)" if configs else ""))
+    if not opts.prove:
+        return result(Status.BOUNDED, formula, reason + "; not proved for all sizes (--no-prove)", all_sizes, findings)
+    from .verify.prove import ProveConfig, prove
+
+    t = time.monotonic()
+    try:
+        verdict = prove(spec, formula, opts, ProveConfig(dump_smt=opts.dump_smt))
+    except TritonLiftError as e:
+        timings["prove"] = time.monotonic() - t
+        return result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: {str(e).splitlines()[0]}",
+                      all_sizes, findings)
+    timings["prove"] = time.monotonic() - t
+    if verdict.status is Status.PROVED:
+        r = result(Status.PROVED, formula, "", all_sizes, findings)
+    else:
+        # REFUTED by the prover contradicts the exact checks above only if they disagree; a result
+        # never claims more than it established, so anything but PROVED stays BOUNDED
+        r = result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: {verdict.message}",
+                   all_sizes, findings)
+    import dataclasses
+
+    return dataclasses.replace(r, proof=verdict.explain(), assumptions=tuple(verdict.assumptions))
 
 
 def _other_configs(params: dict[str, int]) -> list[dict[str, int]]:

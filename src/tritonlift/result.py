@@ -61,6 +61,8 @@ class LiftResult:
     checked_sizes: tuple[dict[str, int], ...] = ()
     findings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    proof: str = ""  # the verifier's account: obligations with their solver times
+    assumptions: tuple[str, ...] = ()  # axioms and lemmas the proof used
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,4 +71,5 @@ class LiftResult:
             "seconds": round(self.seconds, 3), "reason": self.reason,
             "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "assumptions": list(self.assumptions),
         }

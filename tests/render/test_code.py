@@ -43,7 +43,7 @@ def test_reference_code_matches_the_kernel(path):
     if "pointwise_dynamic:" in path.read_text() and not any(Options().generated_dir.glob("*_rank_1.py")):
         pytest.skip("generated FlagGems kernels missing: run `tritonlift gen-flaggems`")
     r = lift(path)
-    if r.status is not Status.BOUNDED:
+    if r.status > Status.BOUNDED:
         pytest.skip(f"not lifted: {r.reason[:120]}")
     spec = load(path)
     sizes = check_sizes(spec, synthesis_sizes(spec), None, count=1)[0] if spec.sizes else {}

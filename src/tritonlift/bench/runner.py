@@ -67,11 +67,12 @@ class Summary:
     max_seconds: float
     items: int
     items_lifted: int  # items whose deciding specs all reach BOUNDED or better
+    items_proved: int = 0  # items whose deciding specs are all PROVED
 
     def to_json(self) -> dict[str, Any]:
         return {"total": self.total, "by_status": dict(self.by_status),
                 "median_seconds": round(self.median_seconds, 3), "max_seconds": round(self.max_seconds, 3),
-                "items": self.items, "items_lifted": self.items_lifted}
+                "items": self.items, "items_lifted": self.items_lifted, "items_proved": self.items_proved}
 
 
 @dataclass(frozen=True)
@@ -129,12 +130,13 @@ def summarize(rows: Iterable[BenchRow]) -> Summary:
     items: dict[str, list[BenchRow]] = {}
     for r in rows:
         items.setdefault(r.id, []).append(r)
-    lifted = 0
+    lifted = proved = 0
     for group in items.values():
         deciding = [r for r in group if r.primary] or group
         lifted += all(r.status <= LIFTED for r in deciding)
+        proved += all(r.status is Status.PROVED for r in deciding)
     return Summary(len(rows), by_status, statistics.median(secs) if secs else 0.0, max(secs, default=0.0),
-                   len(items), lifted)
+                   len(items), lifted, proved)
 
 
 # -- one spec ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
+from ..errors import DslError
 from .term import BINDERS, Op, Term, as_term, const
 
 INF = math.inf
@@ -157,8 +158,10 @@ def pow_(a: Any, b: Any) -> Term:
         return a
     if _both_const(a, b):
         try:
-            return _fold_num(a.value**b.value)
-        except (ArithmeticError, OverflowError, TypeError, ValueError):
+            r = a.value**b.value
+            if not isinstance(r, complex):  # (-2.0) ** 0.5 is not a real number: keep it symbolic
+                return _fold_num(r)
+        except (ArithmeticError, OverflowError, TypeError, ValueError, DslError):
             pass
     return Term.make(Op.POW, (a, b))
 

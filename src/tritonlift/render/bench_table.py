@@ -57,6 +57,7 @@ def summary_lines(report: BenchReport) -> list[str]:
     return [
         f"{s.total} launch specs: {counts or 'none'}",
         f"benchmark items lifted (BOUNDED or better): {s.items_lifted} of {s.items}",
+        f"benchmark items PROVED for all sizes: {s.items_proved} of {s.items}",
         f"seconds per spec: median {s.median_seconds:.2f}, max {s.max_seconds:.2f}; "
         f"whole run {report.wall_seconds:.1f} s (strategy {report.strategy})",
     ]

@@ -17,16 +17,19 @@ def lift_text(r: LiftResult, verbose: bool = False) -> str:
     head = f"{r.op or r.ident}  ({', '.join(r.kernels)})"
     if r.status is Status.BOUNDED:
         claim = f"BOUNDED at {len(r.checked_sizes)} sizes"
+    elif r.status is Status.PROVED:
+        claim = "PROVED for all sizes satisfying the launch spec"
     else:
         claim = str(r.status)
     lines = [f"{head}  {claim}  {r.seconds:.2f} s"]
     if r.formula is not None:
         for o in r.formula.outputs:
             lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}")
-    if r.status is Status.BOUNDED:
+    if r.status in (Status.BOUNDED, Status.PROVED):
         lines.append("  checked exactly at: " + "; ".join(_sizes(s) for s in r.checked_sizes))
-        lines.append("  not proved for all sizes (unbounded verification is not implemented yet)")
-    elif r.reason:
+    if r.status is Status.BOUNDED:
+        lines.append(f"  not proved for all sizes: {r.reason.split('not proved for all sizes')[-1].lstrip(': ') or '-'}")
+    elif r.reason and r.status is not Status.PROVED:
         lines.append(f"  reason: {r.reason}")
     for f in r.findings:
         lines.append(f"  finding: {f}")
@@ -34,4 +37,8 @@ def lift_text(r: LiftResult, verbose: bool = False) -> str:
         lines.append("  " + SEMANTICS)
     if verbose and r.timings:
         lines.append("  timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in r.timings.items()))
+    if verbose and r.proof:
+        lines.extend("  " + line for line in r.proof.splitlines())
+    if r.status is Status.PROVED and r.assumptions:
+        lines.append("  assumptions: " + ", ".join(r.assumptions) + " (tritonlift assumptions)")
     return "\n".join(lines)

@@ -19,35 +19,26 @@ from fractions import Fraction
 from ..dsl.named import NAMED_FUNCTIONS
 from ..dsl.term import Op
 
-# op -> (constructor, cost). Costs make textbook spellings cheaper: exp2/rsqrt/log2 are what a
-# kernel writes, not what a reader expects; named functions are one node for their whole body.
-CONSTRUCTORS: dict[Op, tuple[str, int]] = {
-    Op.ADD: ("Add", 1), Op.SUB: ("Sub", 1), Op.MUL: ("Mul", 1), Op.DIV: ("Div", 1),
-    Op.NEG: ("Neg", 1), Op.POW: ("Pow", 1), Op.MIN: ("Min", 2), Op.MAX: ("Max", 2),
-    Op.LT: ("Lt", 1), Op.LE: ("Le", 1), Op.GT: ("Gt", 1), Op.GE: ("Ge", 1), Op.EQ: ("Equal", 1),
-    Op.NE: ("NotEqual", 1), Op.AND: ("And", 1), Op.OR: ("Or", 1), Op.NOT: ("Not", 1),
-    Op.WHERE: ("Where", 3),
-    Op.EXP: ("Exp", 2), Op.EXP2: ("Exp2", 8), Op.LOG: ("Log", 2), Op.LOG2: ("Log2", 6),
-    Op.LOG1P: ("Log1p", 3), Op.SQRT: ("Sqrt", 2), Op.RSQRT: ("Rsqrt", 8), Op.TANH: ("Tanh", 2),
-    Op.ERF: ("Erf", 2), Op.SIGMOID: ("Sigmoid", 2), Op.SIN: ("Sin", 2), Op.COS: ("Cos", 2),
-    Op.ABS: ("Abs", 2),
-    Op.SUM: ("Sum", 2), Op.PROD: ("Prod", 2), Op.MAXR: ("MaxR", 2), Op.MINR: ("MinR", 2),
-    Op.ARGMAX: ("ArgMax", 2), Op.ARGMIN: ("ArgMin", 2),
+# op -> (constructor, arity, cost). Costs make textbook spellings cheaper: exp2/rsqrt/log2 are
+# what a kernel writes, not what a reader expects; a named function is one node for its body.
+CONSTRUCTORS: dict[Op, tuple[str, int, int]] = {
+    Op.ADD: ("Add", 2, 1), Op.SUB: ("Sub", 2, 1), Op.MUL: ("Mul", 2, 1), Op.DIV: ("Div", 2, 1),
+    Op.NEG: ("Neg", 1, 1), Op.POW: ("Pow", 2, 1), Op.MIN: ("Min", 2, 2), Op.MAX: ("Max", 2, 2),
+    Op.LT: ("Lt", 2, 1), Op.LE: ("Le", 2, 1), Op.GT: ("Gt", 2, 1), Op.GE: ("Ge", 2, 1),
+    Op.EQ: ("Equal", 2, 1), Op.NE: ("NotEqual", 2, 1), Op.AND: ("And", 2, 1), Op.OR: ("Or", 2, 1),
+    Op.NOT: ("Not", 1, 1), Op.WHERE: ("Where", 3, 3),
+    Op.EXP: ("Exp", 1, 2), Op.EXP2: ("Exp2", 1, 8), Op.LOG: ("Log", 1, 2), Op.LOG2: ("Log2", 1, 6),
+    Op.LOG1P: ("Log1p", 1, 3), Op.SQRT: ("Sqrt", 1, 2), Op.RSQRT: ("Rsqrt", 1, 8), Op.TANH: ("Tanh", 1, 2),
+    Op.ERF: ("Erf", 1, 2), Op.SIGMOID: ("Sigmoid", 1, 2), Op.SIN: ("Sin", 1, 2), Op.COS: ("Cos", 1, 2),
+    Op.ABS: ("Abs", 1, 2),
+    # binders: (name, lo, hi, body)
+    Op.SUM: ("Sum", 3, 2), Op.PROD: ("Prod", 3, 2), Op.MAXR: ("MaxR", 3, 2), Op.MINR: ("MinR", 3, 2),
+    Op.ARGMAX: ("ArgMax", 3, 2), Op.ARGMIN: ("ArgMin", 3, 2),
 }
-ARITY = {Op.NEG: 1, Op.NOT: 1, Op.WHERE: 3}
 BINDER_OPS = frozenset({Op.SUM, Op.PROD, Op.MAXR, Op.MINR, Op.ARGMAX, Op.ARGMIN})
 NAMED_COST = 1
 LEAF_COST = 1
-BY_CONSTRUCTOR: dict[str, Op] = {name: op for op, (name, _) in CONSTRUCTORS.items()}
-
-
-def arity(op: Op) -> int:
-    if op in BINDER_OPS:
-        return 3
-    if op in CONSTRUCTORS and CONSTRUCTORS[op][0] in ("Exp", "Exp2", "Log", "Log2", "Log1p", "Sqrt",
-                                                        "Rsqrt", "Tanh", "Erf", "Sigmoid", "Sin", "Cos", "Abs"):
-        return 1
-    return ARITY.get(op, 2)
+BY_CONSTRUCTOR: dict[str, Op] = {name: op for op, (name, _, _) in CONSTRUCTORS.items()}
 
 
 def named_constructor(name: str) -> str:
@@ -69,8 +60,8 @@ def declarations() -> str:
     from .analysis import RELATIONS
 
     ctors = ["(Num BigRat :cost 1)", f"(Leaf i64 :cost {LEAF_COST})", "(Var String :cost 1)", "(Sym String :cost 1)"]
-    for op, (name, cost) in CONSTRUCTORS.items():
-        args = "String R R R" if op in BINDER_OPS else " ".join(["R"] * arity(op))
+    for op, (name, n, cost) in CONSTRUCTORS.items():
+        args = "String R R R" if op in BINDER_OPS else " ".join(["R"] * n)
         ctors.append(f"({name} {args} :cost {cost})")
     for f in NAMED_FUNCTIONS.values():
         ctors.append(f"({named_constructor(f.name)} {' '.join(['R'] * len(f.params))} :cost {NAMED_COST})")

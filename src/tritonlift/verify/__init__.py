@@ -31,6 +31,16 @@ How the pieces fit, and how verification-condition (VC) generation is meant to u
   query is quantifier-free nonlinear arithmetic, which both proves fast and yields real `sat`
   counterexamples. Quantified exp axioms are the fallback, with exp_add triggered on the product.
 
+- `prove.py` (`prove(spec, formula) -> Verdict`), the unbounded tier for kernels without loops over
+  symbolic ranges: `sizemodel.py` makes sizes z3 integers under the spec's constraints
+  (next_power_of_2 as `N ≤ P < 2N`); `vcgen.py` + `lanebuiltins.py` + `lanetile.py` run the kernel
+  once for a symbolic program and symbolic lanes (a tile is one term over its lane variables, a
+  reduction over a tile axis a binder term), recording every load and store with its decoded
+  index; `normalize.py` rewrites reductions over masked lanes into reductions over the logical
+  range by the masked-tail lemmas (their hypotheses discharged by the solver); `encode.py` lowers
+  both sides into this vocabulary, one `Reductions` per distinct body; `obligations.py` builds
+  and runs the queries (in-bounds, value, side conditions, coverage; no-conflict follows).
+
 - Loop-carried values appear in VCs as constants tied down by hypotheses (m = max_{[0,i)} f),
   not as nested terms: z3's preprocessing rewrites nested terms so that triggers stop matching,
   and a conjunction of goals is checked as one query per conjunct (both measured in

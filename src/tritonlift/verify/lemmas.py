@@ -140,6 +140,78 @@ def _online_softmax(R: Reductions) -> Setup:
     return Setup((i, L, m, m2, s), claim, hyps, (), None, used)
 
 
+def _arg_masked_tail(masked: str, plain: str, value: str):
+    """A(lo, hi, N) = argext(lo, N) for N ≤ hi, from P(n) for n > lo: the masked arg-extreme over
+    [lo, n) is the plain one over [lo, min(n, N)); the step needs that one to lie in its range
+    (the `value` lemma)."""
+
+    def setup(R: Reductions) -> Setup:
+        M, F = getattr(R, masked), getattr(R, plain)
+        lo, hi, N = _ints(R, "lo", "hi", "N")
+
+        def P(n):
+            return M(lo, n, N) == F(lo, z3.If(n <= N, n, N))
+
+        return Setup((lo, hi, N), M(lo, hi, N) == F(lo, N), (("N ≤ hi", N <= hi),),
+                     ((M(lo, hi, N),),), Induction(lo + 1, P, (hi,)), (LEMMA[value].axiom(R),))
+
+    return setup
+
+
+def _padded_tail(padded: str, plain: str, bound):
+    """Pad lanes holding a constant c that no real lane beats: P(n) for n > lo says the padded
+    extreme over [lo, n) is the plain one over [lo, min(n, N)), joined with c once n > N."""
+
+    def setup(R: Reductions) -> Setup:
+        M, F, T = getattr(R, padded), getattr(R, plain), R.T
+        lo, hi, N = _ints(R, "lo", "hi", "N")
+        c, k = T.var("c"), T.var("k", "Int")
+        join = T.xmax if plain == "max" else T.xmin
+
+        def P(n):
+            return M(lo, n, N, c) == z3.If(n <= N, F(lo, n), join(F(lo, N), T.fin(c)))
+
+        everywhere = z3.ForAll([k], z3.Implies(z3.And(lo <= k, k < N), bound(R.f(k), c)), patterns=[R.f(k)])
+        # the join with c is c's absorption: max(F, c) = F when F ≥ c, proved as its own query
+        # would need induction again; instead the step keeps it and the conclusion drops it
+        # through the second lemma below.
+        return Setup((lo, hi, N, c), M(lo, hi, N, c) == F(lo, N),
+                     (("lo < N", lo < N), ("N ≤ hi", N <= hi), ("f bounded by c on [lo, N)", everywhere)),
+                     ((M(lo, hi, N, c),),), Induction(lo + 1, P, (hi,)), (LEMMA[f"{plain}_bounded"].axiom(R),))
+
+    return setup
+
+
+def _bounded(plain: str, bound):
+    """The extreme of f over a non-empty range is bounded by c when every f(k) is."""
+
+    def setup(R: Reductions) -> Setup:
+        F, T = getattr(R, plain), R.T
+        lo, hi = _ints(R, "lo", "hi")
+        c, k = T.var("c"), T.var("k", "Int")
+        join = T.xmax if plain == "max" else T.xmin
+
+        def P(n):
+            return join(F(lo, n), T.fin(c)) == F(lo, n)
+
+        everywhere = z3.ForAll([k], z3.Implies(z3.And(lo <= k, k < hi), bound(R.f(k), c)), patterns=[R.f(k)])
+        return Setup((lo, hi, c), P(hi), (("lo < hi", lo < hi), ("f bounded by c on [lo, hi)", everywhere)),
+                     ((F(lo, hi), T.fin(c)),),
+                     Induction(lo + 1, lambda n: z3.Implies(n <= hi, P(n)), (hi,)))
+
+    return setup
+
+
+def _sum_masked_head(R: Reductions) -> Setup:
+    lo, hi, N = _ints(R, "lo", "hi", "N")
+
+    def P(n):
+        return z3.Implies(n <= N, R.sum_masked(lo, n, N) == R.sum(lo, n))
+
+    return Setup((lo, hi, N), R.sum_masked(lo, hi, N) == R.sum(lo, hi), (("hi ≤ N", hi <= N),),
+                 ((R.sum_masked(lo, hi, N),),), Induction(lo, P, (hi,)))
+
+
 def _argmax_split(R: Reductions) -> Setup:
     lo, mid, hi = _ints(R, "lo", "mid", "hi")
     A, f = R.argmax, R.f
@@ -161,6 +233,16 @@ def _argmax_value(R: Reductions) -> Setup:
     return Setup((lo, hi), P(hi), (("lo < hi", lo < hi),), ((A(lo, hi),),), Induction(lo + 1, P, (hi,)))
 
 
+def _argmin_value(R: Reductions) -> Setup:
+    lo, hi = _ints(R, "lo", "hi")
+    A = R.argmin
+
+    def P(n):
+        return z3.And(R.T.fin(R.f(A(lo, n))) == R.min(lo, n), lo <= A(lo, n), A(lo, n) < n)
+
+    return Setup((lo, hi), P(hi), (("lo < hi", lo < hi),), ((A(lo, hi),),), Induction(lo + 1, P, (hi,)))
+
+
 def _dot(R: Reductions, k):
     return R.fa(k) * R.fb(k)
 
@@ -177,6 +259,10 @@ LEMMAS: tuple[Lemma, ...] = (
     Lemma("sum_masked_tail", "N ≤ hi → Σ_{k∈[lo,hi)} where(k < N, f(k), 0) = Σ_{[lo,N)} f",
           _MASK_TEXT, _masked_tail("sum_masked", "sum"), trigger_text="the masked sum",
           refuted_without=("N ≤ hi",)),
+    Lemma("sum_masked_head", "hi ≤ N → Σ_{k∈[lo,hi)} where(k < N, f(k), 0) = Σ_{[lo,hi)} f  (a mask that "
+          "holds on the whole range, as in a prefix sum up to a lane < N)",
+          "induction on n ≥ lo of n ≤ N → the claim on [lo, n)", _sum_masked_head, trigger_text="the masked sum",
+          refuted_without=("hi ≤ N",)),
     Lemma("sum_linear", "Σ_{[lo,hi)} (f + g) = Σ_{[lo,hi)} f + Σ_{[lo,hi)} g", "induction on hi from lo",
           _same_range(lambda R, lo, hi: R.sum_f_plus_g(lo, hi), lambda R, lo, hi: R.sum(lo, hi) + R.sum_g(lo, hi)),
           trigger_text="Σ (f + g)"),
@@ -204,6 +290,8 @@ LEMMAS: tuple[Lemma, ...] = (
           ("lo ≤ mid",)),
     Lemma("max_masked_tail", "N ≤ hi → max_{k∈[lo,hi)} where(k < N, f(k), −∞) = max_{[lo,N)} f",
           _MASK_TEXT, _masked_tail("max_masked", "max"), ("max_ext",), "the masked max", ("N ≤ hi",)),
+    Lemma("min_masked_tail", "N ≤ hi → min_{k∈[lo,hi)} where(k < N, f(k), +∞) = min_{[lo,N)} f",
+          _MASK_TEXT, _masked_tail("min_masked", "min"), ("min_ext",), "the masked min", ("N ≤ hi",)),
     Lemma("sum_exp_split", "sum_split for Σ_{[lo,hi)} exp(f(k) − c)", _SPLIT_TEXT,
           _split("sum_exp", "+", (("c", "Real"),)), trigger_text="{Σ_{[lo,mid)} exp(f − c), Σ_{[mid,hi)} exp(f − c)}",
           refuted_without=("lo ≤ mid",)),
@@ -232,6 +320,32 @@ LEMMAS: tuple[Lemma, ...] = (
           refuted_without=("lo < mid",)),
     Lemma("argmax_value", "lo < hi → f(argmax_{[lo,hi)} f) = max_{[lo,hi)} f ∧ lo ≤ argmax_{[lo,hi)} f < hi",
           "induction on hi from lo + 1", _argmax_value, ("max_ext",), "argmax_{[lo,hi)} f", ("lo < hi",)),
+    Lemma("argmin_value", "lo < hi → f(argmin_{[lo,hi)} f) = min_{[lo,hi)} f ∧ lo ≤ argmin_{[lo,hi)} f < hi",
+          "induction on hi from lo + 1", _argmin_value, ("min_ext",), "argmin_{[lo,hi)} f", ("lo < hi",)),
+    Lemma("max_bounded", "lo < hi ∧ (∀k∈[lo,hi). f(k) ≥ c) → max(max_{[lo,hi)} f, c) = max_{[lo,hi)} f",
+          "induction on n > lo", _bounded("max", lambda x, c: x >= c), ("max_ext",),
+          "{max_{[lo,hi)} f, c}", ("f bounded by c on [lo, hi)",)),
+    Lemma("min_bounded", "lo < hi ∧ (∀k∈[lo,hi). f(k) ≤ c) → min(min_{[lo,hi)} f, c) = min_{[lo,hi)} f",
+          "induction on n > lo", _bounded("min", lambda x, c: x <= c), ("min_ext",),
+          "{min_{[lo,hi)} f, c}", ("f bounded by c on [lo, hi)",)),
+    Lemma("max_padded_tail", "lo < N ≤ hi ∧ (∀k∈[lo,N). f(k) ≥ c) → max_{k∈[lo,hi)} where(k < N, f(k), c) = "
+          "max_{[lo,N)} f  (pad lanes holding a value no real lane is below, e.g. 0 under abs)",
+          "induction on n > lo of: the padded max over [lo, n) is the max over [lo, min(n, N)), joined with c "
+          "once n > N; the conclusion drops c by max_bounded", _padded_tail("max_padded", "max", lambda x, c: x >= c),
+          ("max_ext", "max_bounded"), "the padded max", ("lo < N", "f bounded by c on [lo, N)")),
+    Lemma("min_padded_tail", "lo < N ≤ hi ∧ (∀k∈[lo,N). f(k) ≤ c) → min_{k∈[lo,hi)} where(k < N, f(k), c) = "
+          "min_{[lo,N)} f", "as max_padded_tail, with min_bounded",
+          _padded_tail("min_padded", "min", lambda x, c: x <= c), ("min_ext", "min_bounded"), "the padded min",
+          ("lo < N", "f bounded by c on [lo, N)")),
+    Lemma("argmax_masked_tail", "N ≤ hi → argmax_{k∈[lo,hi)} where(k < N, f(k), −∞) = argmax_{[lo,N)} f  "
+          "(first index of the maximum; a −∞ lane never wins)",
+          "induction on n > lo of: the masked argmax over [lo, n) is the argmax over [lo, min(n, N)), "
+          "which lies in that range when it is not empty", _arg_masked_tail("argmax_masked", "argmax", "argmax_value"),
+          ("max_ext", "argmax_value"), "the masked argmax", ("N ≤ hi",)),
+    Lemma("argmin_masked_tail", "N ≤ hi → argmin_{k∈[lo,hi)} where(k < N, f(k), +∞) = argmin_{[lo,N)} f",
+          "as argmax_masked_tail", _arg_masked_tail("argmin_masked", "argmin", "argmin_value"),
+          ("min_ext", "argmin_value"),
+          "the masked argmin", ("N ≤ hi",)),
 )
 
 LEMMA: dict[str, Lemma] = {lem.name: lem for lem in LEMMAS}

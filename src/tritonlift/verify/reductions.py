@@ -122,7 +122,59 @@ class Reductions:
         return self._fold("min_f", (), "XReal", T.POS_INF, lambda acc, k: T.xmin(acc, T.fin(self.f(k))))
 
     @property
+    def max_padded(self):
+        """max_padded(lo, hi, N, c) = max_{k∈[lo,hi)} where(k < N, f(k), c): pad lanes hold c"""
+        T = self.T
+        return self._fold("max_padded_f", (("N", "Int"), ("c", "Real")), "XReal", T.NEG_INF,
+                          lambda acc, k, N, c: T.xmax(acc, T.fin(z3.If(k < N, self.f(k), c))))
+
+    @property
+    def min_padded(self):
+        """min_padded(lo, hi, N, c) = min_{k∈[lo,hi)} where(k < N, f(k), c)"""
+        T = self.T
+        return self._fold("min_padded_f", (("N", "Int"), ("c", "Real")), "XReal", T.POS_INF,
+                          lambda acc, k, N, c: T.xmin(acc, T.fin(z3.If(k < N, self.f(k), c))))
+
+    @property
+    def min_masked(self):
+        """min_masked(lo, hi, N) = min_{k∈[lo,hi)} where(k < N, f(k), +∞)"""
+        T = self.T
+        return self._fold("min_masked_f", (("N", "Int"),), "XReal", T.POS_INF,
+                          lambda acc, k, N: T.xmin(acc, z3.If(k < N, T.fin(self.f(k)), T.POS_INF)))
+
+    @property
     def argmax(self):
         """argmax(lo, hi): the first k in [lo, hi) with the largest f(k) (lo when empty)."""
         return self._rec("argmax_f", (("lo", "Int"), ("hi", "Int")), "Int", lambda F, lo, hi: z3.If(
             hi <= lo + 1, lo, z3.If(self.f(hi - 1) > self.f(F(lo, hi - 1)), hi - 1, F(lo, hi - 1))))
+
+    @property
+    def argmin(self):
+        """argmin(lo, hi): the first k in [lo, hi) with the smallest f(k) (lo when empty)."""
+        return self._rec("argmin_f", (("lo", "Int"), ("hi", "Int")), "Int", lambda F, lo, hi: z3.If(
+            hi <= lo + 1, lo, z3.If(self.f(hi - 1) < self.f(F(lo, hi - 1)), hi - 1, F(lo, hi - 1))))
+
+    def _arg_masked(self, name: str, better, pad):
+        """The first index of the extreme of where(k < N, f(k), pad) over [lo, hi), comparing
+        extended reals strictly (`better`): a padded lane never replaces a real one."""
+        T = self.T
+
+        def g(k, N):
+            return z3.If(k < N, T.fin(self.f(k)), pad)
+
+        return self._rec(name, (("lo", "Int"), ("hi", "Int"), ("N", "Int")), "Int", lambda F, lo, hi, N: z3.If(
+            hi <= lo + 1, lo, z3.If(better(g(hi - 1, N), g(F(lo, hi - 1, N), N)), hi - 1, F(lo, hi - 1, N))))
+
+    @property
+    def argmax_masked(self):
+        """argmax_masked(lo, hi, N): argmax over [lo, hi) of where(k < N, f(k), −∞)"""
+        T = self.T
+        gt = lambda a, b: z3.And(T.is_fin(a), z3.Or(T.is_neginf(b), T.val(a) > T.val(b)))  # noqa: E731
+        return self._arg_masked("argmax_masked_f", gt, T.NEG_INF)
+
+    @property
+    def argmin_masked(self):
+        """argmin_masked(lo, hi, N): argmin over [lo, hi) of where(k < N, f(k), +∞)"""
+        T = self.T
+        lt = lambda a, b: z3.And(T.is_fin(a), z3.Or(T.is_posinf(b), T.val(a) < T.val(b)))  # noqa: E731
+        return self._arg_masked("argmin_masked_f", lt, T.POS_INF)

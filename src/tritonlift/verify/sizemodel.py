@@ -17,14 +17,13 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 import z3
 
 from ..dsl import build
 from ..dsl.term import Term, sym
 from ..errors import Unsupported
-from ..frontend.intexpr import IntExpr, parse_int_expr
+from ..frontend.intexpr import IntExpr
 from ..frontend.launch import LaunchSpec, LaunchStep
 from .theory import Z3Theory
 
@@ -44,6 +43,7 @@ class SizeModel:
     hyps: list[z3.BoolRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     _lets: dict[str, z3.ArithRef] = field(default_factory=dict)
+    _local: dict[str, z3.ArithRef] = field(default_factory=dict)
     _fresh: int = 0
 
     @staticmethod
@@ -55,15 +55,18 @@ class SizeModel:
             lower = any(re.search(rf"\b{name}\s*>", c.text) or re.search(rf"[<]=?\s*{name}\b", c.text) for c in cs)
             if not lower:
                 m.hyps.append(v >= 1)
-        for name in spec.lets:
-            m.let(name)
-        for name, cs in spec.sizes.items():
+        for let in spec.lets:
+            m.let(let)
+        for cs in spec.sizes.values():
             for c in cs:
                 m.hyps.append(m.boolean(c))
                 m.notes.append(f"size constraint {c.text}")
         for c in spec.constraints:
             m.hyps.append(m.boolean(c))
             m.notes.append(f"constraint {c.text}")
+        for name, d in spec.tensors.items():
+            if d.value_range is not None:
+                m.notes.append(f"input data {name} in [{d.value_range[0]}, {d.value_range[1]})")
         for name, cs in spec.reals.items():
             r = z3.Real(name, T.ctx)
             m.reals[name] = m.syms[name] = r
@@ -116,6 +119,8 @@ class SizeModel:
         if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
             return z3.IntVal(node.value, ctx)
         if isinstance(node, ast.Name):
+            if node.id in self._local:
+                return self._local[node.id]
             if node.id in self.sizes:
                 return self.sizes[node.id]
             if node.id in self.spec.lets:
@@ -174,18 +179,10 @@ class SizeModel:
         raise Unsupported(f"constraint {ast.unparse(node)!r} is not a comparison")
 
     def value(self, e: IntExpr, name: str) -> int | Term:
-        """An integer launch value: a Python int when it is a constant, else a symbol (the size
-        itself for a bare size name) whose z3 meaning is recorded."""
+        """An integer launch value: a Python int when it is a constant, else a term (`term`)."""
         if self.constant(e):
             return int(e.eval(self.consts))
-        tree = e.tree.body
-        if isinstance(tree, ast.Name) and (tree.id in self.sizes or tree.id in self.spec.lets):
-            if tree.id in self.spec.lets:
-                self.let(tree.id)
-            return sym(tree.id, "size")
-        key = f"A_{name}"
-        self.syms[key] = self.int_(tree)
-        return sym(key, "int")
+        return self.term(e, name)
 
     def term(self, e: IntExpr, name: str) -> Term:
         """A launch value as a DSL term: polynomial structure (+, −, ·) kept where it is plain, so
@@ -204,44 +201,25 @@ class SizeModel:
         if isinstance(node, ast.BinOp) and type(node.op) in (ast.Add, ast.Sub, ast.Mult):
             a, b = self._term(node.left, name + "l"), self._term(node.right, name + "r")
             return {ast.Add: build.add, ast.Sub: build.sub, ast.Mult: build.mul}[type(node.op)](a, b)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "next_power_of_2" and len(node.args) == 1:
+            key = name if name not in self.syms and name not in self.spec.tensors else f"P_{name}"
+            self.syms[key] = self._power_of_two(self.int_(node.args[0]), key)
+            return sym(key, "size")
         key = f"E_{name}"
         self.syms[key] = self.int_(node)
         return sym(key, "int")
 
-    def grid(self, step: LaunchStep, args: dict[str, Any]) -> tuple[z3.ArithRef, ...]:
+    def grid(self, step: LaunchStep, args: dict[str, z3.ArithRef]) -> tuple[z3.ArithRef, ...]:
         """The grid as three z3 terms (missing dimensions are 1). Grid expressions may name
-        constexpr arguments (`cdiv(N, BLOCK_SIZE)`)."""
-        out = []
-        for g in step.grid:
-            out.append(self._grid_expr(g.tree.body, step, args))
-        ctx = self.T.ctx
+        kernel arguments (`cdiv(N, BLOCK_SIZE)`): `args` gives their z3 values."""
+        self._local = {k: v for k, v in args.items() if k not in self.sizes and k not in self.spec.lets}
+        try:
+            out = [self.int_(g.tree.body) for g in step.grid]
+        finally:
+            self._local = {}
         while len(out) < 3:
-            out.append(z3.IntVal(1, ctx))
+            out.append(z3.IntVal(1, self.T.ctx))
         return tuple(out)
-
-    def _grid_expr(self, node: ast.AST, step: LaunchStep, args: dict[str, Any]) -> z3.ArithRef:
-        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        local = {n: args[n] for n in names if n in args and n not in self.sizes and n not in self.spec.lets}
-        if not local:
-            return self.int_(node)
-        # substitute argument values (ints or symbols) into the expression text
-        sub = {}
-        for n, v in local.items():
-            if isinstance(v, int) and not isinstance(v, bool):
-                sub[n] = ast.Constant(v)
-            elif isinstance(v, Term) and v.op.name == "SYM" and v.attrs[0] in self.sizes:
-                sub[n] = ast.Name(v.attrs[0])
-            else:
-                raise Unsupported(f"grid expression mentions argument {n!r} that is not an integer")
-        return self.int_(_Subst(sub).visit(parse_int_expr(ast.unparse(node)).tree.body))
-
-
-class _Subst(ast.NodeTransformer):
-    def __init__(self, sub: dict[str, ast.AST]) -> None:
-        self.sub = sub
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        return self.sub.get(node.id, node)
 
 
 def py_floordiv(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:

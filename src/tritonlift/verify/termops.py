@@ -34,16 +34,16 @@ def rebuild(t: Term, args: tuple[Term, ...]) -> Term:
 def transform(t: Term, leaf: Callable[[Term], Term | None]) -> Term:
     """Bottom-up rewrite: `leaf(node)` may return a replacement for a node (before its children
     are visited); otherwise the node is rebuilt from its transformed children."""
-    memo: dict[int, Term] = {}
+    memo: dict[Term, Term] = {}
 
     def go(n: Term) -> Term:
-        r = memo.get(id(n))
+        r = memo.get(n)
         if r is not None:
             return r
         rep = leaf(n)
         if rep is None:
             rep = rebuild(n, tuple(go(a) for a in n.args)) if n.args else n
-        memo[id(n)] = rep
+        memo[n] = rep
         return rep
 
     return go(t)
@@ -64,13 +64,13 @@ def replace(t: Term, old: Term, new: Term) -> Term:
 
 def height(t: Term) -> int:
     """Binder nesting depth."""
-    memo: dict[int, int] = {}
+    memo: dict[Term, int] = {}
 
     def go(n: Term) -> int:
-        if id(n) not in memo:
+        if n not in memo:
             h = max((go(a) for a in n.args), default=0)
-            memo[id(n)] = h + (1 if n.op in BINDERS else 0)
-        return memo[id(n)]
+            memo[n] = h + (1 if n.op in BINDERS else 0)
+        return memo[n]
 
     return go(t)
 

@@ -1,0 +1,363 @@
+"""The unbounded tier: `prove(spec, formula) -> Verdict`, for every size the launch spec allows.
+
+Scope (the first tier): kernels without loops over symbolic trip counts, i.e. element-wise
+kernels (one tile per program, a masked tail) and single-tile row kernels (BLOCK =
+next_power_of_2(N) covers the row), plus `elementwise = true` launches of scalar functions.
+Each single launch step is evaluated once, lane-symbolically (`vcgen.py`), for every autotune
+configuration the spec lists; the obligations (`obligations.py`) go through the solver backend
+with hard limits. The verdict is
+
+- PROVED when every obligation is unsat (or derived from unsat ones) for every configuration;
+- REFUTED only with a concrete counterexample: the kernel executed by `symex` at small sizes
+  (including those of the solver's model, when it has one) and the formula evaluated in float64
+  differ (`verify.counterexample`), never on the strength of a solver model alone;
+- UNKNOWN otherwise, naming the first obligation that is not proved and the solver's answer;
+- UNSUPPORTED when the kernel uses a construct the evaluator does not model (with its
+  location): the caller keeps its bounded result.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import z3
+
+from ..dsl.term import Op, Term, const, sym
+from ..errors import TritonLiftError, Unsupported
+from ..frontend.concrete import autotune_params
+from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
+from ..frontend.source import FunctionRef
+from ..options import Options
+from ..result import Formula, Status
+from ..symex.values import DTypeV
+from .counterexample import Counterexample
+from .encode import Encoder
+from .lanetile import Lanes, as_lanes, broadcast_to, cast, lane, scalar
+from .obligations import Obligation, World, layouts
+from .query import Limits
+from .sizemodel import SizeModel
+from .theory import Z3Theory
+from .vcgen import Access, Evaluator
+
+MAX_CONFIGS = 16
+
+
+@dataclass(frozen=True)
+class ProveConfig:
+    """Limits of every query, where to dump queries (`--dump-smt`), whether to look for a
+    concrete counterexample when a proof fails, and an optional backend to reuse (else the
+    default portfolio, z3 then cvc5 where z3 says unknown, is started and closed)."""
+
+    limits: Limits = field(default_factory=lambda: Limits(seconds=1.0))
+    dump_smt: Path | None = None
+    refute: bool = True
+    backend: Any = None
+    all_outputs: bool = True  # False: outputs the formula does not state are not checked (`check`)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    message: str
+    obligations: tuple[Obligation, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    location: str = ""
+    counterexample: Counterexample | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> Obligation | None:
+        return next((o for o in self.obligations if not o.proved), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": str(self.status), "message": self.message, "location": self.location,
+            "seconds": round(self.seconds, 4), "assumptions": list(self.assumptions),
+            "obligations": [{"name": o.name, "kind": o.kind, "status": o.status, "seconds": round(o.seconds, 4),
+                             "answer": o.answer, "location": o.location} for o in self.obligations],
+            "counterexample": self.counterexample.to_json() if self.counterexample else None,
+        }
+
+    def explain(self) -> str:
+        lines = [f"{self.status}: {self.message}" if self.message else str(self.status)]
+        lines += [f"  {o}" for o in self.obligations]
+        if self.assumptions:
+            lines.append("  assumptions: " + "; ".join(self.assumptions))
+        return "\n".join(lines)
+
+
+def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
+          config: ProveConfig | None = None) -> Verdict:
+    """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints."""
+    from ..pipeline import source_index
+
+    opts, config = opts or Options(), config or ProveConfig()
+    t0 = time.monotonic()
+    params = autotune_params(spec)
+    names = list(params)
+    choices = [dict(zip(names, c, strict=True)) for c in itertools.product(*(range(params[n]) for n in names))]
+    if len(choices) > MAX_CONFIGS:
+        return Verdict(Status.UNSUPPORTED, f"{len(choices)} autotune configurations (at most {MAX_CONFIGS} are proved)")
+    backend = config.backend
+    owned = backend is None
+    if owned:
+        from .solver import default_backend
+
+        backend = default_backend()
+    index = source_index(opts)
+    done: list[Obligation] = []
+    assumptions: list[str] = []
+    try:
+        for choice in choices:
+            tag = "" if len(choices) == 1 else "[" + ",".join(f"{k}={v}" for k, v in choice.items()) + "]"
+            try:
+                obs, used = _prove_config(spec, formula, choice, index, backend, config, tag)
+            except Unsupported as e:
+                return Verdict(Status.UNSUPPORTED, f"not supported by the prover: {e.message}",
+                               tuple(done), tuple(assumptions), str(e.loc or ""), None, time.monotonic() - t0)
+            done += obs
+            assumptions += [a for a in used if a not in assumptions]
+            bad = next((o for o in obs if not o.proved), None)
+            if bad is not None:
+                cex = _refute(spec, formula, opts, bad, choice) if config.refute else None
+                if cex is not None:
+                    return Verdict(Status.REFUTED, f"{_cex_text(cex)} (first obligation not proved: {bad.kind} "
+                                   f"{bad.name})", tuple(done),
+                                   tuple(assumptions), bad.location, cex, time.monotonic() - t0)
+                return Verdict(Status.UNKNOWN, f"{bad.kind} {bad.name} not proved: {bad.answer}", tuple(done),
+                               tuple(assumptions), bad.location, None, time.monotonic() - t0)
+    except TritonLiftError as e:
+        return Verdict(Status.ERROR, str(e).splitlines()[0], tuple(done), tuple(assumptions), str(e.loc or ""),
+                       None, time.monotonic() - t0)
+    except RecursionError:
+        return Verdict(Status.ERROR, "internal error: expression nesting too deep", tuple(done), tuple(assumptions),
+                       "", None, time.monotonic() - t0)
+    except z3.Z3Exception as e:  # an encoding the solver API rejects: a bug here, never a proof
+        return Verdict(Status.ERROR, f"internal error in the prover: {e}", tuple(done), tuple(assumptions), "",
+                       None, time.monotonic() - t0)
+    finally:
+        if owned:
+            backend.close()
+    return Verdict(Status.PROVED, "", tuple(done), tuple(assumptions), "", None, time.monotonic() - t0)
+
+
+def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], index, backend,
+                  config: ProveConfig, tag: str) -> tuple[list[Obligation], list[str]]:
+    if len(spec.steps) != 1:
+        raise Unsupported("launch specs with several launches (not yet supported by the prover)")
+    step = spec.steps[0]
+    T = Z3Theory()
+    model = SizeModel.build(spec, T)
+    lay = layouts(spec, model)
+    enc = Encoder(T, model, {n: d.dtype for n, d in spec.tensors.items()})
+    world = World(T, model, enc, lay, backend, config.limits, config.dump_smt, tag)
+    fn = index.kernel(step.kernel, Path(spec.path).parent, spec.loc("kernel"))
+    if step.elementwise:
+        accesses = _run_elementwise(fn, step, spec, model, index, world, choice)
+    else:
+        args = _bind(fn, step, spec, model, choice)
+        ints = {k: z3.IntVal(v, T.ctx) if isinstance(v, int) and not isinstance(v, bool) else enc.int_(v.term)
+                for k, v in args.items() if (isinstance(v, int) and not isinstance(v, bool)) or
+                (isinstance(v, Lanes) and v.ptr is None and v.rank == 0 and v.dtype.startswith("int"))}
+        world.grid = model.grid(step, ints)
+        grid_syms = []
+        for a, g in enumerate(world.grid):
+            model.syms[f"GRID{a}"] = g
+            grid_syms.append(sym(f"GRID{a}", "int"))
+        ev = Evaluator(index, world.decode, tuple(grid_syms))
+        args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
+        accesses = ev.run(fn, args)
+    used: list[str] = [*model.notes]
+    stores: dict[str, list[Access]] = {}
+    for a in accesses:
+        d = lay[a.tensor].direction
+        if a.kind == "load" and d != "in":
+            raise Unsupported(f"a load from {a.tensor} ({d}): reading back outputs is not supported by the prover",
+                              a.loc)
+        if a.kind == "store":
+            if d not in ("out", "inout"):
+                raise Unsupported(f"a store to {a.tensor} ({d})", a.loc)
+            stores.setdefault(a.tensor, []).append(a)
+    for o in formula.outputs:
+        if o.tensor not in lay:
+            raise Unsupported(f"the formula states {o.tensor}, which the launch spec does not declare")
+        sites = stores.get(o.tensor, [])
+        values = []
+        for s in sites:
+            ob, lemmas = world.value(s, o.body, o.index_vars)
+            values.append(ob)
+            used += [lem for lem in lemmas if lem not in used]
+        world.coverage(o.tensor, sites)
+        if sites and all(ob.proved for ob in values):
+            world.done.append(Obligation(o.tensor, "no-conflict", "derived", 0.0,
+                                         "every masked-in store writes the formula's value at its decoded index"))
+    if config.all_outputs:
+        for t in sorted(t for t in stores if formula.get(t) is None):
+            world.done.append(Obligation(t, "value", "unknown", 0.0, "the kernel writes this tensor; the formula "
+                                         "does not state it"))
+    return world.done, used
+
+
+class _Default:
+    def __init__(self, node: ast.expr) -> None:
+        self.node = node
+
+
+def _frame(fn: FunctionRef):
+    from .vcgen import Frame
+
+    return Frame(fn.module)
+
+
+def _bind(fn: FunctionRef, step: LaunchStep, spec: LaunchSpec, model: SizeModel,
+          choice: dict[str, int]) -> dict[str, Any]:
+    params = fn.node.args
+    if params.vararg or params.kwarg or params.kwonlyargs:
+        raise Unsupported(f"kernel {fn.name} has *args/**kwargs", fn.loc())
+    plist = params.posonlyargs + params.args
+    names = [a.arg for a in plist]
+    defaults = dict(zip(names[len(names) - len(params.defaults):], params.defaults, strict=True))
+    out: dict[str, Any] = {}
+    for a in plist:
+        constexpr = a.annotation is not None and "constexpr" in ast.unparse(a.annotation)
+        if a.arg in step.args:
+            out[a.arg] = _arg(step.args[a.arg], a.arg, constexpr, spec, model, step, choice)
+        elif a.arg in defaults:
+            out[a.arg] = _Default(defaults[a.arg])
+        else:
+            raise Unsupported(f"missing argument {a.arg!r} for kernel {fn.name}", fn.loc())
+    return out
+
+
+def _arg(v: ArgValue, name: str, constexpr: bool, spec: LaunchSpec, model: SizeModel, step: LaunchStep,
+         choice: dict[str, int]) -> Any:
+    if v.kind == "values":
+        return _arg(v.value[choice.get(f"{step.index}.{name}", 0)], name, constexpr, spec, model, step, choice)
+    if v.kind == "tensor":
+        assert v.expr is not None
+        return Lanes(model.term(v.expr, f"{name}_off"), (), spec.tensors[v.name].dtype, v.name)
+    if v.kind == "int":
+        assert v.expr is not None
+        x = model.value(v.expr, name)
+        if isinstance(x, int) and not isinstance(x, bool):
+            return x if constexpr else scalar(const(x), "int32" if -(2**31) <= x < 2**31 else "int64")
+        return scalar(x, "int32")
+    if v.kind == "real":
+        if constexpr:
+            raise Unsupported(f"the constexpr parameter {name} cannot take the symbolic real {v.name}")
+        return scalar(sym(v.name, "real"), "fp32")
+    if v.kind == "float":
+        return float(v.value) if constexpr else scalar(const(float(v.value)), "fp32")
+    if v.kind == "bool":
+        return bool(v.value) if constexpr else scalar(const(bool(v.value)), "int1")
+    if v.kind == "dtype":
+        return DTypeV(v.value)
+    if v.kind == "none":
+        return None
+    return v.value
+
+
+def _run_elementwise(fn: FunctionRef, step: LaunchStep, spec: LaunchSpec, model: SizeModel, index,
+                     world: World, choice: dict[str, int]) -> list[Access]:
+    """`elementwise = true`: the scalar function applied at every index l of the outputs' shape."""
+    lay = world.lay
+    shape = lay[step.outputs[0]].shape
+    lanes = tuple(lane(k) for k in range(len(shape)))
+    world.grid = ()
+    ev = Evaluator(index, world.decode, (const(1), const(1), const(1)))
+    args: dict[str, Any] = {}
+    for k, v in step.args.items():
+        if v.kind == "tensor":
+            if lay[v.name].shape != shape:
+                raise Unsupported(f"elementwise launch: {v.name} does not have the outputs' shape")
+            args[k] = Lanes(Term.make(Op.READ, lanes, (v.name,)),
+                            shape, spec.tensors[v.name].dtype)
+        else:
+            args[k] = _arg(v, k, False, spec, model, step, choice)
+    result = ev.call_function(fn, [], args)
+    results = list(result) if isinstance(result, tuple) else [result]
+    if len(results) != len(step.outputs):
+        raise Unsupported(f"{fn.name} returns {len(results)} values for {len(step.outputs)} outputs", fn.loc())
+    out = []
+    for name, r in zip(step.outputs, results, strict=True):
+        t = broadcast_to(cast(as_lanes(r), spec.tensors[name].dtype), shape)
+        out.append(Access("store", name, None, lanes, const(True), shape, t.term, fn.loc(), "elementwise"))
+    return out
+
+
+# -- refutation --------------------------------------------------------------------------------------
+
+def _refute(spec: LaunchSpec, formula: Formula, opts: Options, bad: Obligation,
+            choice: dict[str, int]) -> Counterexample | None:
+    """A concrete counterexample at small sizes: the solver model's sizes first (when small),
+    then the sizes lifting uses. Validated numerically, as `check` does."""
+    from ..frontend.concrete import instantiate
+    from ..pipeline import check_sizes, source_index, synthesis_sizes
+    from ..symex.runner import run_launch
+    from .counterexample import Problem, draw, random_search
+
+    candidates: list[dict[str, int]] = []
+    vals = dict(bad.model)
+    guess = {n: _small_int(vals.get(n)) for n in spec.sizes}
+    if all(v is not None for v in guess.values()):
+        candidates.append(guess)  # type: ignore[arg-type]
+    try:
+        base = synthesis_sizes(spec)
+        candidates += base + check_sizes(spec, base, choice)
+    except TritonLiftError:
+        pass
+    index = source_index(opts)
+    outputs = {o.tensor: o for o in formula.outputs}
+    seen: list[dict[str, int]] = []
+    for sizes in sorted(candidates, key=lambda s: sum(s.values())):  # small ones read best
+        if sizes in seen or len(seen) >= 6:
+            continue
+        seen.append(sizes)
+        try:
+            conc = instantiate(spec, sizes, dict(choice))
+            sp = run_launch(conc, index)
+        except (TritonLiftError, RecursionError):
+            continue
+        problem = Problem(conc, sp, outputs)
+        elements = [(t, idx) for t in outputs if t in sp.outputs for idx in _indices(sp.outputs[t].shape)]
+        for t, idx in elements:
+            if sp.outputs[t][idx] is None and conc.tensors[t].init is None:
+                inputs = draw(conc, "small integers", 0)
+                f = problem.formula_value(inputs, t, idx) if inputs else None
+                if inputs is not None and f is not None:
+                    return Counterexample(dict(sizes), dict(conc.choice), t, tuple(idx),
+                                          {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals),
+                                          None, f, "the kernel never writes this element")
+        w = random_search(problem, elements, seeds=3)
+        if w is not None:
+            return w
+    return None
+
+
+def _indices(shape: tuple[int, ...]):
+    import numpy as np
+
+    return list(np.ndindex(shape)) if shape else [()]
+
+
+def _small_int(text: str | None) -> int | None:
+    try:
+        v = int(text) if text is not None else None
+    except ValueError:
+        return None
+    return v if v is not None and 1 <= v <= 64 else None
+
+
+def _cex_text(w: Counterexample) -> str:
+    idx = ", ".join(map(str, w.index))
+    sizes = ", ".join(f"{k}={v}" for k, v in w.sizes.items())
+    kernel = "never written" if w.kernel_value is None else f"kernel {w.kernel_value:.6g}"
+    return f"{w.tensor}[{idx}] at {sizes}: {kernel}, formula {w.formula_value:.6g}"
+
+
+__all__ = ["ProveConfig", "Verdict", "prove"]
