@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tritonlift.options import Options
 from tritonlift.dsl.evaluate import Env, evaluate
 from tritonlift.errors import SpecError
 from tritonlift.frontend.concrete import instantiate as concrete_instantiate
+from tritonlift.options import Options
 from tritonlift.pipeline import lift, load, run_spec
 from tritonlift.synth.instantiate import instantiate
 
