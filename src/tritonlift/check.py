@@ -100,9 +100,17 @@ class CheckResult:
 
 
 def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options) -> Status | None:
-    """Hook for the unbounded tier (DESIGN §7): Status.PROVED when the formula is proved for every
-    size the spec allows, None when not attempted or not proved. Not implemented yet."""
-    return None
+    """The unbounded tier (DESIGN §7): Status.PROVED when the verifier proves the formula for
+    every size the spec allows (only the outputs the formula states), None otherwise."""
+    if not opts.prove:
+        return None
+    from .verify.prove import ProveConfig, prove
+
+    try:
+        verdict = prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt))
+    except TritonLiftError:
+        return None
+    return Status.PROVED if verdict.status is Status.PROVED else None
 
 
 @dataclass
