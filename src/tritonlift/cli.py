@@ -60,7 +60,7 @@ def cmd_lift(args: argparse.Namespace, opts: Options) -> int:
     from .render.lift_text import lift_text
     from .result import Status
 
-    opts = dataclasses.replace(opts, strategy=args.strategy, prove=not args.no_prove,
+    opts = dataclasses.replace(opts, strategy=args.strategy, prove=not args.no_prove, simplify=not args.no_simplify,
                                dump_smt=Path(args.dump_smt) if args.dump_smt else None)
     r = lift(args.launch, opts, args.kernel)
     if args.format == "json":
@@ -125,9 +125,11 @@ def cmd_check(args: argparse.Namespace, opts: Options) -> int:
 
 
 def cmd_assumptions(args: argparse.Namespace, opts: Options) -> int:
-    from .verify.axioms import assumptions_text
+    from .verify.axioms import assumed_constants_text, assumptions_text
 
     print(assumptions_text())
+    print()
+    print(assumed_constants_text())
     return 0
 
 
@@ -159,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="text (Unicode), json, latex, or runnable reference code (numpy, torch)")
     lf.add_argument("--explain", action="store_true", help="show stage timings and the proof obligations")
     lf.add_argument("--no-prove", action="store_true", help="stop after synthesis (BOUNDED at best)")
+    lf.add_argument("--no-simplify", action="store_true", help="show the formula as the kernel computes it")
     lf.add_argument("--dump-smt", metavar="DIR", help="write every solver query as SMT-LIB into DIR")
     lf.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     lf.set_defaults(func=cmd_lift)

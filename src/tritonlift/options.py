@@ -21,4 +21,5 @@ class Options:
     generated_dir: Path = field(default_factory=default_generated_dir)
     strategy: str = "both"
     prove: bool = True  # run the unbounded verifier after synthesis
+    simplify: bool = True  # restore textbook forms with the e-graph (checked equal before shown)
     dump_smt: Path | None = None  # write every solver query as SMT-LIB here

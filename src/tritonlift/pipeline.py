@@ -213,7 +213,8 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
     reason = ("equal to the kernel exactly at the checked sizes"
               + (f" and autotune configurations ({len(configs)} more)" if configs else ""))
     if not opts.prove:
-        return result(Status.BOUNDED, formula, reason + "; not proved for all sizes (--no-prove)", all_sizes, findings)
+        return _simplified(result(Status.BOUNDED, formula, reason + "; not proved for all sizes (--no-prove)",
+                                  all_sizes, findings), spec, opts, timings)
     from .verify.prove import ProveConfig, prove
 
     t = time.monotonic()
@@ -221,8 +222,8 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         verdict = prove(spec, formula, opts, ProveConfig(dump_smt=opts.dump_smt))
     except TritonLiftError as e:
         timings["prove"] = time.monotonic() - t
-        return result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: {str(e).splitlines()[0]}",
-                      all_sizes, findings)
+        return _simplified(result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: "
+                                  f"{str(e).splitlines()[0]}", all_sizes, findings), spec, opts, timings)
     timings["prove"] = time.monotonic() - t
     if verdict.status is Status.PROVED:
         r = result(Status.PROVED, formula, "", all_sizes, findings)
@@ -233,7 +234,33 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                    all_sizes, findings)
     import dataclasses
 
-    return dataclasses.replace(r, proof=verdict.explain(), assumptions=tuple(verdict.assumptions))
+    r = dataclasses.replace(r, proof=verdict.explain(), assumptions=tuple(verdict.assumptions))
+    return _simplified(r, spec, opts, timings)
+
+
+def _simplified(r, spec: LaunchSpec, opts: Options, timings: dict[str, float]):
+    """The result with its formula in textbook form when the e-graph finds one that is checked
+    equal to the lifted formula (every rule is proved sound; the result is also compared exactly
+    at the sample sizes). The lifted formula stays available as `lifted`."""
+    import dataclasses
+    import time
+
+    if not opts.simplify or r.formula is None:
+        return r
+    from .simplify import SimplifyContext, simplify
+
+    t = time.monotonic()
+    try:
+        res = simplify(r.formula, SimplifyContext.from_spec(spec, list(r.checked_sizes)))
+    except Exception as e:  # the simplifier never decides a status: fall back to the lifted form
+        timings["simplify"] = time.monotonic() - t
+        return dataclasses.replace(r, simplification=f"not simplified: {type(e).__name__}: {e}")
+    timings["simplify"] = time.monotonic() - t
+    if not res.changed or not res.checked:
+        return dataclasses.replace(r, simplification=res.explain())
+    extra = tuple(a.text for a in res.assumptions)
+    return dataclasses.replace(r, formula=res.formula, lifted=r.formula, simplification=res.explain(),
+                               assumptions=r.assumptions + extra)
 
 
 def _other_configs(params: dict[str, int]) -> list[dict[str, int]]:

@@ -63,11 +63,14 @@ class LiftResult:
     timings: dict[str, float] = field(default_factory=dict)
     proof: str = ""  # the verifier's account: obligations with their solver times
     assumptions: tuple[str, ...] = ()  # axioms and lemmas the proof used
+    lifted: Formula | None = None  # the formula as the kernel computes it, when `formula` is simplified
+    simplification: str = ""  # rules fired, assumed constants, e-graph statistics
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.ident, "op": self.op, "kernel": ", ".join(self.kernels), "launch": self.launch,
             "status": str(self.status), "formula": str(self.formula) if self.formula else None,
+            "lifted_formula": str(self.lifted) if self.lifted else None,
             "seconds": round(self.seconds, 3), "reason": self.reason,
             "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},

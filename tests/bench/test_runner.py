@@ -49,7 +49,7 @@ def test_launch_specs_are_sorted_skip_the_floor_and_filter_variants(folder):
 
 
 def test_items_count_through_their_primary_spec(folder):
-    report = run_bench(folder, Options(prove=False), progress=False, timeout=None)
+    report = run_bench(folder, Options(prove=False, simplify=False), progress=False, timeout=None)
     by_file = {Path(r.launch).name: r for r in report.rows}
     assert by_file["1_exp.toml"].status is Status.BOUNDED
     assert by_file["1_exp.loop.toml"].status is Status.ERROR and "not found" in by_file["1_exp.loop.toml"].reason
@@ -62,7 +62,7 @@ def test_items_count_through_their_primary_spec(folder):
 
 
 def test_json_shape(folder):
-    data = json.loads(json.dumps(run_bench(folder, Options(prove=False), progress=False, timeout=None).to_json()))
+    data = json.loads(json.dumps(run_bench(folder, Options(prove=False, simplify=False), progress=False, timeout=None).to_json()))
     assert set(data) == {"results", "summary"}
     assert set(data["summary"]) == SUMMARY_KEYS
     assert [set(r) for r in data["results"]] == [RESULT_KEYS] * 4
@@ -97,11 +97,11 @@ def test_summary_arithmetic():
 def test_an_overrunning_spec_is_an_error_row_and_the_next_gets_a_fresh_worker(folder):
     # the worker cannot even start within a millisecond: every spec overruns, is killed, and the
     # run still finishes with one row per spec
-    report = run_bench([folder / "1_exp.toml", folder / "2_softmax.toml"], Options(prove=False), progress=False, timeout=0.001)
+    report = run_bench([folder / "1_exp.toml", folder / "2_softmax.toml"], Options(prove=False, simplify=False), progress=False, timeout=0.001)
     assert [r.status for r in report.rows] == [Status.ERROR, Status.ERROR]
     assert all(r.reason == "timeout after 0.001 s" for r in report.rows)
     # with a real limit the same specs lift in the worker process, as in-process
-    report = run_bench([folder / "1_exp.toml", folder / "2_softmax.toml"], Options(prove=False), progress=False, timeout=60)
+    report = run_bench([folder / "1_exp.toml", folder / "2_softmax.toml"], Options(prove=False, simplify=False), progress=False, timeout=60)
     assert [r.status for r in report.rows] == [Status.BOUNDED, Status.BOUNDED]
     assert report.rows[1].pretty.startswith("y[i, j] = exp(")
 

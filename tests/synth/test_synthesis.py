@@ -28,13 +28,13 @@ K = ROOT / "tests" / "kernels"
     ],
 )
 def test_lifted_formulas(spec, expected):
-    r = lift(K / spec, Options(prove=False))
+    r = lift(K / spec, Options(prove=False, simplify=False))
     assert r.status is Status.BOUNDED, r.reason
     assert expected in str(r.formula)
 
 
 def test_online_softmax_lifts_to_one_formula():
-    r = lift(K / "online_softmax.toml", Options(prove=False))
+    r = lift(K / "online_softmax.toml", Options(prove=False, simplify=False))
     assert r.status is Status.BOUNDED, r.reason
     body = r.formula.outputs[0].body
     ops = {n.op for n in walk(body)}
@@ -43,7 +43,7 @@ def test_online_softmax_lifts_to_one_formula():
 
 def test_formulas_never_mention_block_sizes_or_programs():
     for spec in ("row_sum_loop.toml", "softmax_row.toml", "layer_norm.toml", "matmul_tiled.toml"):
-        r = lift(K / spec, Options(prove=False))
+        r = lift(K / spec, Options(prove=False, simplify=False))
         assert r.status is Status.BOUNDED, (spec, r.reason)
         text = str(r.formula)
         assert "BLOCK" not in text and "pid" not in text and "stride" not in text
@@ -59,7 +59,7 @@ def test_a_wrong_formula_is_rejected_by_unseen_sizes():
 
 
 def test_unspecified_lanes_fail_honestly():
-    r = lift(ROOT / "corpus" / "32_bmm.toml", Options(prove=False))
+    r = lift(ROOT / "corpus" / "32_bmm.toml", Options(prove=False, simplify=False))
     if r.status is Status.ERROR:
         pytest.skip(r.reason)
     assert r.status is Status.UNSUPPORTED
@@ -67,7 +67,7 @@ def test_unspecified_lanes_fail_honestly():
 
 
 def test_linear_recurrence_is_an_honest_failure():
-    r = lift(K / "linear_recurrence.toml", Options(prove=False))
+    r = lift(K / "linear_recurrence.toml", Options(prove=False, simplify=False))
     assert r.status is Status.UNSUPPORTED and r.formula is None and r.reason
 
 

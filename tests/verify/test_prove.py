@@ -97,7 +97,7 @@ def _corpus(name: str) -> Path:
 
 
 def _lift_and_prove(path: Path, config: ProveConfig):
-    r = lift(path, Options(prove=False))
+    r = lift(path, Options(prove=False, simplify=False))
     assert r.status is Status.BOUNDED and r.formula is not None, r.reason
     return prove(load(path), r.formula, config=config)
 
@@ -147,7 +147,7 @@ def test_buggy_kernel_is_never_proved(bug, config):
 
 @pytest.mark.parametrize("bug", ["large_only", "large_only_value"])
 def test_a_bug_beyond_the_checked_sizes_is_bounded_by_lift_but_never_proved(bug, config):
-    r = lift(BUGGY / f"{bug}.toml", Options(prove=False))
+    r = lift(BUGGY / f"{bug}.toml", Options(prove=False, simplify=False))
     assert r.status is Status.BOUNDED  # correct at every size the bounded tier checks
     v = prove(load(BUGGY / f"{bug}.toml"), r.formula, config=config)
     assert v.status is Status.UNKNOWN, v.explain()
@@ -165,14 +165,14 @@ def test_wrong_formula_for_a_correct_kernel_is_refuted(name, text, config):
 
 def test_a_loop_over_a_symbolic_range_is_unsupported_with_its_location(config):
     spec = load(KERNELS / "row_sum_loop.toml")
-    r = lift(KERNELS / "row_sum_loop.toml", Options(prove=False))
+    r = lift(KERNELS / "row_sum_loop.toml", Options(prove=False, simplify=False))
     v = prove(spec, r.formula, config=config)
     assert v.status is Status.UNSUPPORTED
     assert "loop" in v.message and v.location.startswith(str(KERNELS / "row_sum_loop.py") + ":")
 
 
 def test_several_launches_are_unsupported(config):
-    r = lift(KERNELS / "two_stage_norm.toml", Options(prove=False))
+    r = lift(KERNELS / "two_stage_norm.toml", Options(prove=False, simplify=False))
     v = prove(load(KERNELS / "two_stage_norm.toml"), r.formula, config=config)
     assert v.status is Status.UNSUPPORTED and "several launches" in v.message
 

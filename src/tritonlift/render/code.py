@@ -38,9 +38,9 @@ NUMPY = _Lib("numpy", "np", {
     Op.RINT: "np.rint({})", Op.NEG: "(-({}))", Op.NOT: "np.logical_not({})",
 })
 TORCH = _Lib("torch", "torch", {
-    Op.EXP: "torch.exp({})", Op.EXP2: "torch.exp2({})", Op.LOG: "torch.log({})", Op.LOG2: "torch.log2({})",
-    Op.LOG1P: "torch.log1p({})", Op.SQRT: "torch.sqrt({})", Op.RSQRT: "torch.rsqrt({})", Op.TANH: "torch.tanh({})",
-    Op.ERF: "torch.erf({})", Op.SIGMOID: "torch.sigmoid({})", Op.SIN: "torch.sin({})", Op.COS: "torch.cos({})",
+    Op.EXP: "torch.exp(_f({}))", Op.EXP2: "torch.exp2(_f({}))", Op.LOG: "torch.log(_f({}))", Op.LOG2: "torch.log2(_f({}))",
+    Op.LOG1P: "torch.log1p(_f({}))", Op.SQRT: "torch.sqrt(_f({}))", Op.RSQRT: "torch.rsqrt(_f({}))", Op.TANH: "torch.tanh(_f({}))",
+    Op.ERF: "torch.erf(_f({}))", Op.SIGMOID: "torch.sigmoid(_f({}))", Op.SIN: "torch.sin(_f({}))", Op.COS: "torch.cos(_f({}))",
     Op.ABS: "torch.abs({})", Op.FLOOR: "torch.floor({})", Op.CEIL: "torch.ceil({})",
     Op.TRUNC: "torch.trunc({}).to(torch.int64)", Op.RINT: "torch.round({})", Op.NEG: "(-({}))",
     Op.NOT: "torch.logical_not({})",
@@ -79,6 +79,11 @@ def _read(t, *index):
     return t[tuple(np.clip(np.asarray(ix, dtype=np.int64), 0, n - 1) for ix, n in zip(index, t.shape))]
 '''
 TORCH_PRELUDE = '''import torch
+
+
+def _f(x):
+    """Math functions take tensors: constants become float64 tensors."""
+    return torch.as_tensor(x, dtype=torch.float64) if not torch.is_tensor(x) else x
 
 
 def _cdiv(a, b):
@@ -241,6 +246,10 @@ def reference_code(formula: Formula, spec: LaunchSpec, lang: str = "numpy", name
     """Source of `def <op>_reference(inputs..., reals..., extra sizes...) -> outputs`."""
     lib = NUMPY if lang == "numpy" else TORCH
     fname = name or function_name(spec)
+    from ..dsl.named import expand_named
+
+    # named functions (silu, gelu, ...) by their definitions: the code stays standalone
+    formula = Formula(tuple(type(o)(o.tensor, o.index_vars, expand_named(o.body)) for o in formula.outputs))
     inputs = [n for n, d in spec.tensors.items() if d.direction in ("in", "inout")]
     reads = {n.attrs[0] for o in formula.outputs for n in _walk(o.body) if n.op is Op.READ}
     inputs = [n for n in inputs if n in reads] or inputs

@@ -25,6 +25,10 @@ def lift_text(r: LiftResult, verbose: bool = False) -> str:
     if r.formula is not None:
         for o in r.formula.outputs:
             lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}")
+    if r.lifted is not None:
+        lines.append("  as written by the kernel (before simplification):")
+        for o in r.lifted.outputs:
+            lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}")
     if r.status in (Status.BOUNDED, Status.PROVED):
         lines.append("  checked exactly at: " + "; ".join(_sizes(s) for s in r.checked_sizes))
     if r.status is Status.BOUNDED:
@@ -37,8 +41,10 @@ def lift_text(r: LiftResult, verbose: bool = False) -> str:
         lines.append("  " + SEMANTICS)
     if verbose and r.timings:
         lines.append("  timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in r.timings.items()))
+    if verbose and r.simplification:
+        lines.extend("  " + line for line in r.simplification.splitlines())
     if verbose and r.proof:
         lines.extend("  " + line for line in r.proof.splitlines())
-    if r.status is Status.PROVED and r.assumptions:
+    if r.status in (Status.PROVED, Status.BOUNDED) and r.assumptions:
         lines.append("  assumptions: " + ", ".join(r.assumptions) + " (tritonlift assumptions)")
     return "\n".join(lines)

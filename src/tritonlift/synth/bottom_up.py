@@ -23,7 +23,8 @@ from ..dsl.term import Op, Term, const, read, sym, var, walk
 from ..errors import DslError
 
 MAX_SIZE = 6
-BUDGET_SECONDS = 2.0
+BUDGET_TERMS = 6000  # closed terms evaluated: the search is deterministic, not clock-bound
+BUDGET_SECONDS = 60.0  # a safety net only (never reached on the corpus)
 UNARY = (Op.EXP, Op.EXP2, Op.LOG, Op.LOG2, Op.SQRT, Op.RSQRT, Op.TANH, Op.ERF, Op.SIGMOID, Op.ABS, Op.NEG,
          Op.SIN, Op.COS)
 BINARY = (Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MAX, Op.MIN, Op.POW)
@@ -110,6 +111,7 @@ def enumerate_body(samples: list, index_vars: tuple[str, ...], size_names: list[
     taken = {n.attrs[0] for a in atoms for n in walk(a) if n.op is Op.VAR or n.op in BINDER_OPS}
     bound = next(c for c in "klmnpqrstuvw" if c not in taken and c not in index_vars)
     deadline = time.monotonic() + budget
+    counter = [0]  # closed terms evaluated so far
     ops = _ops_in(samples)
     unary = [o for o in UNARY if o in ops or (o is Op.NEG and Op.SUB in ops)]
     binary = [o for o in BINARY if o in ops]
@@ -123,6 +125,7 @@ def enumerate_body(samples: list, index_vars: tuple[str, ...], size_names: list[
         if is_open:
             opened.setdefault(size, []).append(t)
             return
+        counter[0] += 1
         v = pts.values(t)
         if v is None or v in seen:
             return
@@ -148,7 +151,7 @@ def enumerate_body(samples: list, index_vars: tuple[str, ...], size_names: list[
     for lit in _literals(samples):
         yield from consider(lit, 1, False)
     for size in range(2, max_size + 1):
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or counter[0] > BUDGET_TERMS:
             return
         for o in unary:
             for t in closed.get(size - 1, []):
@@ -166,7 +169,7 @@ def enumerate_body(samples: list, index_vars: tuple[str, ...], size_names: list[
                 for (lpool, lo_), (rpool, ro_) in product(((closed, False), (opened, True)), repeat=2):
                     for a in lpool.get(ls, []):
                         for b in rpool.get(rs, []):
-                            if time.monotonic() > deadline:
+                            if time.monotonic() > deadline or counter[0] > BUDGET_TERMS:
                                 return
                             yield from consider(build.apply(o, a, b), size, lo_ or ro_)
         for bop in binders:

@@ -208,3 +208,13 @@ def assumptions_text(with_lemmas: bool = True) -> str:
 
         text += "\n" + lemmas_text()
     return text
+
+
+def assumed_constants_text() -> str:
+    """Float literals the simplifier reads as mathematical constants (simplify/assumptions.py)."""
+    from ..simplify import ASSUMED_CONSTANTS
+
+    lines = ["Float literals read as constants by the simplifier (listed with each result that uses them):"]
+    for a in ASSUMED_CONSTANTS:
+        lines.append(f"  {a.text}")
+    return "\n".join(lines)
