@@ -10,6 +10,15 @@ from .dsl.printer import to_text
 from .dsl.term import Term
 
 
+def term_json(t: Term) -> dict[str, Any]:
+    """The Term tree for programs: {"op", "attrs", "args"} (constants keep their Python type;
+    ±inf become the strings "inf"/"-inf")."""
+    import math
+
+    attrs = [a if not (isinstance(a, float) and math.isinf(a)) else ("inf" if a > 0 else "-inf") for a in t.attrs]
+    return {"op": t.op.name.lower(), "attrs": attrs, "args": [term_json(a) for a in t.args]}
+
+
 class Status(IntEnum):
     """Severity order: a result never claims more than it established."""
 
@@ -71,6 +80,8 @@ class LiftResult:
             "id": self.ident, "op": self.op, "kernel": ", ".join(self.kernels), "launch": self.launch,
             "status": str(self.status), "formula": str(self.formula) if self.formula else None,
             "lifted_formula": str(self.lifted) if self.lifted else None,
+            "outputs": [{"tensor": o.tensor, "index_vars": list(o.index_vars), "term": term_json(o.body)}
+                        for o in self.formula.outputs] if self.formula else [],
             "seconds": round(self.seconds, 3), "reason": self.reason,
             "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},

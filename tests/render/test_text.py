@@ -34,3 +34,22 @@ def test_latex_is_balanced_for_corpus_formulas():
             s = formula_latex(o.tensor, o.index_vars, o.body)
             assert _balanced(s), s
             assert "BLOCK" not in s
+
+
+def test_repeated_reductions_are_named_in_dependency_order():
+    r = lift(ROOT / "corpus" / "25_layer_norm.toml", Options(prove=False))
+    from tritonlift.render.lift_text import lift_text
+
+    text = lift_text(r)
+    assert "mean[i] = μ[i]" in text
+    assert "where μ[i] = (Σ_{k<N} x[i, k]) / N" in text
+    assert "where σ[i] = √((Σ_{l<N} (x[i, l] − μ[i])^2) / N + eps)" in text
+
+
+def test_json_carries_the_term_tree():
+    import json
+
+    r = lift(ROOT / "tests" / "kernels" / "row_sum_loop.toml", Options(prove=False))
+    out = json.loads(json.dumps(r.to_json()))["outputs"][0]
+    assert out["tensor"] == "out" and out["index_vars"] == ["i"]
+    assert out["term"]["op"] == "sum" and out["term"]["args"][1] == {"op": "sym", "attrs": ["N", "size"], "args": []}

@@ -23,8 +23,14 @@ def lift_text(r: LiftResult, verbose: bool = False) -> str:
         claim = str(r.status)
     lines = [f"{head}  {claim}  {r.seconds:.2f} s"]
     if r.formula is not None:
+        from .shared import abbreviate, shared_subterms
+
+        names = shared_subterms(r.formula)
         for o in r.formula.outputs:
-            lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}")
+            lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(abbreviate(o.body, names))}")
+        for k, (name, term, idx) in enumerate(names):
+            inner = abbreviate(term, names[:k])
+            lines.append(f"    where {name}[{', '.join(idx)}] = {to_unicode(inner)}")
     if r.lifted is not None:
         lines.append("  as written by the kernel (before simplification):")
         for o in r.lifted.outputs:

@@ -14,7 +14,7 @@ from ..dsl.term import BINDERS, UNARY_MATH, Op, Term
 INFIX = {
     Op.OR: (" ∨ ", 1), Op.AND: (" ∧ ", 2),
     Op.LT: (" < ", 4), Op.LE: (" ≤ ", 4), Op.GT: (" > ", 4), Op.GE: (" ≥ ", 4), Op.EQ: (" = ", 4), Op.NE: (" ≠ ", 4),
-    Op.BOR: (" | ", 5), Op.BXOR: (" ^ ", 6), Op.BAND: (" & ", 7), Op.SHL: (" << ", 8), Op.SHR: (" >> ", 8),
+    Op.BOR: (" | ", 5), Op.BXOR: (" ⊕ ", 6), Op.BAND: (" & ", 7), Op.SHL: (" << ", 8), Op.SHR: (" >> ", 8),
     Op.ADD: (" + ", 9), Op.SUB: (" − ", 9),
     Op.MUL: ("·", 10), Op.DIV: (" / ", 10), Op.FLOORDIV: (" div ", 10), Op.MOD: (" mod ", 10),
     Op.POW: ("^", 12),
