@@ -74,49 +74,35 @@ def anti_unify(terms: list[Term], prefix: str = "z") -> tuple[Term, list[list[in
     return tpl, holes
 
 
-def substitute(t: Term, env: dict[str, Term]) -> Term:
-    """Replace VARs by terms (no capture: binder variables never collide with hole names)."""
-    memo: dict[int, Term] = {}
-
-    def go(n: Term) -> Term:
-        k = id(n)
-        if k in memo:
-            return memo[k]
-        if n.op is Op.VAR:
-            r = env.get(n.attrs[0], n)
-        elif not n.args:
-            r = n
-        elif n.op in (Op.READ, Op.CALL) or n.op in BINDERS:
-            r = Term.make(n.op, tuple(go(a) for a in n.args), n.attrs)
-        else:
-            r = build.apply(n.op, *(go(a) for a in n.args))
-        memo[k] = r
-        return r
-
-    return go(t)
-
-
-def substitute_reads(t: Term, fn) -> Term:
-    """Replace READ nodes for which `fn(read)` returns a term."""
+def rewrite(t: Term, fn) -> Term:
+    """Rebuild `t` bottom-up (folding constants): every node, children first, is offered to
+    `fn(node)`, which returns a replacement or None to keep it."""
     memo: dict[Term, Term] = {}
 
     def go(n: Term) -> Term:
         if n in memo:
             return memo[n]
-        if n.op is Op.READ:
-            args = tuple(go(a) for a in n.args)
-            r0 = Term.make(Op.READ, args, n.attrs)
-            r = fn(r0) or r0
-        elif not n.args:
-            r = n
-        elif n.op is Op.CALL or n.op in BINDERS:
-            r = Term.make(n.op, tuple(go(a) for a in n.args), n.attrs)
+        if not n.args:
+            r0 = n
+        elif n.op in (Op.READ, Op.CALL) or n.op in BINDERS:
+            r0 = Term.make(n.op, tuple(go(a) for a in n.args), n.attrs)
         else:
-            r = build.apply(n.op, *(go(a) for a in n.args))
-        memo[n] = r
-        return r
+            r0 = build.apply(n.op, *(go(a) for a in n.args))
+        r = fn(r0)
+        memo[n] = r0 if r is None else r
+        return memo[n]
 
     return go(t)
+
+
+def substitute(t: Term, env: dict[str, Term]) -> Term:
+    """Replace VARs by terms (no capture: binder variables never collide with hole names)."""
+    return rewrite(t, lambda n: env.get(n.attrs[0]) if n.op is Op.VAR else None)
+
+
+def substitute_reads(t: Term, fn) -> Term:
+    """Replace READ nodes for which `fn(read)` returns a term."""
+    return rewrite(t, lambda n: fn(n) if n.op is Op.READ else None)
 
 
 def binder_height(t: Term) -> int:
