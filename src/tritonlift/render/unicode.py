@@ -93,6 +93,8 @@ def to_unicode(t: Term) -> str:
             sign, p = INFIX[op]
             a, b = n.args
             left = f"({go(a)})" if a.op in BINDERS or _prec(a) < p else go(a)
+            if op is Op.MUL and a.op is Op.DIV:
+                left = f"({go(a)})"  # (x/σ)·w: never read as x/(σ·w)
             if op is Op.POW:
                 left = wrap(a, p + 1)
                 right = wrap(b, PREC_ATOM)
