@@ -34,6 +34,7 @@ from ..dsl import build
 from ..dsl.named import expand_named
 from ..dsl.term import Op, Term, const
 from ..synth import Checker
+from ..synth.fold import rewrite
 from ..synth.instantiate import NotGround, instantiate
 from ..synth.normal import Normalizer, Poly
 from ..synth.smt_equal import Encoder as SmtEncoder
@@ -69,25 +70,13 @@ def smt_equal_with_ranges(a: Term, b: Term, positive: frozenset[str] = frozenset
 def expand_definitions(t: Term) -> Term:
     """Named functions and sigmoid replaced by their definitions."""
     t = expand_named(t)
-    memo: dict[Term, Term] = {}
 
-    def go(n: Term) -> Term:
-        r = memo.get(n)
-        if r is not None:
-            return r
-        args = tuple(go(a) for a in n.args)
-        if n.op is Op.SIGMOID:
-            r = build.div(const(1), build.add(const(1), build.unary(Op.EXP, build.neg(args[0]))))
-        elif all(a is b for a, b in zip(args, n.args, strict=True)):
-            r = n
-        elif n.op in (Op.READ, Op.CALL):
-            r = Term.make(n.op, args, n.attrs)
-        else:
-            r = build.apply(n.op, *args)
-        memo[n] = r
-        return r
+    def sigmoid(n: Term) -> Term | None:
+        if n.op is not Op.SIGMOID:
+            return None
+        return build.div(const(1), build.add(const(1), build.unary(Op.EXP, build.neg(n.args[0]))))
 
-    return go(t)
+    return rewrite(t, sigmoid, keep_unchanged=True)
 
 
 class ShiftCanon:
@@ -156,25 +145,14 @@ def _fraction(c: Fraction) -> Term:
 
 def expand_tanh(t: Term) -> Term:
     """tanh(y) = (exp(2y) − 1) / (exp(2y) + 1)."""
-    memo: dict[Term, Term] = {}
 
-    def go(n: Term) -> Term:
-        r = memo.get(n)
-        if r is None:
-            args = tuple(go(a) for a in n.args)
-            if n.op is Op.TANH:
-                e = build.unary(Op.EXP, build.mul(const(2), args[0]))
-                r = build.div(build.sub(e, const(1)), build.add(e, const(1)))
-            elif all(a is b for a, b in zip(args, n.args, strict=True)):
-                r = n
-            elif n.op in (Op.READ, Op.CALL):
-                r = Term.make(n.op, args, n.attrs)
-            else:
-                r = build.apply(n.op, *args)
-            memo[n] = r
-        return r
+    def tanh(n: Term) -> Term | None:
+        if n.op is not Op.TANH:
+            return None
+        e = build.unary(Op.EXP, build.mul(const(2), n.args[0]))
+        return build.div(build.sub(e, const(1)), build.add(e, const(1)))
 
-    return go(t)
+    return rewrite(t, tanh, keep_unchanged=True)
 
 
 class Fractions:

@@ -74,20 +74,22 @@ def anti_unify(terms: list[Term], prefix: str = "z") -> tuple[Term, list[list[in
     return tpl, holes
 
 
-def rewrite(t: Term, fn) -> Term:
+def rewrite(t: Term, fn, keep_unchanged: bool = False) -> Term:
     """Rebuild `t` bottom-up (folding constants): every node, children first, is offered to
-    `fn(node)`, which returns a replacement or None to keep it."""
+    `fn(node)`, which returns a replacement or None to keep it. With `keep_unchanged`, a node
+    whose children did not change is kept as it is instead of being rebuilt (and refolded)."""
     memo: dict[Term, Term] = {}
 
     def go(n: Term) -> Term:
         if n in memo:
             return memo[n]
-        if not n.args:
+        args = tuple(go(a) for a in n.args)
+        if not n.args or (keep_unchanged and all(a is b for a, b in zip(args, n.args, strict=True))):
             r0 = n
         elif n.op in (Op.READ, Op.CALL) or n.op in BINDERS:
-            r0 = Term.make(n.op, tuple(go(a) for a in n.args), n.attrs)
+            r0 = Term.make(n.op, args, n.attrs)
         else:
-            r0 = build.apply(n.op, *(go(a) for a in n.args))
+            r0 = build.apply(n.op, *args)
         r = fn(r0)
         memo[n] = r0 if r is None else r
         return memo[n]
