@@ -27,7 +27,9 @@ from .termops import subst
 class Access:
     """One load or store site, for every program and lane: `index` is the decoded logical index
     (terms over program ids, lanes and sizes), `mask` a boolean term (true when unmasked),
-    `shape` the lane extents, `value` the stored term."""
+    `shape` the lane extents, `value` the stored term. `loops` are the enclosing loops over
+    symbolic trip counts, innermost last: (iteration variable, trip count); the access happens
+    for every iteration 0 ≤ t < K of each (`vcgen.Evaluator.st_For`)."""
 
     kind: str  # load | store
     tensor: str
@@ -38,9 +40,12 @@ class Access:
     value: Term | None
     loc: SourceLoc | None
     decoding: str
+    loops: tuple[tuple[str, Term], ...] = ()
 
 
-Decode = Callable[[str, Term, Term, tuple[Term, ...], SourceLoc | None], tuple[tuple[Term, ...], str]]
+# decode(tensor, offset, mask, lane shape, location, enclosing loops) -> (logical index, how)
+Decode = Callable[[str, Term, Term, tuple[Term, ...], SourceLoc | None, tuple[tuple[str, Term], ...]],
+                  tuple[tuple[Term, ...], str]]
 
 
 def static_int(v: Any) -> int | None:
@@ -71,6 +76,7 @@ class TlTable:
     grid: tuple[Term, Term, Term]
     loc: SourceLoc | None
     accesses: list[Access]
+    loops: list[tuple[str, Term]]
     _bound: int
     _undef: int
 
@@ -104,8 +110,9 @@ class TlTable:
         shape = self._access_shape(p, mask, other)
         p = L.broadcast_to(p, shape)
         m = L.broadcast_to(L.cast(as_lanes(mask), "int1"), shape).term if mask is not None else const(True)
-        idx, how = self.decode(p.ptr, p.term, m, shape, self.loc)
-        self.accesses.append(Access("load", p.ptr, p.term, idx, m, shape, None, self.loc, how))
+        loops = tuple(self.loops)
+        idx, how = self.decode(p.ptr, p.term, m, shape, self.loc, loops)
+        self.accesses.append(Access("load", p.ptr, p.term, idx, m, shape, None, self.loc, how, loops))
         value = Term.make(Op.READ, idx, (p.ptr,))
         if mask is None:
             return Lanes(value, shape, p.dtype)
@@ -129,8 +136,9 @@ class TlTable:
         if v.dtype != p.dtype and (v.dtype == "int1" or v.dtype.startswith("int") != p.dtype.startswith("int")):
             v = L.cast(v, p.dtype)
         m = L.broadcast_to(L.cast(as_lanes(mask), "int1"), shape).term if mask is not None else const(True)
-        idx, how = self.decode(p.ptr, p.term, m, shape, self.loc)
-        self.accesses.append(Access("store", p.ptr, p.term, idx, m, shape, v.term, self.loc, how))
+        loops = tuple(self.loops)
+        idx, how = self.decode(p.ptr, p.term, m, shape, self.loc, loops)
+        self.accesses.append(Access("store", p.ptr, p.term, idx, m, shape, v.term, self.loc, how, loops))
 
     # -- creation, shape ---------------------------------------------------------------------------
     def tl_full(self, shape: Any, value: Any, dtype: Any = None) -> Lanes:

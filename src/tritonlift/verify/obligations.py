@@ -106,8 +106,13 @@ class World:
     def lane_hyps(self, shape: tuple[Term, ...]) -> list[z3.BoolRef]:
         return [z3.And(0 <= self.enc.var(f"l{k}"), self.enc.var(f"l{k}") < self.enc.int_(n)) for k, n in enumerate(shape)]
 
-    def context(self, shape: tuple[Term, ...], mask: Term) -> list[z3.BoolRef]:
-        return [*self.model.hyps, *self.pid_hyps(), *self.lane_hyps(shape), self.enc.boolean(mask)]
+    def loop_hyps(self, loops: tuple[tuple[str, Term], ...]) -> list[z3.BoolRef]:
+        """0 ≤ t < K for each enclosing loop's iteration variable t and trip count K."""
+        return [z3.And(0 <= self.enc.var(t), self.enc.var(t) < self.enc.int_(k)) for t, k in loops]
+
+    def context(self, shape: tuple[Term, ...], mask: Term, loops: tuple[tuple[str, Term], ...] = ()) -> list[z3.BoolRef]:
+        return [*self.model.hyps, *self.pid_hyps(), *self.lane_hyps(shape), *self.loop_hyps(loops),
+                self.enc.boolean(mask)]
 
     def check(self, kind: str, name: str, hyps: list, goal: z3.BoolRef, loc: SourceLoc | None = None,
               record: bool = True) -> Obligation:
@@ -144,11 +149,11 @@ class World:
 
     # -- decoding ----------------------------------------------------------------------------------
     def decode(self, tensor: str, offset: Term, mask: Term, shape: tuple[Term, ...],
-               loc: SourceLoc | None) -> tuple[tuple[Term, ...], str]:
+               loc: SourceLoc | None, loops: tuple[tuple[str, Term], ...] = ()) -> tuple[tuple[Term, ...], str]:
         lay = self.lay.get(tensor)
         if lay is None:
             raise Unsupported(f"access to {tensor!r}, which the launch spec does not declare", loc)
-        ctx = self.context(shape, mask)
+        ctx = self.context(shape, mask, loops)
         cand = _split(offset, lay)
         if cand is not None:
             ob = self.check("in-bounds", f"{tensor}{_loc_tag(loc)}", ctx, self._in_box(cand, lay), loc, record=False)
@@ -177,7 +182,7 @@ class World:
         """The value obligation of store `s` (after the side conditions of its rewrites); returns
         it and the lemmas the rewrites used."""
         f = TO.subst(TO.canonical(body), dict(zip(index_vars, s.index, strict=True)))
-        ctx = self.context(s.shape, s.mask)
+        ctx = self.context(s.shape, s.mask, s.loops)
         tag = f"{s.tensor}{_loc_tag(s.loc)}"
         seen: dict[SideCondition, Obligation] = {}
 
@@ -223,9 +228,10 @@ class World:
             w = self._witness(s, ivars, lay)
             if w is None:
                 continue
-            names = [f"p{a}" for a in range(len(self.grid))] + [f"l{k}" for k in range(len(s.shape))]
+            names = ([f"p{a}" for a in range(len(self.grid))] + [f"l{k}" for k in range(len(s.shape))] +
+                     [t for t, _ in s.loops])
             pairs = [(self.enc.var(k), w.get(k, zero)) for k in names]
-            facts = [*self.pid_hyps(), *self.lane_hyps(s.shape), self.enc.boolean(s.mask)]
+            facts = [*self.pid_hyps(), *self.lane_hyps(s.shape), *self.loop_hyps(s.loops), self.enc.boolean(s.mask)]
             facts += [self.enc.int_(d) == i for d, i in zip(s.index, ivars, strict=True)]
             goals.append(z3.And(*[z3.substitute(e, *pairs) if pairs else e for e in facts]))
         loc = stores[0].loc if stores else None

@@ -91,6 +91,7 @@ class Evaluator(TlTable):
         self.decode = decode
         self.grid = grid
         self.accesses: list[Access] = []
+        self.loops: list[tuple[str, Term]] = []
         self.loc: SourceLoc | None = None
         self._globals: dict[tuple[str, str], Any] = {}
         self._bound = 0
