@@ -107,7 +107,7 @@ def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options) -> Stat
     from .verify.prove import ProveConfig, prove
 
     try:
-        verdict = prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt))
+        verdict = prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt, refute_unsupported=True))
     except TritonLiftError:
         return None
     return Status.PROVED if verdict.status is Status.PROVED else None

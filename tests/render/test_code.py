@@ -10,7 +10,7 @@ from tritonlift.bench.runner import launch_specs
 from tritonlift.frontend.concrete import instantiate
 from tritonlift.options import Options
 from tritonlift.pipeline import check_sizes, lift, load, synthesis_sizes
-from tritonlift.render.code import CodegenUnsupported, function_name, reference_code
+from tritonlift.render.code import function_name, reference_code
 from tritonlift.result import Status
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,10 +51,7 @@ def test_reference_code_matches_the_kernel(path):
     inputs, reals = random_inputs(conc, seed=3)
     kernel = run_kernels(conc, inputs, reals)
     for lang in ("numpy", "torch"):
-        try:
-            src = reference_code(r.formula, spec, lang)
-        except CodegenUnsupported as e:
-            pytest.skip(str(e))
+        src = reference_code(r.formula, spec, lang)  # every lifted item: dropout defines philox
         ns: dict = {}
         exec(compile(src, f"<{lang} reference for {path.name}>", "exec"), ns)
         fn = ns[function_name(spec)]

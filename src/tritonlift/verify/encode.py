@@ -135,7 +135,8 @@ class Encoder:
             f = self.reads.get((name, n))
             if f is None:
                 rng = self.T.Int if self.dtypes.get(name, "fp32") in INT_DTYPES else self.T.Real
-                f = self.reads[(name, n)] = z3.Function(name, *([self.T.Int] * n), rng)
+                # prefixed: a tensor named `sin` or `exp` would shadow an SMT-LIB theory symbol
+                f = self.reads[(name, n)] = z3.Function(f"T.{name}", *([self.T.Int] * n), rng)
             return f(*[self._idx(a, env, memo) for a in t.args])
         if op is Op.UNDEF:
             raise Unsupported("a value the kernel leaves unspecified")
@@ -231,6 +232,8 @@ class Encoder:
         a, b = self._idx(lo, env, memo), self._idx(hi, env, memo)
         if op is Op.SUM:
             return R.sum(a, b)
+        if op is Op.PROD:
+            return R.flat("prod")(a, b)
         if op is Op.MAXR:
             return self.T.val(R.max(a, b))
         if op is Op.MINR:

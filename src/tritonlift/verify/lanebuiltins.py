@@ -263,6 +263,40 @@ class TlTable:
         dt = "int32" if op in (Op.ARGMAX, Op.ARGMIN) else ("int32" if t.dtype == "int1" else t.dtype)
         return Lanes(term, tuple(shape), dt)
 
+    def tl_reduce(self, input: Any, axis: Any, combine_fn: Any, keep_dims: bool = False) -> Lanes:
+        """`tl.reduce` with a combine function that is +, ·, max or min of its two arguments
+        (found by running it on two opaque scalars): the corresponding binder."""
+        x = as_lanes(input)
+        a = Lanes(Term.make(Op.READ, (), ("%combine.a",)), (), x.dtype)
+        b = Lanes(Term.make(Op.READ, (), ("%combine.b",)), (), x.dtype)
+        r = self.call_function(combine_fn, [a, b], {})  # type: ignore[attr-defined]
+        t = as_lanes(r).term if isinstance(r, (Lanes, int, float)) else None
+        op = None
+        if t is not None and t.op in (Op.ADD, Op.MUL, Op.MAX, Op.MIN) and set(t.args) == {a.term, b.term}:
+            op = {Op.ADD: Op.SUM, Op.MUL: Op.PROD, Op.MAX: Op.MAXR, Op.MIN: Op.MINR}[t.op]
+        elif t is not None and t.op is Op.WHERE and t.args[0].op in (Op.GT, Op.LT) and \
+                set(t.args[0].args) == {a.term, b.term} and {t.args[1], t.args[2]} == {a.term, b.term}:
+            bigger = (t.args[0].op is Op.GT) == (t.args[0].args[0] is t.args[1])
+            op = Op.MAXR if bigger else Op.MINR
+        if op is None:
+            raise Unsupported("tl.reduce with a combine function other than +, ·, max or min", self.loc)
+        return self._reduce(op, x, axis, keep_dims)
+
+    def tl_dot(self, a: Any, b: Any, acc: Any = None, out_dtype: Any = None, input_precision: Any = None,
+               allow_tf32: Any = None, max_num_imprecise_acc: Any = None) -> Lanes:
+        """[M, K] @ [K, N] as Σ_{k∈[0,K)} a[l0, k]·b[k, l1] (plus acc): a binder over the shared
+        axis, like a reduction (precision options are not modelled: real arithmetic)."""
+        x, y = as_lanes(a), as_lanes(b)
+        if x.rank != 2 or y.rank != 2:
+            raise Unsupported("tl.dot of tiles that are not 2-D", self.loc)
+        if x.shape[1] is not y.shape[0]:
+            raise Unsupported("tl.dot with inner extents that cannot be shown equal", self.loc)
+        k = self._fresh()
+        body = build.mul(subst(x.term, {"l1": var(k)}), subst(y.term, {"l0": var(k), "l1": L.lane(1)}))
+        dt = _dtype(out_dtype) if out_dtype is not None else ("fp32" if x.dtype.startswith(("fp", "bf")) else "int32")
+        out = Lanes(build.binder(Op.SUM, k, 0, x.shape[1], body), (x.shape[0], y.shape[1]), dt)
+        return out if acc is None else L.binary(Op.ADD, acc, out)
+
     def _reduce(self, op: Op, x: Any, axis: Any, keep: bool) -> Lanes:
         t = as_lanes(x)
         if t.rank == 0:

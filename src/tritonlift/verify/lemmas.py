@@ -243,6 +243,58 @@ def _argmin_value(R: Reductions) -> Setup:
     return Setup((lo, hi), P(hi), (("lo < hi", lo < hi),), ((A(lo, hi),),), Induction(lo + 1, P, (hi,)))
 
 
+def _tile_shift(op: str):
+    """tile_of(s, n) = flat(s, s + n) for n ≥ 0: induction on n from 0."""
+
+    def setup(R: Reductions) -> Setup:
+        s, n = _ints(R, "s", "n")
+        tile, F = R.tile_of(op), R.flat(op)
+        return Setup((s, n), tile(s, n) == F(s, s + n), (("0 ≤ n", n >= 0),), ((tile(s, n),),),
+                     Induction(R.T.int(0), lambda m: tile(s, m) == F(s, s + m), (n,)))
+
+    return setup
+
+
+def _tiles_flat(op: str):
+    """tile_rows(lo, hi, a, B) = flat(a + lo·B, a + hi·B): induction on hi from lo; the step adds
+    the tile at a + hi·B, re-indexed by tile_shift and joined by the split lemma."""
+
+    def setup(R: Reductions) -> Setup:
+        lo, hi, a, B = _ints(R, "lo", "hi", "a", "B")
+        G, F = R.tile_rows(op), R.flat(op)
+
+        def P(n):
+            return G(lo, n, a, B) == F(a + lo * B, a + n * B)
+
+        def hints(n):
+            # ground instances of the two lemmas at the step's tile (quantified forms plus the
+            # products n·B sent z3 into a 5 s timeout; these instances prove it in milliseconds)
+            s0, s1 = a + n * B, a + n * B + B
+            return (LEMMA[f"{op}_split"].instance(R, a + lo * B, s0, s1),
+                    LEMMA[f"tile_shift_{op}"].instance(R, s0, B), a + (n + 1) * B == s1)
+
+        return Setup((lo, hi, a, B), P(hi), (("lo ≤ hi", lo <= hi), ("0 ≤ B", B >= 0)),
+                     ((G(lo, hi, a, B),),), Induction(lo, P, (hi,), hints))
+
+    return setup
+
+
+def _prod_split(R: Reductions) -> Setup:
+    return _split_generic(R, "prod")
+
+
+def _split_generic(R: Reductions, op: str) -> Setup:
+    F = R.flat(op)
+    _, join, _ = R.monoid(op)
+    lo, mid, hi = _ints(R, "lo", "mid", "hi")
+
+    def P(n):
+        return F(lo, n) == join(F(lo, mid), F(mid, n))
+
+    return Setup((lo, mid, hi), P(hi), (("lo ≤ mid", lo <= mid), ("mid ≤ hi", mid <= hi)),
+                 ((F(lo, mid), F(mid, hi)),), Induction(mid, P, (hi,)))
+
+
 def _dot(R: Reductions, k):
     return R.fa(k) * R.fb(k)
 
@@ -282,6 +334,11 @@ LEMMAS: tuple[Lemma, ...] = (
     Lemma("scan_carry", "0 ≤ s ∧ 0 ≤ n → Σ_{[0,s)} f + tile(s, n) = Σ_{[0,s+n)} f  (a scan's carry plus "
           "the tile's inclusive prefix)", "direct, from sum_shift and sum_split through their triggers",
           _scan_carry, ("sum_split", "sum_shift"), "{Σ_{[0,s)} f, tile(s, n)}", ("0 ≤ s", "0 ≤ n")),
+    Lemma("prod_split", "lo ≤ mid ≤ hi → Π_{[lo,hi)} f = Π_{[lo,mid)} f · Π_{[mid,hi)} f", _SPLIT_TEXT,
+          _prod_split, trigger_text="{Π_{[lo,mid)} f, Π_{[mid,hi)} f}", refuted_without=("lo ≤ mid", "mid ≤ hi")),
+    Lemma("prod_masked_tail", "N ≤ hi → Π_{k∈[lo,hi)} where(k < N, f(k), 1) = Π_{[lo,N)} f",
+          _MASK_TEXT, _masked_tail("prod_masked", "prod"), trigger_text="the masked product",
+          refuted_without=("N ≤ hi",)),
     Lemma("max_split", "lo ≤ mid ≤ hi → max_{[lo,hi)} f = max(max_{[lo,mid)} f, max_{[mid,hi)} f)",
           _SPLIT_TEXT, _split("max", "max"), ("max_ext",), "{max_{[lo,mid)} f, max_{[mid,hi)} f}",
           ("lo ≤ mid", "mid ≤ hi")),
@@ -347,6 +404,21 @@ LEMMAS: tuple[Lemma, ...] = (
           ("min_ext", "argmin_value"),
           "the masked argmin", ("N ≤ hi",)),
 )
+
+_OPS = {"sum": ("Σ", ()), "prod": ("Π", ()), "max": ("max", ("max_ext",)), "min": ("min", ("min_ext",))}
+
+LEMMAS += tuple(
+    Lemma(f"tile_shift_{op}", f"0 ≤ n → {sym}_{{b∈[0,n)}} f(s + b) = {sym}_{{[s,s+n)}} f  (re-indexing a tile at offset s)",
+          "induction on n from 0", _tile_shift(op), ext, f"{sym}_{{b∈[0,n)}} f(s + b)")
+    for op, (sym, ext) in _OPS.items())
+LEMMAS += tuple(
+    Lemma(f"tiles_flat_{op}", f"lo ≤ hi ∧ 0 ≤ B → {sym}_{{u∈[lo,hi)}} {sym}_{{b∈[0,B)}} f(a + u·B + b) = "
+          f"{sym}_{{[a+lo·B, a+hi·B)}} f  (a loop over tiles of width B, or a launch over partial results, "
+          "is one reduction over the flat range)",
+          "induction on hi from lo; the step re-indexes the new tile (tile_shift) and joins it (split); "
+          "its one hint is the ring identity a + (n+1)·B = a + n·B + B",
+          _tiles_flat(op), (f"{op}_split", f"tile_shift_{op}", *ext), "the nested reduction")
+    for op, (sym, ext) in _OPS.items())
 
 LEMMA: dict[str, Lemma] = {lem.name: lem for lem in LEMMAS}
 

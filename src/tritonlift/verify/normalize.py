@@ -44,6 +44,8 @@ def _is_identity(op: Op, t: Term) -> bool:
         return False
     if op is Op.SUM:
         return t.value == 0
+    if op is Op.PROD:
+        return t.value == 1
     if op in (Op.MAXR, Op.ARGMAX):
         return t.value == -math.inf
     if op in (Op.MINR, Op.ARGMIN):
@@ -68,6 +70,7 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule(Op.SUM, "sum_masked_tail", "tail"),
     Rule(Op.SUM, "sum_masked_head", "head"),
+    Rule(Op.PROD, "prod_masked_tail", "tail"),
     Rule(Op.MAXR, "max_masked_tail", "tail"),
     Rule(Op.MAXR, "max_padded_tail", "pad"),
     Rule(Op.MINR, "min_masked_tail", "tail"),
@@ -101,6 +104,45 @@ def upper_bound(g: Term, v: str) -> Term | None:
     return e if strict else build.add(e, 1)
 
 
+FLAT = {Op.SUM: "sum", Op.PROD: "prod", Op.MAXR: "max", Op.MINR: "min"}
+JOIN = {Op.ADD: Op.SUM, Op.MUL: Op.PROD, Op.MAX: Op.MAXR, Op.MIN: Op.MINR}
+
+
+def _chain(t: Term, op: Op) -> list[Term]:
+    if t.op is op:
+        return [p for a in t.args for p in _chain(a, op)]
+    return [t]
+
+
+def _offsets(body: Term, u: str, b: str, width: Term) -> list[Term]:
+    """Candidates a for a body indexed by a + u·B + b: from each index-like sub-term (tensor
+    indices, comparison operands) whose polynomial has b with coefficient 1 and u with
+    coefficient B, the rest."""
+    wp = TO.poly(width)
+    out: list[Term] = []
+    for n in walk(body):
+        if n.op is Op.READ:
+            parts = n.args
+        elif n.op in TO.COMPARISONS:
+            parts = n.args
+        else:
+            continue
+        for e in parts:
+            if b not in free_vars(e):
+                continue
+            try:
+                p = TO.poly(e)
+                rest = TO.padd(TO.padd(p, {(var(b),): TO.Fraction(-1)}), TO.pscale(TO.pmul({(var(u),): TO.Fraction(1)}, wp), -1))
+                if any({u, b} & free_vars(x) for m in rest for x in m):
+                    continue
+                a = TO.pterm(rest)
+            except ValueError:
+                continue
+            if a not in out:
+                out.append(a)
+    return out
+
+
 def _guards(body: Term, v: str) -> list[Term]:
     return [n for n in walk(body) if n.op in (Op.LT, Op.LE, Op.GT, Op.GE) and upper_bound(n, v) is not None]
 
@@ -115,9 +157,10 @@ class Normalizer:
         self.side: list[SideCondition] = []
         self.unresolved: list[SideCondition] = []
         self._memo: dict[tuple[Term, tuple], Term] = {}
+        self._flat: list[str] = []
 
     def run(self, t: Term) -> Term:
-        return self._go(t, ())
+        return self._go(TO.linear(t), ())
 
     def _go(self, t: Term, ctx: tuple) -> Term:
         key = (t, ctx)
@@ -130,15 +173,108 @@ class Normalizer:
         if not t.args:
             return t
         if t.op not in BINDERS:
-            return TO.rebuild(t, tuple(self._go(a, ctx) for a in t.args))
+            r = TO.rebuild(t, tuple(self._go(a, ctx) for a in t.args))
+            if r.op in (Op.MOD, Op.FLOORDIV):
+                return self._in_range(r, ctx)
+            if r.op in JOIN:
+                return self._merge(r, ctx)
+            return r
         v = t.attrs[0]
         lo, hi = self._go(t.args[0], ctx), self._go(t.args[1], ctx)
         body = self._go(t.args[2], ctx + ((v, lo, hi),))
+        flat = self._flatten(t, v, lo, hi, body, ctx)
+        if flat is not None:
+            v, lo, hi, body = flat
+            t = build.binder(t.op, v, lo, hi, body)
+            if t.op not in BINDERS:
+                return t
         hi, body = self._masked(t, v, lo, hi, body, ctx)
+        if flat is None and body.op is t.op:  # a masked tail may have exposed a row of tiles
+            t = build.binder(t.op, v, lo, hi, body)
+            flat = self._flatten(t, v, lo, hi, body, ctx)
+            if flat is not None:
+                v, lo, hi, body = flat
+                t = build.binder(t.op, v, lo, hi, body)
+                if t.op not in BINDERS:
+                    return t
+                hi, body = self._masked(t, v, lo, hi, body, ctx)
         name = f"y{TO.height(body)}"
         if name != v:
             body = TO.subst(body, {v: var(name)})
         return build.binder(t.op, name, lo, hi, body)
+
+    def _in_range(self, t: Term, ctx: tuple) -> Term:
+        """x mod m = x and x div m = 0 where 0 ≤ x < m (asked of the solver in the context):
+        a kernel that wraps its row index (`rm % M`) reads row rm wherever the store's mask holds."""
+        x, m = t.args
+        hyp = build.logical_and(build.compare(Op.LE, const(0), x), build.compare(Op.LT, x, m))
+        sc = SideCondition("mod_in_range", TO.linear(hyp), ctx, t)
+        if not self.holds(sc):
+            return t
+        self.side.append(sc)
+        return x if t.op is Op.MOD else const(0)
+
+    def _merge(self, t: Term, ctx: tuple) -> Term:
+        """op_{[lo,mid)} f ⊕ op_{[mid,hi)} f = op_{[lo,hi)} f for two reductions over the same body
+        joined by ⊕ (+ for Σ, · for Π, max, min): the split lemmas, with lo ≤ mid ≤ hi and the
+        ranges' adjacency asked of the solver (a loop over whole tiles and a peeled masked tail
+        meet at `prev_multiple_of(K, B)`, which the solver, not the syntax, shows equal)."""
+        red = JOIN[t.op]
+        parts = _chain(t, t.op)
+        done = False
+        while not done:
+            done = True
+            for i, x in enumerate(parts):
+                for j, y in enumerate(parts):
+                    if i == j or x.op is not red or y.op is not red or x.attrs != y.attrs or x.args[2] is not y.args[2]:
+                        continue
+                    (lo, mid, _), (mid2, hi, _) = x.args, y.args
+                    hyp = TO.linear(build.logical_and(build.logical_and(build.compare(Op.LE, lo, mid),
+                                                                        build.compare(Op.EQ, mid, mid2)),
+                                                      build.compare(Op.LE, mid2, hi)))
+                    sc = SideCondition(f"{FLAT[red]}_split", hyp, ctx, t)
+                    if not self.holds(sc):
+                        continue
+                    self.side.append(sc)
+                    merged = build.binder(red, x.attrs[0], lo, hi, x.args[2])
+                    parts = [merged] + [p for k, p in enumerate(parts) if k not in (i, j)]
+                    done = False
+                    break
+                if not done:
+                    break
+        if len(parts) == len(_chain(t, t.op)):
+            return t
+        acc = parts[0]
+        for p in parts[1:]:
+            acc = build.apply(t.op, acc, p)
+        return acc
+
+    def _flatten(self, t: Term, u: str, lo: Term, hi: Term, body: Term,
+                 ctx: tuple) -> tuple[str, Term, Term, Term] | None:
+        """op_{u∈[lo,hi)} op_{b∈[0,B)} f(a + u·B + b) as op_{k∈[a+lo·B, a+hi·B)} f(k), by the
+        `tiles_flat_<op>` lemma: the inner body must depend on u and b only through a + u·B + b,
+        which is checked by substituting b := k − a − u·B and finding neither variable left."""
+        if t.op not in FLAT or body.op is not t.op or body.args[0] is not const(0):
+            return None
+        b, width, inner = body.attrs[0], body.args[1], body.args[2]
+        if u in free_vars(width):
+            return None
+        k = f"k{len(self._flat)}"
+        self._flat.append(k)
+        for a in _offsets(inner, u, b, width):
+            cand = TO.linear(TO.subst(inner, {b: build.sub(build.sub(var(k), a), build.mul(var(u), width))}))
+            if {u, b} & free_vars(cand):
+                continue
+            hyp = build.logical_and(build.compare(Op.LE, lo, hi), build.compare(Op.LE, const(0), width))
+            sc = SideCondition(f"tiles_flat_{FLAT[t.op]}", hyp, ctx, t)
+            if not self.holds(sc):
+                self.unresolved.append(sc)
+                return None
+            self.side.append(sc)
+            new_lo = TO.linear(build.add(a, build.mul(lo, width)))
+            new_hi = TO.linear(build.add(a, build.mul(hi, width)))
+            return k, new_lo, new_hi, cand
+        return None
 
     def _masked(self, t: Term, v: str, lo: Term, hi: Term, body: Term, ctx: tuple) -> tuple[Term, Term]:
         rules = [r for r in RULES if r.op is t.op]

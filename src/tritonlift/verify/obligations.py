@@ -30,14 +30,15 @@ import z3
 
 from ..dsl import build
 from ..dsl.printer import to_text
-from ..dsl.term import BINDERS, Op, Term, const, walk
+from ..dsl.term import BINDERS, Op, Term, const, var, walk
 from ..errors import SourceLoc, Unsupported
 from ..frontend.launch import LaunchSpec
 from . import termops as TO
 from .encode import Encoder
+from .lemmas import LEMMA
 from .normalize import Normalizer, SideCondition
 from .query import Limits, Query, Status, dump
-from .sizemodel import SizeModel, py_floordiv
+from .sizemodel import SizeModel
 from .theory import Z3Theory
 from .vcgen import Access
 
@@ -99,6 +100,7 @@ class World:
         self.backend, self.limits, self.dump_dir, self.prefix = backend, limits, dump_dir, prefix
         self.grid: tuple[z3.ArithRef, ...] = ()
         self.done: list[Obligation] = []
+        self._decoded: dict[tuple, tuple[tuple[Term, ...], str]] = {}
 
     def pid_hyps(self) -> list[z3.BoolRef]:
         return [z3.And(0 <= self.enc.var(f"p{a}"), self.enc.var(f"p{a}") < g) for a, g in enumerate(self.grid)]
@@ -150,6 +152,13 @@ class World:
     # -- decoding ----------------------------------------------------------------------------------
     def decode(self, tensor: str, offset: Term, mask: Term, shape: tuple[Term, ...],
                loc: SourceLoc | None, loops: tuple[tuple[str, Term], ...] = ()) -> tuple[tuple[Term, ...], str]:
+        key = (tensor, offset, mask, shape, loops)
+        if key not in self._decoded:  # a loop body is evaluated more than once (vcgen.symbolic_loop)
+            self._decoded[key] = self._decode(tensor, offset, mask, shape, loc, loops)
+        return self._decoded[key]
+
+    def _decode(self, tensor: str, offset: Term, mask: Term, shape: tuple[Term, ...],
+                loc: SourceLoc | None, loops: tuple[tuple[str, Term], ...]) -> tuple[tuple[Term, ...], str]:
         lay = self.lay.get(tensor)
         if lay is None:
             raise Unsupported(f"access to {tensor!r}, which the launch spec does not declare", loc)
@@ -160,6 +169,13 @@ class World:
             if ob.proved or not lay.contiguous:
                 self.done.append(ob)
                 return cand, "strides"
+            carried = _carry(cand, lay)  # contiguous: an axis may run past its extent into the next
+            if carried is not None:
+                ob = self.check("in-bounds", f"{tensor}{_loc_tag(loc)}", ctx, self._in_box(carried, lay), loc,
+                                record=False)
+                if ob.proved:
+                    self.done.append(ob)
+                    return carried, "strides"
         if not lay.contiguous:
             raise Unsupported(f"cannot decode the offset {to_text(offset)} into {tensor}", loc)
         idx, rest = [], offset
@@ -202,6 +218,10 @@ class World:
             value = TO.replace(value, c, const(True))
         kv, fv = norm.run(value), norm.run(f)
         self.done += [seen[sc] for sc in dict.fromkeys(norm.side)]
+        if kv is fv:  # the same term (e.g. a composed temp's content against its own store)
+            ob = Obligation(tag, "value", "derived", 0.0, "the stored term is the formula's term", (), _loc(s.loc))
+            self.done.append(ob)
+            return ob, sorted({sc.lemma for sc in norm.side if sc.lemma in LEMMA})
         try:
             goal = self.enc.real(kv) == self.enc.real(fv)
         except Unsupported as e:  # e.g. a masked reduction whose rewrite did not apply keeps its -inf pads
@@ -212,7 +232,7 @@ class World:
             self.done += [seen[sc] for sc in dict.fromkeys(norm.unresolved)]
             ob = replace(ob, answer=ob.answer + _unmatched(kv, fv))
         self.done.append(ob)
-        return ob, sorted({sc.lemma for sc in norm.side})
+        return ob, sorted({sc.lemma for sc in norm.side if sc.lemma in LEMMA})  # not arithmetic facts
 
     def coverage(self, tensor: str, stores: list[Access]) -> Obligation:
         """Every element of `tensor` is written by some store site, program and lane: for each
@@ -220,7 +240,7 @@ class World:
         witness lies in range, passes the mask and stores to the element (stores may split the
         tensor between them, as two halves of a row)."""
         lay = self.lay[tensor]
-        ivars = [z3.Int(f"w.i{a}", self.T.ctx) for a in range(len(lay.shape))]
+        ivars = [z3.Int(f"w{a}", self.T.ctx) for a in range(len(lay.shape))]
         box = [z3.And(0 <= i, i < self.enc.int_(n)) for i, n in zip(ivars, lay.shape, strict=True)]
         zero = z3.IntVal(0, self.T.ctx)
         goals = []
@@ -235,20 +255,43 @@ class World:
             facts += [self.enc.int_(d) == i for d, i in zip(s.index, ivars, strict=True)]
             goals.append(z3.And(*[z3.substitute(e, *pairs) if pairs else e for e in facts]))
         loc = stores[0].loc if stores else None
+        if goals:
+            ob = self.check("coverage", tensor, [*self.model.hyps, *box], z3.Or(*goals), loc, record=False)
+            if ob.proved or len(stores) != 1:
+                self.done.append(ob)
+                return ob
+        if len(stores) == 1:
+            # No witness, or it failed (a swizzled program order): ask for one existentially.
+            s = stores[0]
+            names = ([f"p{a}" for a in range(len(self.grid))] + [f"l{k}" for k in range(len(s.shape))] +
+                     [t for t, _ in s.loops])
+            facts = [*self.pid_hyps(), *self.lane_hyps(s.shape), *self.loop_hyps(s.loops), self.enc.boolean(s.mask)]
+            facts += [self.enc.int_(d) == i for d, i in zip(s.index, ivars, strict=True)]
+            goal = z3.Exists([self.enc.var(n) for n in names], z3.And(*facts))
+            return self.check("coverage", tensor, [*self.model.hyps, *box], goal, loc)
         if not goals:
             ob = Obligation(tensor, "coverage", "unknown", 0.0, "no store to this tensor, or no witness program "
                             "and lane could be built from the store indices", (), _loc(loc))
             self.done.append(ob)
             return ob
-        return self.check("coverage", tensor, [*self.model.hyps, *box], z3.Or(*goals), loc)
+        return self.check("coverage", tensor, [*self.model.hyps, *box], z3.Or(*goals), loc)  # several sites
 
     def _witness(self, s: Access, ivars: list, lay: Layout) -> dict[str, z3.ArithRef] | None:
-        """Program ids and lanes, as z3 terms in the element index, that store to it."""
+        """Program ids, lanes and iterations, as z3 terms in the element index, that store to it."""
+        targets = tuple(var(str(i)) for i in ivars)
         if s.decoding == "div-mod":
-            target = sum((i * self.enc.int_(st) for i, st in zip(ivars, lay.strides, strict=True)),
-                         z3.IntVal(0, self.T.ctx))
-            return _invert([(s.offset, target)], self.enc)
-        return _invert(list(zip(s.index, ivars, strict=True)), self.enc)
+            flat = const(0)
+            for t, st in zip(targets, lay.strides, strict=True):
+                flat = build.add(flat, build.mul(t, st))
+            w = invert_index((s.offset,), (flat,))
+        else:
+            w = invert_index(s.index, targets)
+        if w is None:
+            return None
+        try:
+            return {k: self.enc.int_(v) for k, v in w.items()}
+        except Unsupported:
+            return None
 
 
 def _split(offset: Term, lay: Layout) -> tuple[Term, ...] | None:
@@ -282,6 +325,23 @@ def _split(offset: Term, lay: Layout) -> tuple[Term, ...] | None:
     return tuple(idx[a] for a in range(rank))
 
 
+def _carry(idx: tuple[Term, ...], lay: Layout) -> tuple[Term, ...] | None:
+    """For a contiguous tensor, (…, a, b, …) with b possibly ≥ its extent n as (…, a + b div n,
+    b mod n, …): a row index p over B·S tokens into [B, S, …] becomes (p div S, p mod S). Only
+    axes whose index mentions a program id or loop variable are carried (lanes stay in range);
+    the caller proves the result in the box."""
+    out = list(idx)
+    changed = False
+    for a in range(len(out) - 1, 0, -1):
+        if out[a].op is Op.CONST or not any(n.op is Op.VAR and n.attrs[0][0] in "pt" for n in walk(out[a])):
+            continue
+        n = lay.shape[a]
+        out[a - 1] = build.add(out[a - 1], build.floordiv(out[a], n))
+        out[a] = build.mod(out[a], n)
+        changed = True
+    return tuple(out) if changed else None
+
+
 def _stride_key(s: Term) -> tuple:
     p = TO.poly(s)
     if len(p) != 1:
@@ -290,15 +350,32 @@ def _stride_key(s: Term) -> tuple:
     return (len(m), abs(c))
 
 
-def _invert(pairs: list[tuple[Term, z3.ArithRef]], enc: Encoder) -> dict[str, z3.ArithRef] | None:
-    """Solve `term = target` for the program-id and lane variables, when each term is linear with
-    at most two of them: `c·v + rest` gives v = (target − rest) div c; `c·u + v + rest` gives
-    u = (target − rest) div c, v = (target − rest) mod c. Unmentioned variables are 0."""
-    out: dict[str, z3.ArithRef] = {}
+def invert_index(index: tuple[Term, ...], targets: tuple[Term, ...]) -> dict[str, Term] | None:
+    """Program ids, lanes and loop iterations, as terms in the element index `targets`, at which
+    an access with decoded `index` touches that element; None when no inversion is found.
+
+    Each index component must be linear in the variables it mentions, no variable in two
+    components. One variable: v = (target − rest) div c. Several: their coefficients must form
+    a chain 1 | c₂ | c₃ ... (mixed radix, as i = (p + t·G)·B + l in a grid-stride loop): the
+    innermost is the remainder mod c₂, each middle one (x div cᵢ) mod (cᵢ₊₁/cᵢ), the outermost
+    x div c_last. The result is only a candidate: coverage asks the solver that it lies in range,
+    passes the mask and stores to the element."""
+    out: dict[str, Term] = {}
+    pairs = list(zip(index, targets, strict=True))
+    k = 0
+    while k + 1 < len(pairs):  # (x div n, x mod n) at (i, j) is x = i·n + j
+        (q, ti), (r, tj) = pairs[k], pairs[k + 1]
+        q = _strip_zero_add(q)
+        if q.op is Op.FLOORDIV and r.op is Op.MOD and q.args == r.args:
+            pairs[k:k + 2] = [(q.args[0], build.add(build.mul(ti, q.args[1]), tj))]
+        k += 1
     for term, target in pairs:
-        p = TO.poly(term)
-        coef: dict[str, Term] = {}
-        rest: dict = {}
+        try:
+            p = TO.poly(term)
+        except ValueError:
+            return None
+        coef: dict[str, TO.Poly] = {}
+        rest: TO.Poly = {}
         for m, c in p.items():
             vs = [a for a in m if a.op is Op.VAR]
             if not vs:
@@ -307,27 +384,38 @@ def _invert(pairs: list[tuple[Term, z3.ArithRef]], enc: Encoder) -> dict[str, z3
             if len(vs) != 1 or m.count(vs[0]) != 1:
                 return None
             v = vs[0].attrs[0]
-            others = [a for a in m if a is not vs[0]]
-            if v in coef or any(a.op is Op.VAR for a in others):
+            if v in coef or v in out:
                 return None
-            coef[v] = TO.pterm({tuple(others): c})
+            coef[v] = {tuple(a for a in m if a is not vs[0]): c}
         if any(v in out for v in coef):
             return None
-        base = target - enc.int_(TO.pterm(rest))
-        if len(coef) == 1:
-            (v, c), = coef.items()
-            out[v] = base if c is const(1) else py_floordiv(base, enc.int_(c))
-        elif len(coef) == 2:
-            inner = [v for v, c in coef.items() if c is const(1)]
-            if len(inner) != 1:
+        try:
+            base = build.sub(target, TO.pterm(rest))
+            if not coef:
+                continue
+            order = sorted(coef, key=lambda v: _stride_key(TO.pterm(coef[v])))
+            if len(order) > 1 and coef[order[0]] != {(): 1}:
                 return None
-            outer = next(v for v in coef if v != inner[0])
-            c = enc.int_(coef[outer])
-            out[outer] = py_floordiv(base, c)
-            out[inner[0]] = base - c * py_floordiv(base, c)
-        elif coef:
+            for i, v in enumerate(order):
+                c = TO.pterm(coef[v])
+                q = base if c is const(1) else build.floordiv(base, c)
+                if i + 1 < len(order):
+                    r = TO.pdivide(coef[order[i + 1]], coef[v])
+                    if r is None or r[1]:
+                        return None
+                    q = build.mod(q, TO.pterm(r[0]))
+                out[v] = q
+        except ValueError:
             return None
     return out
+
+
+def _strip_zero_add(t: Term) -> Term:
+    if t.op is Op.ADD and t.args[0] is const(0):
+        return t.args[1]
+    if t.op is Op.ADD and t.args[1] is const(0):
+        return t.args[0]
+    return t
 
 
 def _unmatched(kernel: Term, formula: Term) -> str:

@@ -21,13 +21,13 @@ from __future__ import annotations
 import ast
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import z3
 
-from ..dsl.term import Op, Term, const, sym
+from ..dsl.term import Op, Term, const, sym, var
 from ..errors import TritonLiftError, Unsupported
 from ..frontend.concrete import autotune_params
 from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
@@ -35,10 +35,12 @@ from ..frontend.source import FunctionRef
 from ..options import Options
 from ..result import Formula, Status
 from ..symex.values import DTypeV
+from . import termops as TO
 from .counterexample import Counterexample
 from .encode import Encoder
+from .inout import read_before_write
 from .lanetile import Lanes, as_lanes, broadcast_to, cast, lane, scalar
-from .obligations import Obligation, World, layouts
+from .obligations import Obligation, World, invert_index, layouts
 from .query import Limits
 from .sizemodel import SizeModel
 from .theory import Z3Theory
@@ -58,6 +60,7 @@ class ProveConfig:
     refute: bool = True
     backend: Any = None
     all_outputs: bool = True  # False: outputs the formula does not state are not checked (`check`)
+    refute_unsupported: bool = False  # also search for a counterexample when the prover cannot model the kernel
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,12 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
             try:
                 obs, used = _prove_config(spec, formula, choice, index, backend, config, tag)
             except Unsupported as e:
+                why = Obligation("kernel", "model", "unknown", 0.0, e.message, (), str(e.loc or ""))
+                cex = _refute(spec, formula, opts, why, choice) if config.refute_unsupported else None
+                if cex is not None:  # a concrete, replayed counterexample needs no model of the kernel
+                    return Verdict(Status.REFUTED, f"{_cex_text(cex)} (the prover does not model the kernel: "
+                                   f"{e.message})", tuple(done), tuple(assumptions), str(e.loc or ""), cex,
+                                   time.monotonic() - t0)
                 return Verdict(Status.UNSUPPORTED, f"not supported by the prover: {e.message}",
                                tuple(done), tuple(assumptions), str(e.loc or ""), None, time.monotonic() - t0)
             done += obs
@@ -148,59 +157,121 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
 
 def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], index, backend,
                   config: ProveConfig, tag: str) -> tuple[list[Obligation], list[str]]:
-    if len(spec.steps) != 1:
-        raise Unsupported("launch specs with several launches (not yet supported by the prover)")
-    step = spec.steps[0]
+    """The obligations of one autotune configuration. Launches run in order; a `temp` tensor one
+    launch writes and a later one reads is composed (`_define_temp`): its content is stated as a
+    term over the inputs, proved like an output (value and coverage), and substituted for the
+    later launch's loads of it."""
     T = Z3Theory()
     model = SizeModel.build(spec, T)
     lay = layouts(spec, model)
     enc = Encoder(T, model, {n: d.dtype for n, d in spec.tensors.items()})
     world = World(T, model, enc, lay, backend, config.limits, config.dump_smt, tag)
-    fn = index.kernel(step.kernel, Path(spec.path).parent, spec.loc("kernel"))
-    if step.elementwise:
-        accesses = _run_elementwise(fn, step, spec, model, index, world, choice)
-    else:
-        args = _bind(fn, step, spec, model, choice)
-        ints = {k: z3.IntVal(v, T.ctx) if isinstance(v, int) and not isinstance(v, bool) else enc.int_(v.term)
-                for k, v in args.items() if (isinstance(v, int) and not isinstance(v, bool)) or
-                (isinstance(v, Lanes) and v.ptr is None and v.rank == 0 and v.dtype.startswith("int"))}
-        world.grid = model.grid(step, ints)
-        grid_syms = []
-        for a, g in enumerate(world.grid):
-            model.syms[f"GRID{a}"] = g
-            grid_syms.append(sym(f"GRID{a}", "int"))
-        ev = Evaluator(index, world.decode, tuple(grid_syms))
-        args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
-        accesses = ev.run(fn, args)
     used: list[str] = [*model.notes]
+    temps: dict[str, tuple[tuple[str, ...], Term]] = {}
     stores: dict[str, list[Access]] = {}
-    for a in accesses:
-        d = lay[a.tensor].direction
-        if a.kind == "load" and d != "in":
-            raise Unsupported(f"a load from {a.tensor} ({d}): reading back outputs is not supported by the prover",
-                              a.loc)
-        if a.kind == "store":
-            if d not in ("out", "inout"):
-                raise Unsupported(f"a store to {a.tensor} ({d})", a.loc)
-            stores.setdefault(a.tensor, []).append(a)
+    stated = {o.tensor: o for o in formula.outputs}
     for o in formula.outputs:
         if o.tensor not in lay:
             raise Unsupported(f"the formula states {o.tensor}, which the launch spec does not declare")
-        sites = stores.get(o.tensor, [])
-        values = []
-        for s in sites:
-            ob, lemmas = world.value(s, o.body, o.index_vars)
-            values.append(ob)
-            used += [lem for lem in lemmas if lem not in used]
-        world.coverage(o.tensor, sites)
-        if sites and all(ob.proved for ob in values):
-            world.done.append(Obligation(o.tensor, "no-conflict", "derived", 0.0,
-                                         "every masked-in store writes the formula's value at its decoded index"))
+    for k, step in enumerate(spec.steps):
+        accesses = [_compose(a, temps) for a in _run_step(spec, step, k, choice, index, model, world)]
+        mine: dict[str, list[Access]] = {}
+        for a in accesses:
+            d = lay[a.tensor].direction
+            if a.kind == "load" and d not in ("in", "inout") and not (d == "temp" and a.tensor in temps):
+                raise Unsupported(f"a load from {a.tensor} ({d}): reading back outputs is not supported by the prover",
+                                  a.loc)
+            if a.kind == "store":
+                if d not in ("out", "inout", "temp") or a.tensor in temps or a.tensor in stores:
+                    raise Unsupported(f"a store to {a.tensor} ({d}) {'by several launches' if d != 'in' else ''}",
+                                      a.loc)
+                mine.setdefault(a.tensor, []).append(a)
+        read_before_write(world, accesses, stored_before=set(stores))  # inout loads read the values from before
+        for name, sites in mine.items():
+            if lay[name].direction == "temp":
+                temps[name] = _define_temp(world, name, sites, used)
+                continue
+            stores[name] = sites
+            o = stated.get(name)
+            if o is None:
+                continue
+            values = []
+            for s in sites:
+                ob, lemmas = world.value(s, o.body, o.index_vars)
+                values.append(ob)
+                used += [lem for lem in lemmas if lem not in used]
+            world.coverage(name, sites)
+            if sites and all(ob.proved for ob in values):
+                world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
+                                             "every masked-in store writes the formula's value at its decoded index"))
+    for o in formula.outputs:
+        if o.tensor not in stores:
+            world.coverage(o.tensor, [])
     if config.all_outputs:
         for t in sorted(t for t in stores if formula.get(t) is None):
             world.done.append(Obligation(t, "value", "unknown", 0.0, "the kernel writes this tensor; the formula "
                                          "does not state it"))
     return world.done, used
+
+
+def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int], index, model: SizeModel,
+              world: World) -> list[Access]:
+    """One launch evaluated lane-symbolically; its grid symbols are GRID<a> (GRID<k>_<a> for
+    later launches, so that terms of different launches never share a symbol)."""
+    T, enc = world.T, world.enc
+    fn = index.kernel(step.kernel, Path(spec.path).parent, spec.loc("kernel"))
+    if step.elementwise:
+        return _run_elementwise(fn, step, spec, model, index, world, choice)
+    args = _bind(fn, step, spec, model, choice)
+    ints = {k: z3.IntVal(v, T.ctx) if isinstance(v, int) and not isinstance(v, bool) else enc.int_(v.term)
+            for k, v in args.items() if (isinstance(v, int) and not isinstance(v, bool)) or
+            (isinstance(v, Lanes) and v.ptr is None and v.rank == 0 and v.dtype.startswith("int"))}
+    world.grid = model.grid(step, ints)
+    grid_syms = []
+    for a, g in enumerate(world.grid):
+        name = f"GRID{a}" if k == 0 else f"GRID{k}_{a}"
+        model.syms[name] = g
+        grid_syms.append(sym(name, "int"))
+    ev = Evaluator(index, world.decode, tuple(grid_syms), names_from=1000 * k)
+    args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
+    return ev.run(fn, args)
+
+
+def _compose(a: Access, temps: dict[str, tuple[tuple[str, ...], Term]]) -> Access:
+    """`a` with every load of a composed temp replaced by the temp's content at that index."""
+    if not temps:
+        return a
+
+    def leaf(n: Term) -> Term | None:
+        if n.op is Op.READ and n.attrs[0] in temps:
+            ivars, body = temps[n.attrs[0]]
+            return TO.subst(body, dict(zip(ivars, n.args, strict=True)))
+        return None
+
+    value = TO.transform(a.value, leaf) if a.value is not None else None
+    return replace(a, value=value, mask=TO.transform(a.mask, leaf), index=tuple(TO.transform(i, leaf) for i in a.index))
+
+
+def _define_temp(world: World, name: str, sites: list[Access], used: list[str]) -> tuple[tuple[str, ...], Term]:
+    """The content of a temp as a term over its element index d0, d1, ...: the store's value at
+    the program and lanes that write that element (inverting the store's index), then proved as
+    the temp's formula, value and coverage, like an output's."""
+    if len(sites) != 1:
+        raise Unsupported(f"{name} is written by {len(sites)} store sites; a composed temp needs exactly one",
+                          sites[0].loc if sites else None)
+    s = sites[0]
+    ivars = tuple(f"d{a}" for a in range(len(s.index)))
+    w = invert_index(s.index, tuple(var(v) for v in ivars))
+    if w is None:
+        raise Unsupported(f"cannot invert the index at which {name} is written", s.loc)
+    body = TO.subst(s.value, w)
+    ob, lemmas = world.value(s, body, ivars)
+    used += [lem for lem in lemmas if lem not in used]
+    cov = world.coverage(name, sites)
+    if not (ob.proved and cov.proved):
+        raise Unsupported(f"the content of {name} could not be stated for every element ({ob.kind if not ob.proved else cov.kind} "
+                          f"not proved)", s.loc)
+    return ivars, body
 
 
 class _Default:

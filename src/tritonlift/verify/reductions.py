@@ -101,6 +101,49 @@ class Reductions:
         return self._rec("tiles_f", (("T", "Int"), ("B", "Int")), "Real", lambda F, t, B: z3.If(
             t <= 0, self.T.real(0), F(t - 1, B) + tile((t - 1) * B, B)))
 
+    # -- any monoid: flat ranges, tiles and rows of tiles ------------------------------------
+    def monoid(self, op: str):
+        """(unit, join, lift) of op ∈ {sum, prod, max, min}: max and min join extended reals."""
+        T = self.T
+        return {"sum": (T.real(0), lambda a, b: a + b, lambda x: x),
+                "prod": (T.real(1), lambda a, b: a * b, lambda x: x),
+                "max": (T.NEG_INF, T.xmax, T.fin),
+                "min": (T.POS_INF, T.xmin, T.fin)}[op]
+
+    def flat(self, op: str):
+        """flat(lo, hi) = op_{k∈[lo,hi)} f(k)"""
+        if op in ("sum", "max", "min"):
+            return getattr(self, op)
+        unit, join, lift = self.monoid(op)
+        return self._fold(f"{op}_f", (), "Real", unit, lambda acc, k: join(acc, lift(self.f(k))))
+
+    @property
+    def prod_masked(self):
+        """prod_masked(lo, hi, N) = Π_{k∈[lo,hi)} where(k < N, f(k), 1)"""
+        return self._fold("prod_masked_f", (("N", "Int"),), "Real", self.T.real(1),
+                          lambda acc, k, N: acc * z3.If(k < N, self.f(k), self.T.real(1)))
+
+    @property
+    def prod(self):
+        return self.flat("prod")
+
+    def tile_of(self, op: str):
+        """tile_of(s, n) = op_{b∈[0,n)} f(s + b)"""
+        unit, join, lift = self.monoid(op)
+        sort = "XReal" if op in ("max", "min") else "Real"
+        return self._rec(f"tile_{op}_f", (("s", "Int"), ("n", "Int")), sort, lambda F, s, n: z3.If(
+            n <= 0, unit, join(F(s, n - 1), lift(self.f(s + n - 1)))))
+
+    def tile_rows(self, op: str):
+        """tile_rows(lo, hi, a, B) = op_{u∈[lo,hi)} op_{b∈[0,B)} f(a + u·B + b): a loop over tiles
+        (or a second launch over the first one's partial results)."""
+        unit, join, _ = self.monoid(op)
+        tile = self.tile_of(op)
+        sort = "XReal" if op in ("max", "min") else "Real"
+        return self._rec(f"tile_rows_{op}_f", (("lo", "Int"), ("hi", "Int"), ("a", "Int"), ("B", "Int")), sort,
+                         lambda F, lo, hi, a, B: z3.If(hi <= lo, unit,
+                                                       join(F(lo, hi - 1, a, B), tile(a + (hi - 1) * B, B))))
+
     # -- max and argmax ----------------------------------------------------------------------
     @property
     def max(self):

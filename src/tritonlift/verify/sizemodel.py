@@ -112,6 +112,13 @@ class SizeModel:
         self.notes.append(f"{p} = next_power_of_2({e}): {e} ≤ {p} < 2·{e} (or {p} = 1)")
         return p
 
+    def _ceil_sqrt(self, e: z3.ArithRef) -> z3.ArithRef:
+        self._fresh += 1
+        r = z3.Int(f"csqrt_{self._fresh}", self.T.ctx)
+        self.hyps.append(z3.And(r >= 1, e <= r * r, z3.Or(r == 1, (r - 1) * (r - 1) < e)))
+        self.notes.append(f"{r} = ceil_sqrt({e}): ({r} − 1)² < {e} ≤ {r}² (or {r} = 1)")
+        return r
+
     # -- expressions ---------------------------------------------------------------------------
     def int_(self, node: ast.AST) -> z3.ArithRef:
         """An integer expression of the spec as z3, with Python's semantics."""
@@ -158,6 +165,8 @@ class SizeModel:
                 return z3.If(args[0] >= 0, args[0], -args[0])
             if fn == "next_power_of_2" and len(args) == 1:
                 return self._power_of_two(args[0])
+            if fn == "ceil_sqrt" and len(args) == 1:
+                return self._ceil_sqrt(args[0])
         raise Unsupported(f"launch expression {ast.unparse(node)!r} cannot be modelled symbolically")
 
     def boolean(self, e: IntExpr) -> z3.BoolRef:

@@ -95,6 +95,55 @@ def mentions(t: Term, name: str) -> bool:
     return name in free_vars(t)
 
 
+def linear(t: Term) -> Term:
+    """Index arithmetic in polynomial normal form: tensor indices, binder bounds and both sides of
+    comparisons rewritten as `pterm(poly(...))` (ring identities, exact over ℤ and ℝ), so that
+    `(k − 4·u) + 4·u` becomes `k` and equal indices become the same term. Parts that are not
+    integral polynomials stay as they are."""
+    memo: dict[Term, Term] = {}
+
+    def norm(e: Term) -> Term:
+        try:
+            return pterm(poly(e))
+        except ValueError:
+            return e
+
+    def go(n: Term) -> Term:
+        r = memo.get(n)
+        if r is None:
+            if not n.args:
+                r = n
+            else:
+                args = tuple(go(a) for a in n.args)
+                if n.op is Op.READ:
+                    args = tuple(norm(a) for a in args)
+                elif n.op in COMPARISONS:
+                    args = compare_sides(args[0], args[1])
+                elif n.op in BINDERS:
+                    args = (norm(args[0]), norm(args[1]), args[2])
+                elif n.op in (Op.MAX, Op.MIN):  # commutative: one order, so equal maxima encode alike
+                    args = tuple(sorted(args, key=to_text))
+                r = rebuild(n, args)
+            memo[n] = r
+        return r
+
+    return go(t)
+
+
+COMPARISONS = frozenset({Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE})
+
+
+def compare_sides(a: Term, b: Term) -> tuple[Term, Term]:
+    """The sides of a comparison a ⋈ b in normal form: a − b as a polynomial, monomials with
+    positive coefficients on the left, the others negated on the right (`k − 4u < N − 4u` is
+    `k < N`). Unchanged when either side is not an integral polynomial."""
+    try:
+        d = padd(poly(a), pscale(poly(b), -1))
+        return pterm({m: c for m, c in d.items() if c > 0}), pterm({m: -c for m, c in d.items() if c < 0})
+    except ValueError:
+        return a, b
+
+
 # -- polynomials over atoms (index arithmetic) ---------------------------------------------------
 
 Mono = tuple[Term, ...]  # atoms, sorted by printed text

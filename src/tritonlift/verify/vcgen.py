@@ -21,7 +21,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dsl.term import Op, Term
+from ..dsl import build
+from ..dsl.term import Op, Term, const, var
 from ..errors import SourceLoc, SymexError, TritonLiftError, Unsupported
 from ..frontend.source import (
     ExternalModule,
@@ -34,6 +35,7 @@ from ..frontend.source import (
 from ..symex.builtins import DTYPE_NAMES
 from ..symex.values import DTypeV
 from . import lanetile as L
+from . import loops as LP
 from .lanebuiltins import (
     MATH,
     PERF_KWARGS,
@@ -86,7 +88,7 @@ class PyFn:
 
 
 class Evaluator(TlTable):
-    def __init__(self, index: SourceIndex, decode: Decode, grid: tuple[Term, Term, Term]) -> None:
+    def __init__(self, index: SourceIndex, decode: Decode, grid: tuple[Term, Term, Term], names_from: int = 0) -> None:
         self.index = index
         self.decode = decode
         self.grid = grid
@@ -94,7 +96,8 @@ class Evaluator(TlTable):
         self.loops: list[tuple[str, Term]] = []
         self.loc: SourceLoc | None = None
         self._globals: dict[tuple[str, str], Any] = {}
-        self._bound = 0
+        self._bound = names_from  # bound-variable and loop names continue from here: terms of several
+        self._nloops = names_from  # launches are composed, and must not capture each other's names
         self._undef = 0
         self.depth = 0
 
@@ -199,16 +202,93 @@ class Evaluator(TlTable):
             isinstance(fn, ExternalModule) and fn.qualname.split(".")[-1] in ("range", "static_range"))
         if not ok:
             raise Unsupported(f"for loop over {ast.unparse(it.func)}", f.module.loc(it))
-        bounds = [static_int(self.eval(a, f)) for a in it.args]
+        values = [self.eval(a, f) for a in it.args]
+        bounds = [static_int(b) for b in values]
         if any(b is None for b in bounds):
-            raise Unsupported("a loop whose trip count depends on a symbolic size (loops need invariants, "
-                              "not yet supported by the prover)", f.module.loc(st))
+            self.symbolic_loop(st, f, values)
+            return
         rng = range(*bounds)
         if len(rng) > LIMIT:
             raise Unsupported(f"loop with {len(rng)} iterations", f.module.loc(st))
         for i in rng:
             self.assign(st.target, i, f)
             self.block(st.body, f)
+
+    def symbolic_loop(self, st: ast.For, f: Frame, values: list[Any]) -> None:
+        """A loop over a symbolic trip count, by the invariant patterns of `loops.py`: pass 1
+        (decoding stubbed) finds the closed forms of carried values that read no data (pointers,
+        counters); pass 2 those of data accumulators; pass 3 records the body's accesses for a
+        symbolic iteration with every carried value at its invariant. After the loop each
+        carried variable holds its closed form at the trip count."""
+        loc = f.module.loc(st)
+        if not isinstance(st.target, ast.Name):
+            raise Unsupported("a loop target that is not a name", loc)
+        lo, hi, step = (0, values[0], 1) if len(values) == 1 else (values[0], values[1], values[2] if len(values) > 2 else 1)
+        step_i = static_int(step)
+        if step_i is None or step_i <= 0:
+            raise Unsupported("a loop over a symbolic trip count needs a positive constant step", loc)
+        lo_t, hi_t = (self._int_term(v, loc) for v in (lo, hi))
+        n = self._nloops = self._nloops + 1
+        t, u = f"t{n}", f"u{n}"
+        K = build.where(build.compare(Op.GT, hi_t, lo_t),
+                        build.floordiv(build.add(build.sub(hi_t, lo_t), step_i - 1), step_i), const(0))
+        it_value = L.scalar(build.add(lo_t, build.mul(var(t), step_i)), "int32")
+        names = LP.assigned_names(st.body) - {st.target.id}
+        phs = {nm: LP.placeholder(nm, f.locals[nm], n) for nm in sorted(names) if nm in f.locals}
+        closed: dict[str, tuple[LP.Placeholder, LP.Recurrence]] = {}
+
+        def run(record: bool, stub: bool) -> dict[str, Any]:
+            vals = {nm: self._closed_lanes(closed[nm], var(t), t, u) if nm in closed else ph.lanes
+                    for nm, ph in phs.items()}
+            frame = Frame(f.module, {**f.locals, **vals, st.target.id: it_value})
+            mark, saved = len(self.accesses), self.decode
+            if stub:
+                self.decode = lambda tensor, off, *_: ((off,), "stub")
+            self.loops.append((t, K))
+            try:
+                self.block(st.body, frame)
+            except _Return:
+                raise Unsupported("return inside a loop over a symbolic trip count", loc) from None
+            finally:
+                self.loops.pop()
+                self.decode = saved
+                if not record:
+                    del self.accesses[mark:]
+            return frame.locals
+
+        for stub in (True, False):
+            out = run(False, stub)
+            for nm, ph in phs.items():
+                if nm in closed:
+                    continue
+                rec = LP.classify(ph, out.get(nm))
+                if rec is None:
+                    if not stub:
+                        raise Unsupported(f"the loop-carried variable {nm!r} is updated in a way no invariant "
+                                          f"pattern covers (sum, product, running max/min, overwrite)", loc)
+                    continue
+                if stub and LP.reads_data(rec.h):
+                    continue
+                closed[nm] = (ph, rec)
+        out = run(True, False)
+        for nm, (ph, rec) in closed.items():
+            f.locals[nm] = self._closed_lanes((ph, rec), K, t, u)
+
+    def _closed_lanes(self, pr: tuple[LP.Placeholder, LP.Recurrence], n: Term, t: str, u: str) -> Lanes:
+        ph, rec = pr
+        v = rec.at(n, t, u)
+        if v.shape != ph.init.shape:
+            raise Unsupported(f"the loop-carried variable {ph.name!r} changes its tile shape in the loop", self.loc)
+        return v
+
+    def _int_term(self, v: Any, loc: SourceLoc) -> Term:
+        if isinstance(v, bool) or not isinstance(v, (int, Lanes)):
+            raise Unsupported("a loop bound that is not an integer", loc)
+        if isinstance(v, int):
+            return const(v)
+        if v.rank != 0 or v.ptr is not None or not v.dtype.startswith(("int", "uint")):
+            raise Unsupported("a loop bound that is not an integer scalar", loc)
+        return v.term
 
     def truth(self, v: Any, loc: SourceLoc) -> bool:
         if isinstance(v, Lanes):
