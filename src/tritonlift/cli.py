@@ -90,7 +90,7 @@ def cmd_bench(args: argparse.Namespace, opts: Options) -> int:
     import dataclasses
 
     from .bench.runner import run_bench
-    from .render.bench_table import bench_rich, bench_text
+    from .render.bench_table import bench_rich, bench_text, unproved_lines
 
     opts = dataclasses.replace(opts, strategy=args.strategy)
     report = run_bench(args.paths, opts, progress=not args.no_progress, timeout=args.timeout,
@@ -98,7 +98,10 @@ def cmd_bench(args: argparse.Namespace, opts: Options) -> int:
     if sys.stdout.isatty():
         from rich.console import Console
 
-        Console().print(bench_rich(report))
+        console = Console()
+        console.print(bench_rich(report))
+        for line in unproved_lines(report):
+            console.print(line, markup=False, highlight=False)
     else:
         print(bench_text(report))
     if args.json:

@@ -63,6 +63,19 @@ def summary_lines(report: BenchReport) -> list[str]:
     ]
 
 
+def unproved_lines(report: BenchReport, width: int = 200) -> list[str]:
+    """For every spec that is not PROVED, why: the first obligation that failed (or the construct
+    the prover does not model) with the solver's answer."""
+    rows = [r for r in report.rows if r.status is not Status.PROVED]
+    if not rows:
+        return []
+    def why(r: BenchRow) -> str:
+        text = r.reason or str(r.status)
+        return text.split("not proved for all sizes: ", 1)[-1]
+
+    return ["not proved:", *(f"  {id_cell(r)} {r.op}: {_clip(why(r), width)}" for r in rows)]
+
+
 def bench_text(report: BenchReport) -> str:
     table = [COLUMNS, *(cells(r) for r in report.rows)]
     widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
@@ -70,7 +83,8 @@ def bench_text(report: BenchReport) -> str:
     lines = ["  ".join(c.rjust(w) if i in right else c.ljust(w)
                        for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
              for row in table]
-    return "\n".join([*lines, "", *summary_lines(report)])
+    why = unproved_lines(report)
+    return "\n".join([*lines, "", *(why + [""] if why else []), *summary_lines(report)])
 
 
 def bench_rich(report: BenchReport):

@@ -31,8 +31,7 @@ How the pieces fit, and how verification-condition (VC) generation is meant to u
   query is quantifier-free nonlinear arithmetic, which both proves fast and yields real `sat`
   counterexamples. Quantified exp axioms are the fallback, with exp_add triggered on the product.
 
-- `prove.py` (`prove(spec, formula) -> Verdict`), the unbounded tier for kernels without loops over
-  symbolic ranges: `sizemodel.py` makes sizes z3 integers under the spec's constraints
+- `prove.py` (`prove(spec, formula) -> Verdict`), the unbounded tier: `sizemodel.py` makes sizes z3 integers under the spec's constraints
   (next_power_of_2 as `N ≤ P < 2N`); `vcgen.py` + `lanebuiltins.py` + `lanetile.py` run the kernel
   once for a symbolic program and symbolic lanes (a tile is one term over its lane variables, a
   reduction over a tile axis a binder term), recording every load and store with its decoded
@@ -40,6 +39,14 @@ How the pieces fit, and how verification-condition (VC) generation is meant to u
   range by the masked-tail lemmas (their hypotheses discharged by the solver); `encode.py` lowers
   both sides into this vocabulary, one `Reductions` per distinct body; `obligations.py` builds
   and runs the queries (in-bounds, value, side conditions, coverage; no-conflict follows).
+  Loops over symbolic trip counts (`loops.py`): each loop-carried value gets a closed form from
+  its update's pattern (v + h, v·h, max, min, overwrite), which holds by the definition of the
+  reduction over iterations; the normalizer then flattens "reduction over iterations of a
+  reduction over a tile" into one reduction over the flat range (`tiles_flat_*` lemmas), merges
+  adjacent ranges (`*_split`, e.g. a peeled tail) and removes `x mod m` where 0 ≤ x < m.
+  Launches through `temp` buffers are composed: the temp's content is proved like an output and
+  substituted for the later launch's loads. In-place (`inout`) tensors get a read-before-write
+  obligation (`inout.py`).
 
 - Loop-carried values appear in VCs as constants tied down by hypotheses (m = max_{[0,i)} f),
   not as nested terms: z3's preprocessing rewrites nested terms so that triggers stop matching,
