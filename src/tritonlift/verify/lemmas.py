@@ -25,7 +25,7 @@ def _ints(R: Reductions, *names: str):
 
 
 def _join(R: Reductions, op: str):
-    return {"+": lambda x, y: x + y, "max": R.T.xmax, "min": R.T.xmin}[op]
+    return {"+": lambda x, y: x + y, "*": lambda x, y: x * y, "max": R.T.xmax, "min": R.T.xmin}[op]
 
 
 def _split(fold: str, op: str, extra: tuple[tuple[str, str], ...] = ()):
@@ -279,22 +279,6 @@ def _tiles_flat(op: str):
     return setup
 
 
-def _prod_split(R: Reductions) -> Setup:
-    return _split_generic(R, "prod")
-
-
-def _split_generic(R: Reductions, op: str) -> Setup:
-    F = R.flat(op)
-    _, join, _ = R.monoid(op)
-    lo, mid, hi = _ints(R, "lo", "mid", "hi")
-
-    def P(n):
-        return F(lo, n) == join(F(lo, mid), F(mid, n))
-
-    return Setup((lo, mid, hi), P(hi), (("lo ≤ mid", lo <= mid), ("mid ≤ hi", mid <= hi)),
-                 ((F(lo, mid), F(mid, hi)),), Induction(mid, P, (hi,)))
-
-
 def _dot(R: Reductions, k):
     return R.fa(k) * R.fb(k)
 
@@ -335,7 +319,7 @@ LEMMAS: tuple[Lemma, ...] = (
           "the tile's inclusive prefix)", "direct, from sum_shift and sum_split through their triggers",
           _scan_carry, ("sum_split", "sum_shift"), "{Σ_{[0,s)} f, tile(s, n)}", ("0 ≤ s", "0 ≤ n")),
     Lemma("prod_split", "lo ≤ mid ≤ hi → Π_{[lo,hi)} f = Π_{[lo,mid)} f · Π_{[mid,hi)} f", _SPLIT_TEXT,
-          _prod_split, trigger_text="{Π_{[lo,mid)} f, Π_{[mid,hi)} f}", refuted_without=("lo ≤ mid", "mid ≤ hi")),
+          _split("prod", "*"), trigger_text="{Π_{[lo,mid)} f, Π_{[mid,hi)} f}", refuted_without=("lo ≤ mid", "mid ≤ hi")),
     Lemma("prod_masked_tail", "N ≤ hi → Π_{k∈[lo,hi)} where(k < N, f(k), 1) = Π_{[lo,N)} f",
           _MASK_TEXT, _masked_tail("prod_masked", "prod"), trigger_text="the masked product",
           refuted_without=("N ≤ hi",)),

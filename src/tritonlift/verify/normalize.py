@@ -182,22 +182,15 @@ class Normalizer:
         v = t.attrs[0]
         lo, hi = self._go(t.args[0], ctx), self._go(t.args[1], ctx)
         body = self._go(t.args[2], ctx + ((v, lo, hi),))
-        flat = self._flatten(t, v, lo, hi, body, ctx)
-        if flat is not None:
-            v, lo, hi, body = flat
-            t = build.binder(t.op, v, lo, hi, body)
-            if t.op not in BINDERS:
-                return t
-        hi, body = self._masked(t, v, lo, hi, body, ctx)
-        if flat is None and body.op is t.op:  # a masked tail may have exposed a row of tiles
-            t = build.binder(t.op, v, lo, hi, body)
-            flat = self._flatten(t, v, lo, hi, body, ctx)
-            if flat is not None:
-                v, lo, hi, body = flat
-                t = build.binder(t.op, v, lo, hi, body)
-                if t.op not in BINDERS:
-                    return t
-                hi, body = self._masked(t, v, lo, hi, body, ctx)
+        r = self._flat_then_masked(t, v, lo, hi, body, ctx)
+        if r is None:
+            hi, body = self._masked(t, v, lo, hi, body, ctx)
+            if body.op is t.op:  # a masked tail may have exposed a row of tiles
+                r = self._flat_then_masked(build.binder(t.op, v, lo, hi, body), v, lo, hi, body, ctx)
+        if isinstance(r, Term):
+            return r
+        if r is not None:
+            t, v, lo, hi, body = r
         name = f"y{TO.height(body)}"
         if name != v:
             body = TO.subst(body, {v: var(name)})
@@ -248,6 +241,20 @@ class Normalizer:
         for p in parts[1:]:
             acc = build.apply(t.op, acc, p)
         return acc
+
+    def _flat_then_masked(self, t: Term, v: str, lo: Term, hi: Term, body: Term,
+                          ctx: tuple) -> Term | tuple[Term, str, Term, Term, Term] | None:
+        """The binder flattened (`_flatten`) and then its masked range rewritten (`_masked`): the
+        parts of the new binder, a term when it folded away, or None when it does not flatten."""
+        flat = self._flatten(t, v, lo, hi, body, ctx)
+        if flat is None:
+            return None
+        v, lo, hi, body = flat
+        t = build.binder(t.op, v, lo, hi, body)
+        if t.op not in BINDERS:
+            return t
+        hi, body = self._masked(t, v, lo, hi, body, ctx)
+        return t, v, lo, hi, body
 
     def _flatten(self, t: Term, u: str, lo: Term, hi: Term, body: Term,
                  ctx: tuple) -> tuple[str, Term, Term, Term] | None:

@@ -365,7 +365,6 @@ def invert_index(index: tuple[Term, ...], targets: tuple[Term, ...]) -> dict[str
     k = 0
     while k + 1 < len(pairs):  # (x div n, x mod n) at (i, j) is x = i·n + j
         (q, ti), (r, tj) = pairs[k], pairs[k + 1]
-        q = _strip_zero_add(q)
         if q.op is Op.FLOORDIV and r.op is Op.MOD and q.args == r.args:
             pairs[k:k + 2] = [(q.args[0], build.add(build.mul(ti, q.args[1]), tj))]
         k += 1
@@ -408,14 +407,6 @@ def invert_index(index: tuple[Term, ...], targets: tuple[Term, ...]) -> dict[str
         except ValueError:
             return None
     return out
-
-
-def _strip_zero_add(t: Term) -> Term:
-    if t.op is Op.ADD and t.args[0] is const(0):
-        return t.args[1]
-    if t.op is Op.ADD and t.args[1] is const(0):
-        return t.args[0]
-    return t
 
 
 def _unmatched(kernel: Term, formula: Term) -> str:
