@@ -148,6 +148,55 @@ def check_sizes(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, 
     return out
 
 
+THRESHOLD_ELEMENTS = 4096  # a size past a cap is executed only while the product of the sizes stays below this
+THRESHOLD_SIZE = 300  # ... and each size stays below this (execution cost grows with the row length)
+
+
+def thresholds(spec: LaunchSpec) -> list[int]:
+    """Integer constants that cap or compare sizes in the spec's expressions (`min(..., 128)`,
+    `N >= 4096`, `max(...)`): sizes past them change the launch (more loop iterations, another
+    branch), so checked sizes should cross them."""
+    import ast
+
+    exprs = [e for cs in spec.sizes.values() for e in cs] + list(spec.lets.values()) + list(spec.constraints)
+    for step in spec.steps:
+        exprs += list(step.grid)
+        for v in step.args.values():
+            exprs += [v.expr] if v.expr is not None else []
+            exprs += [x.expr for x in (v.value if v.kind == "values" else ()) if getattr(x, "expr", None) is not None]
+    found: set[int] = set()
+    for e in exprs:
+        for node in ast.walk(e.tree):
+            operands: list[ast.expr] = []
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max"):
+                operands = list(node.args)
+            elif isinstance(node, ast.Compare):
+                operands = [node.left, *node.comparators]
+            found |= {o.value for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, int)
+                      and not isinstance(o.value, bool) and o.value >= 2}
+    return sorted(found)
+
+
+def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, int] | None) -> list[dict[str, int]]:
+    """For every threshold C and size symbol, a size just past 2·C (a loop capped at C runs at least
+    twice with a masked tail), while the launch stays small enough to execute."""
+    if not spec.sizes or not used:
+        return []
+    base = min(used, key=lambda u: sum(u.values()))
+    out: list[dict[str, int]] = []
+    for c in thresholds(spec):
+        for n in spec.sizes:
+            for v in (2 * c + 1, c + 1):
+                cand = {**base, n: v}
+                total = 1
+                for x in cand.values():
+                    total *= x
+                if total <= THRESHOLD_ELEMENTS and v <= THRESHOLD_SIZE and cand not in used and cand not in out and satisfies(spec, cand, choice):
+                    out.append(cand)
+                    break
+    return out[:4]
+
+
 def satisfies(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> bool:
     """The sizes meet every constraint of the spec (instantiation succeeds)."""
     try:
@@ -195,6 +244,12 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         t = time.monotonic()
         unseen = check_sizes(spec, synth_sizes, None)
         checks = [run_launch(instantiate(spec, s), index) for s in unseen]
+        for s in past_thresholds(spec, synth_sizes + unseen, None):
+            try:
+                checks.append(run_launch(instantiate(spec, s), index))
+                unseen.append(s)
+            except RecursionError:  # too deep to execute here: the sizes below the cap stand
+                pass
         configs = _other_configs(autotune_params(spec))
         for ch in configs:
             checks += [run_launch(instantiate(spec, s, ch), index) for s in synth_sizes[:2]]
