@@ -65,6 +65,16 @@ def _check_choice(spec: Any, choice: dict[str, int]) -> None:
             raise UsageError(f"--config: index {v} for {k.split('.', 1)[1]} is out of range (0..{known[k] - 1})")
 
 
+def _directory(text: str, flag: str) -> Path:
+    """A directory to write into, created if missing (a usage error when it cannot be)."""
+    path = Path(text)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"{flag} {text}: {'not a directory' if path.exists() else e.strerror or e}") from None
+    return path
+
+
 def _display(title: str):
     from .render.progress import StageDisplay
 
@@ -97,7 +107,7 @@ def cmd_lift(args: argparse.Namespace, opts: Options) -> int:
     from .render.lift_text import lift_text
 
     opts = dataclasses.replace(opts, strategy=args.strategy, prove=not args.no_prove, simplify=not args.no_simplify,
-                               dump_smt=Path(args.dump_smt) if args.dump_smt else None)
+                               dump_smt=_directory(args.dump_smt, "--dump-smt") if args.dump_smt else None)
     fmt = "json" if args.json else args.format
     with _display(f"lift {args.launch}") as shown:
         r = lift_staged(args.launch, args.kernel, opts, args.timeout, shown.update)
@@ -185,7 +195,10 @@ def cmd_schema(args: argparse.Namespace, opts: Options) -> int:
 
     text = json_schema_text()
     if args.output:
-        Path(args.output).write_text(text)
+        try:
+            Path(args.output).write_text(text)
+        except OSError as e:
+            raise UsageError(f"--output {args.output}: {e.strerror or e}") from None
     else:
         sys.stdout.write(text)
     return 0

@@ -7,7 +7,7 @@ import itertools
 from pathlib import Path
 
 from .errors import SpecError
-from .frontend.bounds import check_bounds
+from .frontend.bounds import check_bounds, check_size_bound
 from .frontend.concrete import ConcreteLaunch, ConstraintViolation, SizeEvalError, instantiate
 from .frontend.launch import LaunchSpec, load_launch
 from .frontend.source import SourceIndex
@@ -58,15 +58,29 @@ def default_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> lis
     constraints, chosen so that every size symbol takes at least two values (a base point, then
     each symbol moved on its own) and masks and loop tails are exercised."""
     if spec.samples:
-        return [dict(s) for s in spec.samples]
+        return checked_samples(spec, choice)
     return varied_sizes(spec, choice)
+
+
+def checked_samples(spec: LaunchSpec, choice: dict[str, int] | None = None) -> list[dict[str, int]]:
+    """The spec's samples; one the constraints or the size bound exclude is an error located at
+    `samples` (not at the constraint it violates: the sample is what to fix)."""
+    out = [dict(s) for s in spec.samples]
+    for s in out:
+        check_size_bound(spec, s, ("samples",))
+        err = admissible(spec, s, choice)
+        if err is not None:
+            text = ", ".join(f"{k}={v}" for k, v in s.items())
+            msg = err.message.replace(f"sizes {text} violate", "violates")
+            raise SpecError(f"[samples] the sample {{{text}}} {msg}", spec.loc("samples"))
+    return out
 
 
 def synthesis_sizes(spec: LaunchSpec) -> list[dict[str, int]]:
     """The spec's samples plus, for every size symbol the samples never move on its own, a
     generated size moving it alone (so fits are never confounded by samples that move several
     sizes together)."""
-    out = [dict(s) for s in spec.samples]
+    out = checked_samples(spec)
     alone = {n for a in out for b in out if a != b for n in spec.sizes
              if a[n] != b[n] and all(a[m] == b[m] for m in spec.sizes if m != n)}
     missing = [n for n in spec.sizes if n not in alone]
@@ -150,7 +164,8 @@ def constraint_values(spec: LaunchSpec, limit: int = 12) -> tuple[int, ...]:
 
 def _no_sizes(spec: LaunchSpec, values: tuple[int, ...]) -> SpecError:
     texts = [c.text for cs in spec.sizes.values() for c in cs] + [c.text for c in spec.constraints]
-    key = ("sizes",) if any(spec.sizes.values()) or not spec.constraints else ("constraints",)
+    constrained = [n for n, cs in spec.sizes.items() if cs]
+    key = ("sizes", constrained[0]) if constrained else ("constraints",) if spec.constraints else ("sizes",)
     tried = ", ".join(map(str, sorted(set(values))))
     return SpecError(f"no sizes satisfy the constraints {'; '.join(texts) or '(none)'}: every combination of "
                      f"the values {tried} was tried (the constraints may contradict each other); "
@@ -160,6 +175,7 @@ def _no_sizes(spec: LaunchSpec, values: tuple[int, ...]) -> SpecError:
 def concrete(spec: LaunchSpec, sizes: dict[str, int] | None, choice: dict[str, int] | None) -> ConcreteLaunch:
     if sizes is None:
         sizes = default_sizes(spec, choice)[0]
+    check_size_bound(spec, sizes)
     return instantiate(spec, sizes, choice)
 
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from ..errors import BoundExceeded, SymexError, TritonLiftError
 from .concrete import ConcreteLaunch, ConcreteStep
+from .launch import LaunchSpec
 from .source import FunctionRef, SourceIndex
 
 # The corpus and tests/kernels need at most: 70 programs, 512 lanes, 12 unrolled iterations,
@@ -66,11 +67,7 @@ def check_bounds(conc: ConcreteLaunch, index: SourceIndex | None) -> Measures:
     is past a bound; return the measures otherwise. Without a source index only the launch-side
     bounds (sizes, storage, grid) are checked."""
     spec = conc.spec
-    for name, v in conc.sizes.items():
-        if v > MAX_SIZE:
-            raise BoundExceeded(f"size {name}={v} is past the bound of {MAX_SIZE} for a size symbol "
-                                f"(symbolic execution runs at concrete sizes: use a smaller one)",
-                                spec.loc("sizes", name))
+    check_size_bound(spec, conc.sizes)
     elements = 0
     for name, t in conc.tensors.items():
         n = t.storage_size
@@ -103,6 +100,16 @@ def check_bounds(conc: ConcreteLaunch, index: SourceIndex | None) -> Measures:
         best = Measures(max(best.programs, programs), max(best.lanes, lanes), max(best.unrolled, unrolled),
                         max(best.work, work), elements, max(best.lane_programs, lane_programs))
     return best
+
+
+def check_size_bound(spec: LaunchSpec, sizes: Mapping[str, int], key: tuple[str, ...] | None = None) -> None:
+    """Every size value within MAX_SIZE (checked before the spec's expressions are evaluated at
+    them, so an absurd size is named as such); located at `key`, else at the size."""
+    for name, v in sizes.items():
+        if isinstance(v, int) and v > MAX_SIZE:
+            raise BoundExceeded(f"size {name}={v} is past the bound of {MAX_SIZE} for a size symbol "
+                                f"(symbolic execution runs at concrete sizes: use a smaller one)",
+                                spec.loc(*(key or ("sizes", name))))
 
 
 def _fmt(sizes: Mapping[str, int]) -> str:

@@ -96,12 +96,12 @@ def autotune_params(spec: LaunchSpec) -> dict[str, int]:
 def instantiate(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> ConcreteLaunch:
     """Evaluate every expression of `spec` at `sizes`; check the constraints. Raises SpecError."""
     choice = dict(choice or {})
-    for name in spec.sizes:
-        if name not in sizes:
-            raise SpecError(f"no value given for size {name}", spec.loc("sizes", name))
     for name in sizes:
         if name not in spec.sizes:
             raise SpecError(f"{name} is not a size symbol of this launch spec (sizes: {', '.join(spec.sizes) or 'none'})", spec.loc("sizes"))
+    for name in spec.sizes:
+        if name not in sizes:
+            raise SpecError(f"no value given for size {name}", spec.loc("sizes", name))
     env: dict[str, Any] = dict(sizes)
     for name, v in sizes.items():
         if not isinstance(v, int) or isinstance(v, bool):

@@ -298,10 +298,11 @@ def _step(st: dict[str, Any], base: tuple[str | int, ...], i: int, err, expr, te
     if elementwise:
         outs = (st.get("outputs") or {}).get("values", []) if isinstance(st.get("outputs"), dict) else st.get("outputs", [])
         if not outs:
-            raise err(base + ("outputs",), "an elementwise launch needs [outputs] values = [...]")
+            where = ("outputs", "values") if "outputs" in st else ("elementwise",)
+            raise err(base + where, "an elementwise launch needs [outputs] values = [...]")
         for o in outs:
             if o not in tensors:
-                raise err(base + ("outputs",), f"output {o!r} is not a declared tensor")
+                raise err(base + ("outputs", "values"), f"output {o!r} is not a declared tensor")
         outputs = tuple(outs)
     return LaunchStep(kernel, grid, args, elementwise, outputs, i)
 
