@@ -98,6 +98,8 @@ def lift_staged(launch: PathLike, kernel: str | None, opts: Options, timeout: fl
         spec = load(launch, kernel)
     except TritonLiftError:
         return pipeline_lift(launch, opts, kernel)  # the ERROR result, at once
+    if timeout is not None:
+        from . import synth  # noqa: F401 - imported before the fork: the limit is for the work, not imports
     try:
         return run_with_deadline(lambda report: pipeline_lift(launch, _with_stage(opts, report), kernel),
                                  timeout, on_stage)
