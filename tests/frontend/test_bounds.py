@@ -141,7 +141,9 @@ def test_the_sizes_search_stays_within_bounds(tmp_path):
 
 
 def test_no_spec_of_the_repository_comes_near_the_bounds():
-    files = sorted((ROOT / "tests" / "kernels").rglob("*.toml"))
+    # tests/kernels/idioms/ launches the hosts' real blocks (1024 lanes and more): within the
+    # bounds (test_idioms runs them), but not far below them
+    files = sorted(f for f in (ROOT / "tests" / "kernels").rglob("*.toml") if "idioms" not in f.parts)
     index = source_index(Options())
     worst = bounds.Measures()
     for f in files:
