@@ -67,11 +67,20 @@ def test_wrong_formula():
 '''
 
 
+def _plugin_args() -> tuple[str, ...]:
+    """Load the plugin by name unless the installed entry point already does (a fresh
+    `pip install -e .` registers it; loading it twice is an error)."""
+    from importlib.metadata import entry_points
+
+    installed = any(ep.value == "tritonlift.pytest_plugin" for ep in entry_points(group="pytest11"))
+    return () if installed else ("-p", "tritonlift.pytest_plugin")
+
+
 def test_assertions(pytester):
     pytester.makefile(".py", k=KERNEL)
     pytester.makefile(".toml", k=SPEC)
     pytester.makepyfile(test_kernel=TESTS)
-    result = pytester.runpytest("-p", "tritonlift.pytest_plugin")
+    result = pytester.runpytest(*_plugin_args())
     result.assert_outcomes(passed=4, failed=1)
     out = result.stdout.str()
     for text in ("the formula is REFUTED (expected BOUNDED or better)", "expected: y[i] = x[i] * 3",
@@ -90,7 +99,7 @@ def test_bad_spec():
     (Path(__file__).parent / "k.toml").write_text(open(Path(__file__).parent / "k.toml").read().replace('n = "N"', 'n = "Nx"'))
     assert_proved(None, Path(__file__).parent / "k.toml")
 ''')
-    result = pytester.runpytest("-p", "tritonlift.pytest_plugin")
+    result = pytester.runpytest(*_plugin_args())
     result.assert_outcomes(failed=1)
     assert "unknown name 'Nx'" in result.stdout.str()
 

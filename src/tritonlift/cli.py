@@ -139,7 +139,7 @@ def cmd_bench(args: argparse.Namespace, opts: Options) -> int:
 
     opts = dataclasses.replace(opts, strategy=args.strategy)
     report = run_bench(args.paths, opts, progress=not args.no_progress and sys.stderr.isatty(),
-                       timeout=args.timeout, primary_only=args.primary)
+                       timeout=args.timeout, primary_only=args.primary, jobs=args.jobs)
     to_stdout = args.json == "-"
     if to_stdout:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
@@ -292,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=float, default=60.0, metavar="S",
                    help="wall-clock limit per spec in seconds (0: none, lift in this process)")
     b.add_argument("--primary", action="store_true", help="skip the variant specs (*.scalar.toml, *.loop.toml)")
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="specs lifted at once, each in its own worker process (default: the machine's cores)")
     b.add_argument("--no-progress", action="store_true", help="no progress display")
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     b.set_defaults(func=cmd_bench)

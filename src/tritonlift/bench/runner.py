@@ -17,13 +17,16 @@ No torch or triton here: this module is the core's runner, not interpreter tooli
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import signal
 import statistics
 import sys
+import threading
 import time
 import tomllib
 import traceback
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +144,8 @@ def summarize(rows: Iterable[BenchRow]) -> Summary:
 
 # -- one spec ----------------------------------------------------------------------------------
 
-def row_of(path: Path, result: LiftResult) -> BenchRow:
+def row_of(path: Path, result: LiftResult, seconds: float | None = None) -> BenchRow:
+    """The bench row of a result; `seconds`, when given, is the whole lift (simplification too)."""
     from ..render.unicode import to_unicode
 
     ident, op, kernel = spec_meta(path)
@@ -151,7 +155,7 @@ def row_of(path: Path, result: LiftResult) -> BenchRow:
         pretty = "; ".join(f"{o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}"
                            for o in result.formula.outputs)
     return BenchRow(str(path), ident, result.op or op, ", ".join(result.kernels) or kernel, result.status,
-                    formula, pretty, result.seconds, result.reason, is_primary(path))
+                    formula, pretty, result.seconds if seconds is None else seconds, result.reason, is_primary(path))
 
 
 def failed_row(path: Path, reason: str, seconds: float) -> BenchRow:
@@ -166,7 +170,8 @@ def lift_row(path: Path, opts: Options) -> BenchRow:
 
     t0 = time.monotonic()
     try:
-        return row_of(path, lift(path, opts))
+        result = lift(path, opts)
+        return row_of(path, result, time.monotonic() - t0)
     except Exception as e:  # the pipeline's own failures are already statuses; this is a bug
         if opts.debug:
             traceback.print_exc()
@@ -273,9 +278,11 @@ def _progress(total: int, enabled: bool) -> Iterator:
 
 
 def run_bench(folder_or_files: str | Path | Iterable[str | Path], opts: Options | None = None,
-              progress: bool = True, timeout: float | None = 60.0, primary_only: bool = False) -> BenchReport:
-    """Lift every launch spec of `folder_or_files` (see `launch_specs`) in order, each under a
-    wall-clock limit of `timeout` seconds (None or <= 0: no limit, lifted in this process)."""
+              progress: bool = True, timeout: float | None = 60.0, primary_only: bool = False,
+              jobs: int = 1) -> BenchReport:
+    """Lift every launch spec of `folder_or_files` (see `launch_specs`), each under a wall-clock
+    limit of `timeout` seconds (None or <= 0: no limit, lifted in this process, one at a time),
+    on `jobs` worker processes at once (each kept for many specs); rows in the specs' order."""
     opts = opts or Options()
     given = [folder_or_files] if isinstance(folder_or_files, str | Path) else list(folder_or_files)
     paths = launch_specs(given, primary_only)
@@ -283,16 +290,31 @@ def run_bench(folder_or_files: str | Path | Iterable[str | Path], opts: Options 
         where = ", ".join(map(str, given))
         raise TritonLiftError(f"bench: no launch specs (*.toml) in {where}")
     t0 = time.monotonic()
-    rows: list[BenchRow] = []
-    worker = Worker() if timeout and timeout > 0 else None
-    try:
-        with _progress(len(paths), progress) as step:
-            for p in paths:
+    if not timeout or timeout <= 0:
+        jobs = 1
+    idle: queue.Queue[Worker | None] = queue.Queue()
+    for _ in range(max(1, jobs)):
+        idle.put(Worker() if timeout and timeout > 0 else None)
+    lock = threading.Lock()
+
+    def one(p: Path, step) -> BenchRow:
+        worker = idle.get()
+        try:
+            with lock:
                 step(p, None)
-                row = worker.run(p, opts, timeout) if worker else lift_row(p, opts)
-                rows.append(row)
+            row = worker.run(p, opts, timeout) if worker else lift_row(p, opts)
+            with lock:
                 step(p, row)
+            return row
+        finally:
+            idle.put(worker)
+
+    try:
+        with _progress(len(paths), progress) as step, ThreadPoolExecutor(max(1, jobs)) as pool:
+            rows = list(pool.map(lambda p: one(p, step), paths))
     finally:
-        if worker:
-            worker.close()
+        while not idle.empty():
+            w = idle.get()
+            if w:
+                w.close()
     return BenchReport(tuple(rows), time.monotonic() - t0, opts.strategy)

@@ -130,6 +130,27 @@ class Evaluator(LaneBuiltins, Walker):
         return bool(v)
 
     # -- loops over symbolic trip counts ---------------------------------------------------------
+    def exec_While(self, st: ast.While, frame: Frame) -> None:
+        """`while i < E: ...; i += s` (the increment the body's last statement, i assigned nowhere
+        else, s ≥ 1) is the counted loop `for i in range(i, E, s)`; any other `while` is unrolled
+        while its condition is known, as the walker does."""
+        counted = _counted_while(st)
+        if counted is None or self.known_truth(self.eval(st.test, frame)) is not None:
+            super().exec_While(st, frame)
+            return
+        name, bound_node, step_node, strict = counted
+        loc = frame.module.loc(st)
+        i0, bound, step = (self.eval(x, frame) for x in (ast.Name(name, ast.Load()), bound_node, step_node))
+        hi = bound if strict else self.binary(Op.ADD, self.lift(bound), 1)
+        loop = ast.For(target=ast.Name(name, ast.Store()), iter=ast.Call(ast.Name("range", ast.Load()), [], []),
+                       body=st.body[:-1] or [ast.Pass()], orelse=[], type_comment=None)
+        ast.copy_location(loop, st)
+        self.symbolic_for(loop, frame, [i0, hi, step])
+        lo_t, hi_t, s_t = (self._int_term(v, loc) for v in (i0, hi, step))
+        trips = build.floordiv(build.add(build.sub(hi_t, lo_t), build.sub(s_t, 1)), s_t)
+        after = build.where(build.compare(Op.GT, hi_t, lo_t), build.add(lo_t, build.mul(trips, s_t)), lo_t)
+        frame.locals[name] = L.scalar(after, "int32")  # the counter's value after the loop
+
     def symbolic_for(self, st: ast.For, f: Frame, values: list[Any]) -> None:
         """A loop over a symbolic trip count, by the invariant patterns of `loops.py`: pass 1
         (decoding stubbed) finds the closed forms of carried values that read no data (pointers,
@@ -221,6 +242,22 @@ class Evaluator(LaneBuiltins, Walker):
         if v.rank != 0 or v.ptr is not None or not v.dtype.startswith(("int", "uint")):
             raise Unsupported("a loop bound that is not an integer scalar", loc)
         return v.term
+
+
+def _counted_while(st: ast.While) -> tuple[str, ast.expr, ast.expr, bool] | None:
+    """(counter, bound, step, strict) of `while counter < bound: ...; counter += step`."""
+    t = st.test
+    if st.orelse or not st.body or not (isinstance(t, ast.Compare) and len(t.ops) == 1
+                                        and isinstance(t.ops[0], (ast.Lt, ast.LtE)) and isinstance(t.left, ast.Name)):
+        return None
+    name, last = t.left.id, st.body[-1]
+    if not (isinstance(last, ast.AugAssign) and isinstance(last.op, ast.Add) and isinstance(last.target, ast.Name)
+            and last.target.id == name):
+        return None
+    if name in LP.assigned_names(st.body[:-1]) or any(isinstance(n, (ast.Break, ast.Continue, ast.Return))
+                                                       for b in st.body for n in ast.walk(b)):
+        return None
+    return name, t.comparators[0], last.value, isinstance(t.ops[0], ast.Lt)
 
 
 __all__ = ["Access", "Evaluator", "Frame"]
