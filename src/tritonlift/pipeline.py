@@ -8,7 +8,13 @@ from pathlib import Path
 
 from .errors import SpecError
 from .frontend.bounds import check_bounds, check_size_bound
-from .frontend.concrete import ConcreteLaunch, ConstraintViolation, SizeEvalError, instantiate
+from .frontend.concrete import (
+    ConcreteLaunch,
+    ConstraintViolation,
+    SizeEvalError,
+    default_choice,
+    instantiate,
+)
 from .frontend.launch import LaunchSpec, load_launch
 from .frontend.source import SourceIndex
 from .options import Options
@@ -329,9 +335,12 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                 unseen.append(s)
             except (RecursionError, Unsupported):  # too large to execute here: the sizes below the cap stand
                 pass
-        configs = _other_configs(autotune_params(spec))
+        configs = _other_configs(autotune_params(spec), default_choice(spec))
         for ch in configs:
-            checks += [execute(instantiate(spec, s, ch), index) for s in synth_sizes[:2]]
+            try:
+                checks += [execute(instantiate(spec, s, ch), index) for s in synth_sizes[:2]]
+            except Unsupported:  # a configuration too large to execute here: proved, not checked
+                pass
         bad = verify_formula(formula, checks)
         timings["check"] = time.monotonic() - t
     except SynthFailure as e:
@@ -370,8 +379,28 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                    all_sizes, findings)
     import dataclasses
 
-    r = dataclasses.replace(r, proof=verdict.explain(), assumptions=tuple(verdict.assumptions))
+    r = dataclasses.replace(r, proof=verdict.explain(), assumptions=tuple(verdict.assumptions), covers=coverage(spec))
     return _simplified(r, spec, opts, timings)
+
+
+def coverage(spec: LaunchSpec) -> tuple[str, ...]:
+    """What a proof of `spec` covers, in the spec's words: every size (with its constraints),
+    every block size given as an expression of sizes, every autotune configuration."""
+    sizes = [f"{n} ≥ 1" + "".join(f", {c.text}" for c in cs) if cs else f"{n} ≥ 1" for n, cs in spec.sizes.items()]
+    out = ["all sizes " + ", ".join(sizes)] if sizes else []
+    out += [c.text for c in spec.constraints]
+    configs = 1
+    for step in spec.steps:
+        for k, a in step.args.items():
+            if a.kind == "values":
+                configs *= len(a.value)
+                out.append(f"{k} ∈ {{{', '.join(v.expr.text if v.expr is not None else str(v.value) for v in a.value)}}}")
+            elif a.kind == "int" and a.expr is not None and ("(" in a.expr.text or a.expr.names & set(spec.lets)):
+                lets = [f" = {spec.lets[n].text}" for n in sorted(a.expr.names & set(spec.lets)) if a.expr.text == n]
+                out.append(f"{k} = {a.expr.text}{''.join(lets)}")
+    if configs > 1:
+        out.append(f"every one of the {configs} autotune configurations")
+    return tuple(out)
 
 
 def _simplified(r, spec: LaunchSpec, opts: Options, timings: dict[str, float]):
@@ -400,10 +429,11 @@ def _simplified(r, spec: LaunchSpec, opts: Options, timings: dict[str, float]):
                                assumptions=r.assumptions + extra)
 
 
-def _other_configs(params: dict[str, int]) -> list[dict[str, int]]:
-    """Every autotune combination except the first (capped to keep lifting fast)."""
+def _other_configs(params: dict[str, int], default: dict[str, int] | None = None) -> list[dict[str, int]]:
+    """Every autotune combination except the default one (capped to keep lifting fast)."""
     if not params:
         return []
     names = list(params)
-    combos = list(itertools.product(*(range(params[n]) for n in names)))[1:]
+    first = tuple((default or {}).get(n, 0) for n in names)
+    combos = [c for c in itertools.product(*(range(params[n]) for n in names)) if c != first]
     return [dict(zip(names, c, strict=True)) for c in combos[:8]]

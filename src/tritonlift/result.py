@@ -76,6 +76,7 @@ class LiftResult:
     lifted: Formula | None = None  # the formula as the kernel computes it, when `formula` is simplified
     simplification: str = ""  # rules fired, assumed constants, e-graph statistics
     error: Diagnostic | None = None  # the located problem behind an ERROR/UNSUPPORTED status, if any
+    covers: tuple[str, ...] = ()  # what a PROVED claim covers: size constraints, block sizes, configurations
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +88,6 @@ class LiftResult:
             "seconds": round(self.seconds, 3), "reason": self.reason,
             "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
-            "assumptions": list(self.assumptions),
+            "assumptions": list(self.assumptions), "covers": list(self.covers),
             "error": self.error.to_json() if self.error else None,
         }

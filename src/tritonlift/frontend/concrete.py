@@ -88,6 +88,31 @@ def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(reversed(out))
 
 
+def default_choice(spec: LaunchSpec) -> dict[str, int]:
+    """The autotune configuration executed when none is asked for: each listed constexpr at its
+    smallest value (blocks as small as the host allows: cheap to execute, and loops over blocks
+    run most often at small sizes). Every configuration is still proved."""
+    out: dict[str, int] = {}
+    for s in spec.steps:
+        for k, a in s.args.items():
+            if a.kind != "values":
+                continue
+            ints = [(v.value if v.kind in ("bool",) else _literal_int(v), i) for i, v in enumerate(a.value)]
+            known = [(x, i) for x, i in ints if isinstance(x, int)]
+            out[f"{s.index}.{k}"] = min(known)[1] if len(known) == len(ints) else 0
+    return out
+
+
+def _literal_int(v: Any) -> int | None:
+    if v.kind != "int" or v.expr is None or v.expr.names:
+        return None
+    try:
+        x = v.expr.eval({})
+    except Exception:  # noqa: BLE001 - not a literal: no preference
+        return None
+    return x if isinstance(x, int) and not isinstance(x, bool) else None
+
+
 def autotune_params(spec: LaunchSpec) -> dict[str, int]:
     """`"<step>.<param>"` -> number of listed values, for every autotuned constexpr."""
     return {f"{s.index}.{k}": len(a.value) for s in spec.steps for k, a in s.args.items() if a.kind == "values"}
@@ -95,7 +120,7 @@ def autotune_params(spec: LaunchSpec) -> dict[str, int]:
 
 def instantiate(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> ConcreteLaunch:
     """Evaluate every expression of `spec` at `sizes`; check the constraints. Raises SpecError."""
-    choice = dict(choice or {})
+    choice = {**default_choice(spec), **(choice or {})}
     for name in sizes:
         if name not in spec.sizes:
             raise SpecError(f"{name} is not a size symbol of this launch spec (sizes: {', '.join(spec.sizes) or 'none'})", spec.loc("sizes"))

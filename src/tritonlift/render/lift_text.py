@@ -35,6 +35,8 @@ def lift_text(r: LiftResult, verbose: bool = False) -> str:
         lines.append("  as written by the kernel (before simplification):")
         for o in r.lifted.outputs:
             lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}")
+    if r.status is Status.PROVED and r.covers:
+        lines.append("  proved for: " + "; ".join(r.covers))
     if r.status in (Status.BOUNDED, Status.PROVED):
         lines.append("  checked exactly at: " + "; ".join(_sizes(s) for s in r.checked_sizes))
     if r.status is Status.BOUNDED:
