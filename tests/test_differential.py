@@ -147,8 +147,13 @@ def test_differential(spec_path: Path, sizes: dict[str, int] | None, load_error:
                     "(the [corpus] extra)")
     from tritonlift.bench.interp_run import differential
 
-    r = differential(spec_path, sizes, opts=interp_session.opts,
-                     flaggems_cache=interp_session.flaggems_cache)
+    try:
+        r = differential(spec_path, sizes, opts=interp_session.opts,
+                         flaggems_cache=interp_session.flaggems_cache)
+    except RecursionError:
+        # a known limit, reported by `lift` too: the executor folds tl.reduce left to right, so a
+        # combine function over 1024 lanes (FlagGems' Welford var_mean) nests terms 1024 deep
+        pytest.xfail(f"{spec_path.name}: the kernel's terms are nested too deep to evaluate")
     if r.mismatches:
         pytest.fail(r.report(limit=None), pytrace=False)
     if r.compared == 0:

@@ -30,7 +30,7 @@ import numpy as np
 from .dsl.printer import to_text
 from .dsl.term import Term, const
 from .errors import Diagnostic, TritonLiftError, Unsupported
-from .frontend.concrete import ConcreteLaunch, autotune_params, instantiate
+from .frontend.concrete import ConcreteLaunch, autotune_params, default_choice, instantiate
 from .frontend.launch import LaunchSpec
 from .options import Options
 from .pipeline import _other_configs, check_sizes, execute, load, source_index, synthesis_sizes
@@ -246,11 +246,16 @@ def _runs(launch: LaunchSpec, index) -> list[_Run]:
     first two sizes under every other autotune configuration (as `lift` checks)."""
     base = synthesis_sizes(launch)
     points = [(s, None) for s in base + check_sizes(launch, base, None)]
-    points += [(s, ch) for ch in _other_configs(autotune_params(launch)) for s in base[:2]]
+    others = [(s, ch) for ch in _other_configs(autotune_params(launch), default_choice(launch)) for s in base[:2]]
     runs = []
-    for sizes, choice in points:
+    for sizes, choice in points + others:
         conc = instantiate(launch, sizes, choice)
-        runs.append(_Run(conc, execute(conc, index)))
+        try:
+            runs.append(_Run(conc, execute(conc, index)))
+        except Unsupported:
+            if choice is None:
+                raise
+            # another autotune configuration too large to execute here: proved, not checked
     return runs
 
 

@@ -180,6 +180,8 @@ def maximum(a: Any, b: Any) -> Term:
         return b
     if _is_inf(b, -1) or _is_inf(a, 1):
         return a
+    if (a.op is Op.MAX and b in a.args) or (b.op is Op.MAX and a in b.args):  # max(max(x, c), c) = max(x, c)
+        return a if a.op is Op.MAX and b in a.args else b
     return Term.make(Op.MAX, (a, b))
 
 
@@ -193,6 +195,8 @@ def minimum(a: Any, b: Any) -> Term:
         return b
     if _is_inf(b, 1) or _is_inf(a, -1):
         return a
+    if (a.op is Op.MIN and b in a.args) or (b.op is Op.MIN and a in b.args):  # min(min(x, c), c) = min(x, c)
+        return a if a.op is Op.MIN and b in a.args else b
     return Term.make(Op.MIN, (a, b))
 
 
@@ -278,6 +282,12 @@ def where(c: Any, a: Any, b: Any) -> Term:
         return a if c.value else b
     if a is b:
         return a
+    # where(c, where(c, x, _), y) = where(c, x, y) and where(c, x, where(c, _, y)) = where(c, x, y):
+    # the inner choice is decided by the same condition (a masked load under its own mask)
+    if a.op is Op.WHERE and a.args[0] is c:
+        return where(c, a.args[1], b)
+    if b.op is Op.WHERE and b.args[0] is c:
+        return where(c, a, b.args[2])
     return Term.make(Op.WHERE, (c, a, b))
 
 
