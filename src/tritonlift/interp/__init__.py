@@ -13,7 +13,7 @@ __all__ = ["record", "trace"]
 
 def __getattr__(name: str) -> Any:
     if name == "record":
-        from .record import record
+        from .hostrecord import record
 
         return record
     if name == "trace":

@@ -105,6 +105,7 @@ def trace_to_spec(req: TraceRequest, out: Path) -> TraceResult:
     if not first.launches:
         raise TraceError(f"the call launched no Triton kernel at {_fmt(base)}")
     sig = first.signature()
+    tr.rerun(base)  # the first run imported and rewrote kernels: time a warm one
     axes = {s: _explore_axis(tr, base, s, sig) for s in symbols}
 
     fit_obs = _fit_runs(tr, base, axes, sig)
@@ -198,13 +199,14 @@ def _spec_text(req: TraceRequest, tr: Tracer, base: dict[str, int], axes: dict[s
     constraints: dict[str, list[str]] = {}
     size_notes: dict[str, str] = {}
     regime: list[str] = [f"Launch structure described: {first.structure()}."]
-    others = [f"{s}" for s in base]
-    del others
     for s, ax in axes.items():
         cs = []
         at = ", ".join(f"{k} = {v}" for k, v in base.items() if k != s) or "-"
-        if ax.lo is not None and ax.lo > 1:
+        if ax.lo is not None and ax.lo > 1 and s not in req.widen:
             cs.append(f"{s} >= {ax.lo}")
+        elif ax.lo is not None and ax.lo > 1:
+            regime.append(f"--widen {s}: the lower bound {s} >= {ax.lo} is not written; the host does not "
+                          f"launch this structure below it.")
         if ax.hi is not None:
             cs.append(f"{s} <= {ax.hi}")
         constraints[s] = cs

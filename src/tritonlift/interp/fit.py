@@ -281,6 +281,10 @@ class Fitter:
         target = self.vector(values)
         if self.n == 0:
             return None
+        if self.n == 1:  # one sample: a size (or a reference) of that value, else a constant
+            terms0, arr0 = self.level0()
+            hits = [t for t, row in zip(terms0, arr0, strict=True) if row[0] == target[0]]
+            return min(hits, key=lambda t: t.cost) if hits else const(int(target[0]))
         if np.all(target == target[0]):
             return const(int(target[0]))
         terms0, arr0 = self.level0()

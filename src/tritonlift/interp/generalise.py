@@ -30,6 +30,7 @@ class Generalised:
     refs: dict[str, str]  # ref id -> quantity key
     failed: dict[str, list[int]]
     floats_varying: dict[str, list[float]]
+    inits: dict[str, float | int | None] = field(default_factory=dict)
 
 
 def quantity_order(obs: Observation) -> list[str]:
@@ -81,7 +82,12 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str]) -> Generalis
         vs = [r.floats().get(key) for r in runs]
         if len({repr(v) for v in vs}) > 1:
             floats[key] = vs  # type: ignore[assignment]
-    return Generalised(exprs, refs, failed, floats)
+    # a tensor starts with a value when it did so at every run (a fresh torch.empty may be zero)
+    inits: dict[str, float | int | None] = {}
+    for name, t in base.tensors.items():
+        vals = {repr(r.tensors[name].init) for r in runs if name in r.tensors}
+        inits[name] = t.init if len(vals) == 1 and t.direction in ("out", "temp") else None
+    return Generalised(exprs, refs, failed, floats, inits)
 
 
 def _parse_dim(text: str) -> Expr:
@@ -266,7 +272,10 @@ def render(obs: Observation, gen: Generalised, info: SpecText) -> str:
             lines.append(f"{name} = {_value_text(gen.exprs[key], names)}   # {_key_text(key, obs)}")
     lines += ["", "[tensors]"]
     for t in obs.tensors.values():
-        lines.append(f"{t.name} = {_tensor_text(t, gen, names)}   # {t.origin}")
+        init = gen.inits.get(t.name)
+        origin = t.origin + (f"; every element {init} before its first launch at every traced size"
+                             if init is not None else "")
+        lines.append(f"{t.name} = {_tensor_text(t, gen, names)}   # {origin}")
     if not single:
         for li in range(len(obs.launches)):
             lines.append("")
@@ -298,7 +307,8 @@ def _tensor_text(t, gen: Generalised, names: _Names) -> str:
     contiguous = _contiguous_exprs(dims)
     stride_txt = [names.render(s) for s in strides]
     fields: dict[str, str] = {}
-    if stride_txt != contiguous or t.init is not None or t.value_range is not None:
+    init = gen.inits.get(t.name)
+    if stride_txt != contiguous or init is not None or t.value_range is not None:
         fields["dir"] = _toml_str(t.direction)
         fields["dtype"] = _toml_str(t.dtype)
         fields["shape"] = "[" + ", ".join(_toml_str(d) for d in dims) + "]"
@@ -306,8 +316,8 @@ def _tensor_text(t, gen: Generalised, names: _Names) -> str:
             fields["strides"] = "[" + ", ".join(_toml_str(s) for s in stride_txt) + "]"
         if t.value_range is not None:
             fields["range"] = "[" + ", ".join(_toml_str(r) for r in t.value_range) + "]"
-        if t.init is not None:
-            fields["init"] = _toml_float(t.init) if isinstance(t.init, float) else str(t.init)
+        if init is not None:
+            fields["init"] = _toml_float(init) if isinstance(init, float) else str(init)
         return "{ " + ", ".join(f"{k} = {v}" for k, v in fields.items()) + " }"
     return _toml_str(f"{t.direction} {t.dtype}[{', '.join(dims)}]")
 

@@ -70,6 +70,8 @@ def kernel_ref(fn: Any, spec_dir: Path, generated_dir: Path) -> str:
         rel = os.path.relpath(file, spec_dir)
     except ValueError:
         rel = file
+    if rel.startswith(os.pardir + os.sep + os.pardir):  # far away: absolute is clearer
+        rel = os.path.abspath(file)
     return f"{Path(rel).as_posix()}::{fn.__name__}"
 
 

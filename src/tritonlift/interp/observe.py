@@ -74,7 +74,7 @@ class Observation:
     def signature(self) -> tuple:
         launches = tuple(
             (lo.ref, len(lo.grid), tuple((p, _kind(v)) for p, v in lo.args.items())) for lo in self.launches)
-        tensors = tuple(sorted((t.name, t.direction, t.dtype, len(t.shape), t.init) for t in self.tensors.values()))
+        tensors = tuple(sorted((t.name, t.direction, t.dtype, len(t.shape)) for t in self.tensors.values()))
         return launches, tensors
 
     def ints(self) -> dict[str, int]:
@@ -242,8 +242,6 @@ def observe(rec: Recording, sizes: dict[str, int], *, named: dict[str, Any],
             init = buf.fill
             obs = TensorObs(name, direction, buf.dtype, shape, strides, init, origin)
             taken.add(name)
-        if init is not None and direction in ("out", "temp"):
-            obs.origin += f"; every element {init} before the first launch (host-filled)"
         names[key] = name
         offsets[key] = off
         tensors[name] = obs

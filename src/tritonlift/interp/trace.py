@@ -56,6 +56,7 @@ class TraceRequest:
     run_budget: float = 6.0  # seconds: stop growing a size when a run is predicted to take longer
     generated_dir: Path | None = None
     command: str = ""
+    widen: set[str] = field(default_factory=set)  # sizes whose threshold lower bound is dropped
 
 
 @dataclass
@@ -170,9 +171,24 @@ class Tracer:
             if r.name not in values:
                 raise TraceError(f"--real {r.name}: no value (write {r.name}=<value> in the call or in --real)")
         ast.fix_missing_locations(tree)
+        self.chains = _module_chains(tree)
         return compile(tree, "<trace call>", "eval"), values
 
     def _import(self, name: str) -> Any:
+        import importlib
+
+        module = self._import_root(name)
+        for chain in self.chains:  # liger_kernel.ops.rms_norm: import the submodules named
+            if chain[0] != name:
+                continue
+            for k in range(2, len(chain) + 1):
+                try:
+                    importlib.import_module(".".join(chain[:k]))
+                except ImportError:
+                    break
+        return module
+
+    def _import_root(self, name: str) -> Any:
         import importlib
 
         if name == "flag_gems":
@@ -262,6 +278,11 @@ class Tracer:
         self.cache[key] = obs
         return obs
 
+    def rerun(self, sizes: dict[str, int]) -> Observation | str:
+        """Run again (not from the cache): the time of a warm run."""
+        self.cache.pop(tuple(sizes[s] for s in self.symbols), None)
+        return self.run(sizes)
+
     def _refs(self, rec: Any) -> dict[Any, str]:
         from .kernels import kernel_ref
 
@@ -311,6 +332,21 @@ class Tracer:
             else:
                 hi = mid
         return lo
+
+
+def _module_chains(tree: ast.AST) -> list[list[str]]:
+    """Dotted names of the call (``liger_kernel.ops.rms_norm.rms_norm_forward``)."""
+    out: list[list[str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            chain: list[str] = []
+            cur: ast.AST = node
+            while isinstance(cur, ast.Attribute):
+                chain.append(cur.attr)
+                cur = cur.value
+            if isinstance(cur, ast.Name):
+                out.append([cur.id, *reversed(chain)])
+    return out
 
 
 def _describe(o: Observation | str) -> str:
