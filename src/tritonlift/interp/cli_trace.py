@@ -35,6 +35,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--at", help="describe the launch structure the host uses at these sizes, e.g. N=200")
     p.add_argument("--widen", action="append", default=[], metavar="SIZE",
                    help="drop the lower bound the host's threshold puts on SIZE (the kernel is meaningful below it)")
+    p.add_argument("--constraint", action="append", default=[], metavar="EXPR",
+                   help="a precondition of the host on the sizes, e.g. \"D % 2 == 0\" (sizes breaking it are not run)")
+    p.add_argument("--autotune", choices=("first", "smallest"), default="first",
+                   help="the autotune config to run (the interpreter cannot benchmark): the first surviving the "
+                        "kernel's pruning, or the one with the smallest blocks (cheaper to lift)")
     p.add_argument("--max-size", type=int, default=65537, help="largest value tried for a size (default 65537)")
     p.add_argument("--budget", type=float, default=6.0, metavar="S",
                    help="stop growing a size when one run is predicted to take longer than S seconds")
@@ -71,7 +76,7 @@ def run(args: argparse.Namespace, opts: Any) -> int:
         call=args.call, shapes=parse_shapes(args.shape), dtypes=parse_pairs(args.dtype, "--dtype"),
         reals=[parse_real(r) for r in args.real], ranges=ranges, op=args.op, at=at,
         max_size=args.max_size, run_budget=args.budget, generated_dir=opts.generated_dir,
-        widen=set(args.widen), command="tritonlift trace " + " ".join(shlex.quote(a) for a in sys.argv[2:]))
+        widen=set(args.widen), constraints=list(args.constraint), autotune=args.autotune, command="tritonlift trace " + " ".join(shlex.quote(a) for a in sys.argv[2:]))
     from .explore import op_name
 
     out = Path(args.out or f"{args.op or op_name(args.call)}.toml")

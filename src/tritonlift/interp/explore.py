@@ -72,7 +72,9 @@ def _explore_axis(tr: Tracer, base: dict[str, int], s: str, sig: Any) -> _Axis:
     if j > 0:
         a, b = vals[j - 1], vals[j]
         while b - a > 1:
-            mid = (a + b) // 2
+            mid = tr.nearest_allowed(base, s, a, b)
+            if mid is None:
+                break
             if tr.signature(tr.run({**base, s: mid})) == sig:
                 b = mid
             else:
@@ -99,6 +101,15 @@ def trace_to_spec(req: TraceRequest, out: Path) -> TraceResult:
         if unknown:
             raise TraceError(f"--at names {', '.join(sorted(unknown))}: not a size symbol ({', '.join(symbols)})")
         base.update(req.at)
+    movable = [s for s in symbols if s not in (req.at or {}) and any(s in c.names for c in tr.constraints)]
+    for d in range(1, 17):  # move the base point onto the caller's preconditions
+        if tr.allowed(base):
+            break
+        cand = next(({**base, s: base[s] + d} for s in movable if tr.allowed({**base, s: base[s] + d})), None)
+        if cand is not None:
+            base = cand
+    if not tr.allowed(base):
+        raise TraceError(f"no base point satisfies the constraints ({', '.join(req.constraints)}): give --at")
     first = tr.run(base)
     if isinstance(first, str):
         raise TraceError(f"the call fails at {_fmt(base)}: {first}")
@@ -109,15 +120,14 @@ def trace_to_spec(req: TraceRequest, out: Path) -> TraceResult:
     axes = {s: _explore_axis(tr, base, s, sig) for s in symbols}
 
     fit_obs = _fit_runs(tr, base, axes, sig)
+    gen, fit_obs, cut_notes = _restrict(tr, base, axes, sig, fit_obs)
     checks = _check_runs(tr, base, axes, sig, fit_obs)
-    gen = generalise(fit_obs, symbols)
-    if gen.failed:
-        raise TraceError(_failed_text(gen.failed, fit_obs))
     if gen.floats_varying:
         k, vs = next(iter(gen.floats_varying.items()))
         raise TraceError(f"float argument {k} changes with the sizes ({vs[:4]}...): a launch spec can only "
                          "give float arguments as constants or symbolic reals")
     info = _spec_text(req, tr, base, axes, first, fit_obs, checks)
+    info.regime_notes += cut_notes
     text = render(first, gen, info)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
@@ -149,6 +159,79 @@ def _failed_text(failed: dict[str, list[int]], runs: list[Observation]) -> str:
     return f"no size expression fits {key}{more}: {pts}"
 
 
+def predict(gen: Any, sizes: dict[str, int]) -> dict[str, int]:
+    """Every fitted integer evaluated at `sizes`."""
+    from .fit import evaluate
+
+    env: dict[str, int] = dict(sizes)
+    rid_of = {key: rid for rid, key in gen.refs.items()}
+    out: dict[str, int] = {}
+    for key, e in gen.exprs.items():
+        out[key] = evaluate(e, env)
+        if key in rid_of:
+            env[rid_of[key]] = out[key]
+    return out
+
+
+def _fits(tr: Tracer, gen: Any, sizes: dict[str, int], sig: Any) -> bool:
+    o = tr.run(sizes)
+    if isinstance(o, str) or o.signature() != sig:
+        return False
+    try:
+        return predict(gen, sizes) == {k: v for k, v in o.ints().items() if k in gen.exprs}
+    except (ZeroDivisionError, KeyError):
+        return False
+
+
+def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any,
+              fit_obs: list[Observation]) -> tuple[Any, list[Observation], list[str]]:
+    """Fit; when a value has no single expression (a host choice switching at a threshold inside
+    one launch structure, e.g. BLOCK = 512 if N <= 512 else 1024), keep the range of one size around
+    the base point where everything fits, and find the threshold by bisection."""
+    symbols = list(axes)
+    gen = generalise(fit_obs, symbols)
+    if not gen.failed:
+        return gen, fit_obs, []
+    failed = gen.failed
+    best: tuple[int, str, str, int, int | None, Any, list[Observation]] | None = None
+    for s in symbols:
+        vals = sorted({o.sizes[s] for o in fit_obs})
+        for side in ("hi", "lo"):
+            order = [v for v in reversed(vals) if v >= base[s]] if side == "hi" else [v for v in vals if v <= base[s]]
+            for i, t in enumerate(order[1:], 1):
+                keep = [o for o in fit_obs if (o.sizes[s] <= t if side == "hi" else o.sizes[s] >= t)]
+                g = generalise(keep, symbols)
+                if not g.failed:
+                    if best is None or len(keep) > best[0]:
+                        best = (len(keep), s, side, t, order[i - 1], g, keep)
+                    break
+    if best is None:
+        raise TraceError(_failed_text(failed, fit_obs))
+    _, s, side, t, beyond, g, keep = best
+    a, b = (t, beyond) if side == "hi" else (beyond, t)
+    while b - a > 1:  # the switch lies between a and b
+        mid = tr.nearest_allowed(base, s, a, b)
+        if mid is None:
+            break
+        inside = _fits(tr, g, {**base, s: mid}, sig)
+        if (side == "hi") == inside:
+            a = mid
+        else:
+            b = mid
+    ax = axes[s]
+    if side == "hi":
+        ax.hi = a if ax.hi is None else min(ax.hi, a)
+        bound = f"{s} <= {a}"
+    else:
+        ax.lo = b if ax.lo is None else max(ax.lo, b)
+        bound = f"{s} >= {b}"
+    ax.inside = [v for v in ax.inside if _in_box(v, ax)]
+    what = ", ".join(list(failed)[:3])
+    note = (f"The host changes {what} (same kernels) past {bound.replace('<=', '=').replace('>=', '=')} "
+            f"(found by bisection along {s}): this spec keeps {bound}.")
+    return g, keep, [note]
+
+
 def _fit_runs(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any) -> list[Observation]:
     points: list[dict[str, int]] = [dict(base)]
     for s, ax in axes.items():
@@ -162,6 +245,8 @@ def _fit_runs(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any
                 points.append(p)
     out: list[Observation] = []
     for p in points:
+        if not tr.allowed(p):
+            continue
         o = tr.run(p)
         if not isinstance(o, str) and o.signature() == sig:
             out.append(o)
@@ -174,18 +259,18 @@ def _check_runs(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: A
     points: list[dict[str, int]] = []
     for s, ax in axes.items():
         limit = max(ax.inside) if ax.inside else base[s]
-        cands = [v for v in CHECK_VALUES if _in_box(v, ax) and v < limit]
+        cands = [v for v in CHECK_VALUES if _in_box(v, ax) and v < limit and tr.allowed({**base, s: v})]
         if cands:
             points.append({**base, s: cands[-1]})
     if len(axes) > 1:
         joint = {}
         for s, ax in axes.items():
-            cands = [v for v in CHECK_VALUES if _in_box(v, ax) and v != base[s]]
+            cands = [v for v in CHECK_VALUES if _in_box(v, ax) and v != base[s] and tr.allowed({**base, s: v})]
             joint[s] = cands[0] if cands else base[s]
         points.append(joint)
     out: list[Observation] = []
     for p in points:
-        if p in used or not tr.affordable(p, None):
+        if p in used or not tr.affordable(p, None) or not tr.allowed(p):
             continue
         used.append(p)
         o = tr.run(p)
@@ -209,6 +294,7 @@ def _spec_text(req: TraceRequest, tr: Tracer, base: dict[str, int], axes: dict[s
                           f"launch this structure below it.")
         if ax.hi is not None:
             cs.append(f"{s} <= {ax.hi}")
+        cs += [c for c in req.constraints if _first_symbol(c, symbols_order=list(axes)) == s]
         constraints[s] = cs
         size_notes[s] = f"traced {s} = {min([base[s], *ax.inside])}..{ax.top}" + (f" at {at}" if at != "-" else "")
         if ax.lo is not None or ax.hi is not None:
@@ -227,6 +313,13 @@ def _spec_text(req: TraceRequest, tr: Tracer, base: dict[str, int], axes: dict[s
     notes = [n for o in fit[:1] for n in o.notes]
     return SpecText(req.op or op_name(req.call), cmd, req.call, list(axes), constraints, size_notes, reals,
                     [o.sizes for o in fit], [o.sizes for o in checks], _versions(), regime, notes)
+
+
+def _first_symbol(constraint: str, symbols_order: list[str]) -> str | None:
+    from ..frontend.intexpr import parse_int_expr
+
+    names = parse_int_expr(constraint, allow_bool=True).names
+    return next((s for s in symbols_order if s in names), None)
 
 
 def _structures(first: Observation, axes: dict[str, _Axis]) -> dict[str, str]:

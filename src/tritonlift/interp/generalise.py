@@ -61,9 +61,13 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str]) -> Generalis
     exprs: dict[str, Expr] = {}
     refs: dict[str, str] = {}
     failed: dict[str, list[int]] = {}
+    contiguous = {name for name in base.tensors
+                  if all(_contiguous(r.tensors[name].shape, r.tensors[name].strides) for r in runs)}
     for key in quantity_order(base):
         vals = [v[key] for v in values]
         t = base.tensors.get(key.split(".")[1]) if key.startswith("T.") else None
+        if t is not None and t.name in contiguous and ".stride." in key:
+            continue  # contiguous at every run: strides are not written
         if t is not None and t.sym_shape is not None and ".shape." in key:
             exprs[key] = _parse_dim(t.sym_shape[int(key.rsplit(".", 1)[1])])
             continue
@@ -88,6 +92,15 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str]) -> Generalis
         vals = {repr(r.tensors[name].init) for r in runs if name in r.tensors}
         inits[name] = t.init if len(vals) == 1 and t.direction in ("out", "temp") else None
     return Generalised(exprs, refs, failed, floats, inits)
+
+
+def _contiguous(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
+    acc = 1
+    for n, st in zip(reversed(shape), reversed(strides), strict=True):
+        if n != 1 and st != acc:
+            return False
+        acc *= n
+    return True
 
 
 def _parse_dim(text: str) -> Expr:
@@ -167,17 +180,10 @@ class _Names:
                 used_in[rid].add(self._context(key))
         self.taken = set(symbols) | set(obs.tensors) | set(reals)
         self.let_of: dict[str, str] = {}
-        self.arg_of: dict[str, str] = {}
-        # An argument's own name works only inside its launch, and only if it names nothing else;
-        # anything used elsewhere (another launch, a tensor, a [let]) becomes a [let].
-        lets: set[str] = set()
-        for rid, ctx in used_in.items():
-            key = gen.refs[rid]
-            param = key.split(".", 2)[2] if ".arg." in key else None
-            local_ok = (param is not None and ctx <= {self._context(key)} and param not in self.taken
-                        and re.fullmatch(r"[A-Za-z_]\w*", param) is not None)
-            if ctx and not local_ok:
-                lets.add(rid)
+        # Every value used by another one becomes a [let]. (The spec language also lets an argument
+        # name another argument of the same launch, but not every consumer of specs resolves such
+        # names: the prover evaluates arguments on their own.)
+        lets = {rid for rid, ctx in used_in.items() if ctx}
         todo = list(lets)
         while todo:
             for r in gen.exprs[gen.refs[todo.pop()]].refs():
@@ -187,8 +193,6 @@ class _Names:
         for rid in gen.refs:
             if rid in lets:
                 self.let_of[rid] = self._let_name(rid)
-            else:
-                self.arg_of[rid] = gen.refs[rid].split(".", 2)[2]
         self.key_let = {gen.refs[rid]: name for rid, name in self.let_of.items()}
 
     def quantity(self, key: str) -> Expr:
@@ -228,7 +232,7 @@ class _Names:
         return f"{base}_{k}"
 
     def render(self, e: Expr) -> str:
-        return e.text(lambda rid: self.let_of.get(rid) or self.arg_of[rid])
+        return e.text(lambda rid: self.let_of[rid])
 
 
 def render(obs: Observation, gen: Generalised, info: SpecText) -> str:
@@ -303,16 +307,16 @@ def _value_text(e: Expr, names: _Names, shadow: set[str] | None = None) -> str:
 
 def _tensor_text(t, gen: Generalised, names: _Names) -> str:
     dims = [names.render(names.quantity(f"T.{t.name}.shape.{d}")) for d in range(len(t.shape))]
-    strides = [names.quantity(f"T.{t.name}.stride.{d}") for d in range(len(t.strides))]
-    contiguous = _contiguous_exprs(dims)
-    stride_txt = [names.render(s) for s in strides]
+    explicit = f"T.{t.name}.stride.0" in gen.exprs
+    stride_txt = [names.render(names.quantity(f"T.{t.name}.stride.{d}")) for d in range(len(t.strides))] \
+        if explicit else []
     fields: dict[str, str] = {}
     init = gen.inits.get(t.name)
-    if stride_txt != contiguous or init is not None or t.value_range is not None:
+    if explicit or init is not None or t.value_range is not None:
         fields["dir"] = _toml_str(t.direction)
         fields["dtype"] = _toml_str(t.dtype)
         fields["shape"] = "[" + ", ".join(_toml_str(d) for d in dims) + "]"
-        if stride_txt != contiguous:
+        if explicit:
             fields["strides"] = "[" + ", ".join(_toml_str(s) for s in stride_txt) + "]"
         if t.value_range is not None:
             fields["range"] = "[" + ", ".join(_toml_str(r) for r in t.value_range) + "]"
@@ -320,16 +324,6 @@ def _tensor_text(t, gen: Generalised, names: _Names) -> str:
             fields["init"] = _toml_float(init) if isinstance(init, float) else str(init)
         return "{ " + ", ".join(f"{k} = {v}" for k, v in fields.items()) + " }"
     return _toml_str(f"{t.direction} {t.dtype}[{', '.join(dims)}]")
-
-
-def _contiguous_exprs(dims: list[str]) -> list[str]:
-    """The texts the fitter gives contiguous strides of `dims` (only simple cases compare equal;
-    anything else is written out explicitly, which is also correct)."""
-    out, acc = [], "1"
-    for d in reversed(dims):
-        out.append(acc)
-        acc = d if acc == "1" else f"{d} * {acc}" if re.fullmatch(r"\w+", d) else f"({d}) * {acc}"
-    return list(reversed(out))
 
 
 def _shadowed(obs: Observation, gen: Generalised) -> set[str]:
@@ -411,7 +405,7 @@ def _autotune_lines(tune: Any) -> list[str]:
 
     text = (f"autotune: {len(tune.configs)} configs {', '.join(fmt(c) for c in tune.configs)}"
             f"; key {tune.key}; {len(tune.surviving)} survive the kernel's pruning at these sizes; the "
-            f"interpreter cannot benchmark and runs the first surviving one, written below"
+            f"interpreter cannot benchmark and runs one: {fmt(tune.chosen)}, written below"
             + (f"; reset_to_zero {tune.reset_to_zero}" if tune.reset_to_zero else ""))
     return _comment_lines(text)
 

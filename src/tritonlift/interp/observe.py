@@ -50,6 +50,7 @@ class TensorObs:
     origin: str
     sym_shape: tuple[str, ...] | None = None  # the caller's symbolic shape (named tensors)
     value_range: tuple[str, str] | None = None
+    layout: tuple[int, ...] | None = None  # a named input's dimensions as this buffer holds them
 
 
 @dataclass
@@ -74,7 +75,8 @@ class Observation:
     def signature(self) -> tuple:
         launches = tuple(
             (lo.ref, len(lo.grid), tuple((p, _kind(v)) for p, v in lo.args.items())) for lo in self.launches)
-        tensors = tuple(sorted((t.name, t.direction, t.dtype, len(t.shape)) for t in self.tensors.values()))
+        tensors = tuple(sorted((t.name, t.direction, t.dtype, len(t.shape), t.layout)
+                               for t in self.tensors.values()))
         return launches, tensors
 
     def ints(self) -> dict[str, int]:
@@ -216,19 +218,41 @@ def observe(rec: Recording, sizes: dict[str, int], *, named: dict[str, Any],
                 direction, origin = ("out", "written by the kernels") if buf.written else ("in", "input")
             init = buf.fill if direction == "out" else None
             obs = TensorObs(name, direction, spec_dtype(t.dtype), shape, strides, init, origin,
-                            sym_shapes.get(name), (ranges or {}).get(name))
+                            sym_shapes.get(name), (ranges or {}).get(name), tuple(range(len(shape))))
+        elif (copy := _host_copy(buf, by_key, sym_shapes)) is not None:
+            src, perm = copy
+            src_used = _storage_key(by_key_name(by_key, src)) in rec.buffers
+            name = _unique(f"{src}_copy", taken) if src_used else src
+            t = by_key_name(by_key, src)
+            shape = tuple(int(t.shape[i]) for i in perm)
+            strides, off = _contiguous(shape), 0
+            how = f"{src}.clone()" if list(perm) == sorted(perm) else f"{src}.permute{tuple(perm)}.contiguous()"
+            direction = "inout" if buf.written else "in"
+            obs = TensorObs(name, direction, buf.dtype, shape, strides, None,
+                            f"the host's copy {how} of input {src}" + (", updated in place" if buf.written else ""),
+                            tuple(sym_shapes[src][i] for i in perm), (ranges or {}).get(src), tuple(perm))
+            taken.add(name)
+            init = None
         else:
             name = _unique(tensor_name_from_param(buf.first_param), taken)
             if key in ret_keys:
                 t = ret[ret_keys[key]]
                 shape, strides, off = _view(t)
                 direction, origin = "out", f"returned (result #{ret_keys[key]})"
+            elif buf.written and not _read_after_last_write(rec, key):
+                # written, not returned, and no later launch reads it: a result the host keeps
+                # (saved for the backward pass, or reduced on the host)
+                shape, strides, off = buf.view
+                direction = "out"
+                last = max(i for i, lo in enumerate(rec.launches) if key in lo.writes)
+                origin = (f"created by the host, written by launch {last + 1} ({buf.first_param}), not returned "
+                          "and read by no later launch: a result the host keeps")
             else:
                 shape, strides, off = buf.view
                 direction = "temp"
                 origin = f"created by the host, first passed as {buf.first_param} to launch {buf.first_launch + 1}"
                 if not buf.written:
-                    if buf.fill is None:
+                    if buf.fill is None and not buf.poisoned:
                         raise TraceError(
                             f"launch {buf.first_launch + 1} reads a buffer ({buf.first_param}) the host filled with "
                             "computed data: neither an input, nor returned, nor written by a kernel")
@@ -252,6 +276,46 @@ def observe(rec: Recording, sizes: dict[str, int], *, named: dict[str, Any],
         if _storage_key(t) not in rec.buffers:
             notes.append(f"result #{i} (shape {tuple(t.shape)}) was not produced by a kernel launch")
     return Observation(dict(sizes), tensors, launches, notes)
+
+
+def _read_after_last_write(rec: Recording, key: int) -> bool:
+    last = max((i for i, lo in enumerate(rec.launches) if key in lo.writes), default=-1)
+    return any(isinstance(v, TensorArg) and v.storage == key
+               for lo in rec.launches[last + 1:] for v in lo.args.values())
+
+
+def by_key_name(by_key: dict[int, tuple[str, Any]], name: str) -> Any:
+    return next(t for n, t in by_key.values() if n == name)
+
+
+def _contiguous(shape: tuple[int, ...]) -> tuple[int, ...]:
+    out, acc = [], 1
+    for n in reversed(shape):
+        out.append(acc)
+        acc *= max(n, 1)
+    return tuple(reversed(out))
+
+
+def _host_copy(buf: Buffer, by_key: dict[int, tuple[str, Any]],
+               sym_shapes: dict[str, tuple[str, ...]]) -> tuple[str, tuple[int, ...]] | None:
+    """(input name, permutation) when the storage held, before its first launch, a contiguous copy
+    of a named input with its dimensions permuted (``x.clone()``, ``q.transpose(1, 2).contiguous()``)."""
+    import itertools
+
+    import torch
+
+    if buf.initial is None or buf.poisoned or buf.fill is not None:
+        return None
+    for name, t in by_key.values():
+        if name not in sym_shapes or spec_dtype(t.dtype) != buf.dtype:
+            continue
+        if t.numel() * t.element_size() != buf.initial.numel() or t.numel() < 2:
+            continue
+        for perm in itertools.permutations(range(t.dim())):
+            data = t.detach().permute(perm).contiguous().view(-1).view(torch.uint8)
+            if torch.equal(data, buf.initial):
+                return name, perm
+    return None
 
 
 def _unique(base: str, taken: set[str]) -> str:

@@ -38,6 +38,8 @@ TL_TO_SPEC = {
     "int16": "i16", "int32": "i32", "int64": "i64", "uint8": "u8", "uint32": "u32", "uint64": "u64",
 }
 INT_SENTINEL = -0x5A5A5A5A
+_INT_POISON = {"int8": -99, "int16": -12345, "uint8": 201, "int32": INT_SENTINEL, "int64": INT_SENTINEL,
+               "uint32": 0x5A5A5A5A, "uint64": 0x5A5A5A5A}
 
 
 class TraceError(TritonLiftError):
@@ -96,6 +98,8 @@ class Buffer:
     first_param: str
     fill: float | int | None = None  # every element equal before the first launch (not poison)
     written: bool = False
+    poisoned: bool = False  # still the NaN / sentinel fill of an uninitialised torch.empty
+    initial: Any = None  # the storage's bytes before its first launch (uint8 tensor)
 
 
 @dataclass
@@ -182,33 +186,54 @@ def _storage_bytes(st: Any) -> Any:
     return torch.empty(0, dtype=torch.uint8).set_(st).clone()
 
 
-def _uniform_value(st: Any, offset: int, dtype: str) -> float | int | None:
-    """The one value every element of the storage holds (as `dtype`), if there is one and it is
-    not the NaN / sentinel poison of an uninitialised buffer."""
+_POISON = object()
+
+
+def _uniform_value(raw: Any, dtype: str) -> Any:
+    """The one value every element of the storage bytes `raw` holds (as `dtype`): None when they
+    differ, `_POISON` when it is the NaN / sentinel fill of an uninitialised buffer."""
     import torch
 
     tdt = getattr(torch, {v: k for k, v in TORCH_TO_SPEC.items()}[dtype])
-    raw = torch.empty(0, dtype=torch.uint8).set_(st)
     n = raw.numel() // tdt.itemsize
     if n == 0:
         return None
     vals = raw[: n * tdt.itemsize].view(tdt)
     first = vals[0]
+    if tdt.is_floating_point:
+        if bool(torch.isnan(vals).all()):
+            return _POISON
+        if not bool((vals == first).all()):
+            return None
+        f = float(first)
+        return int(f) if f.is_integer() else f
     if not bool((vals == first).all()):
         return None
-    if tdt.is_floating_point:
-        f = float(first)
-        return None if f != f else (int(f) if f.is_integer() else f)
     v = int(first)
-    return None if v == INT_SENTINEL or (tdt == torch.bool and False) else v
+    return _POISON if v == _INT_POISON.get(str(tdt)[6:]) else v
+
+
+AUTOTUNE_POLICIES = ("first", "smallest")
+
+
+def config_size(kwargs: dict[str, Any]) -> int:
+    """The product of a config's integer constexprs (its block sizes)."""
+    n = 1
+    for v in kwargs.values():
+        if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+            n *= v
+    return n
 
 
 class LaunchRecorder:
     """Context manager recording the launches made inside it into ``self.recording``."""
 
-    def __init__(self, poison_empty: bool = False) -> None:
+    def __init__(self, poison_empty: bool = False, autotune: str = "first") -> None:
+        if autotune not in AUTOTUNE_POLICIES:
+            raise TraceError(f"autotune policy {autotune!r}: one of {', '.join(AUTOTUNE_POLICIES)}")
         self.recording = Recording()
         self.poison_empty = poison_empty
+        self.autotune = autotune
         self._undo: list[Any] = []
         self._autotune: list[Autotune] = []
         self._heuristics: list[set[str]] = []
@@ -223,6 +248,7 @@ class LaunchRecorder:
         patch_interpreter()
         self._patch(InterpretedFunction, "run", self._wrap_run)
         self._patch(Autotuner, "run", self._wrap_autotuner)
+        self._patch(Autotuner, "prune_configs", self._wrap_prune)
         self._patch(Heuristics, "run", self._wrap_heuristics)
         if self.poison_empty:
             self._poison()
@@ -246,11 +272,8 @@ class LaunchRecorder:
                 with torch.no_grad():
                     if t.dtype.is_floating_point:
                         t.fill_(float("nan"))
-                    elif t.dtype != torch.bool:
-                        try:
-                            t.fill_(INT_SENTINEL)
-                        except RuntimeError:
-                            t.fill_(-1)
+                    elif str(t.dtype)[6:] in _INT_POISON:
+                        t.fill_(_INT_POISON[str(t.dtype)[6:]])
             return t
 
         def wrap(fn: Any) -> Any:
@@ -281,12 +304,29 @@ class LaunchRecorder:
                     surviving = configs
             info = Autotune(configs, surviving, {}, list(tuner.reset_to_zero), list(tuner.keys))
             rec._autotune.append(info)
+            tuner.cache.clear()  # a choice cached by an earlier run (another policy) must not stick
             try:
                 return original(tuner, *args, **kwargs)
             finally:
                 rec._autotune.pop()
 
         return run
+
+    def _wrap_prune(self, original: Any) -> Any:
+        """The interpreter runs one config (it cannot benchmark): the first surviving the kernel's
+        pruning, or with ``autotune="smallest"`` the one with the smallest block sizes. Either is a
+        launch the host makes on some GPU."""
+        rec = self
+
+        def prune_configs(tuner: Any, kwargs: dict) -> list:
+            surviving = list(tuner.configs)
+            if tuner.early_config_prune:
+                surviving = list(tuner.early_config_prune(tuner.configs, tuner.nargs, **kwargs)) or surviving
+            if rec.autotune == "smallest":
+                return [min(surviving, key=lambda c: config_size(c.kwargs))]
+            return surviving[:1]
+
+        return prune_configs
 
     def _wrap_heuristics(self, original: Any) -> Any:
         rec = self
@@ -310,6 +350,13 @@ class LaunchRecorder:
 
             launch, storages = rec._begin(kernel, args, grid, kwargs)
             before = {k: _storage_bytes(st) for k, st in storages.items()}
+            for k, raw in before.items():
+                buf = rec.recording.buffers[k]
+                if buf.initial is None:
+                    buf.initial = raw
+                    fill = _uniform_value(raw, buf.dtype)
+                    buf.poisoned = fill is _POISON
+                    buf.fill = None if fill is _POISON else fill
             with compiled_semantics(kernel):
                 out = original(kernel, *args, grid=grid, warmup=warmup, **kwargs)
             for k, st in storages.items():
@@ -329,6 +376,7 @@ class LaunchRecorder:
             bound = sig.bind(*args, **kwargs)
         except TypeError as e:
             raise TraceError(f"kernel {fn.__name__}: {e}") from None
+        bound.apply_defaults()  # a parameter's default is part of the launch (grids read them too)
         raw = dict(bound.arguments)
         g = grid(raw) if callable(grid) else grid
         g = tuple(int(scalar_value(x)) for x in (g if isinstance(g, (tuple, list)) else (g,)))
@@ -347,8 +395,7 @@ class LaunchRecorder:
                 if ta.storage not in rec.buffers:
                     shape, strides = ta.shape, ta.strides
                     rec.buffers[ta.storage] = Buffer(
-                        ta.storage, int(st.nbytes()), ta.dtype, (shape, strides, ta.offset), index, name,
-                        _uniform_value(st, 0, ta.dtype))
+                        ta.storage, int(st.nbytes()), ta.dtype, (shape, strides, ta.offset), index, name)
             else:
                 values[name] = scalar_value(v)
         tune = self._autotune[-1] if self._autotune else None

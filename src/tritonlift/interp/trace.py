@@ -57,6 +57,8 @@ class TraceRequest:
     generated_dir: Path | None = None
     command: str = ""
     widen: set[str] = field(default_factory=set)  # sizes whose threshold lower bound is dropped
+    constraints: list[str] = field(default_factory=list)  # preconditions on the sizes (D % 2 == 0)
+    autotune: str = "first"  # which surviving autotune config to run: first | smallest
 
 
 @dataclass
@@ -152,6 +154,29 @@ class Tracer:
         self.times: dict[tuple[int, ...], float] = {}
         self.refs: dict[Any, str] = {}
         self.out_dir = "."
+        from ..frontend.intexpr import IntExprError, parse_int_expr
+
+        try:
+            self.constraints = [parse_int_expr(c, allow_bool=True) for c in req.constraints]
+        except IntExprError as e:
+            raise TraceError(f"--constraint: {e}") from None
+        for c in self.constraints:
+            if not c.names <= set(self.symbols):
+                raise TraceError(f"--constraint {c.text!r} names {', '.join(sorted(c.names - set(self.symbols)))}: "
+                                 "not a size symbol")
+
+    def allowed(self, sizes: dict[str, int]) -> bool:
+        """The sizes satisfy the caller's preconditions (``--constraint``)."""
+        return all(bool(c.eval(sizes)) for c in self.constraints)
+
+    def nearest_allowed(self, sizes: dict[str, int], s: str, lo: int, hi: int) -> int | None:
+        """A value of `s` strictly between lo and hi, near the middle, that satisfies the constraints."""
+        mid = (lo + hi) // 2
+        for d in range(0, 17):
+            for v in (mid + d, mid - d):
+                if lo < v < hi and self.allowed({**sizes, s: v}):
+                    return v
+        return None
 
     def _prepare_call(self) -> tuple[Any, dict[str, float]]:
         try:
@@ -262,7 +287,7 @@ class Tracer:
         ns = _Namespace({**inputs, **sizes, **self.real_values}, self._import)
         start = time.perf_counter()
         try:
-            with LaunchRecorder(poison_empty=True) as rec:
+            with LaunchRecorder(poison_empty=True, autotune=self.req.autotune) as rec, _philox_generator():
                 torch.manual_seed(0)
                 result = eval(self.call_code, {"__builtins__": __builtins__}, ns)
             refs = self._refs(rec.recording)
@@ -308,12 +333,17 @@ class Tracer:
 
     def axis(self, base: dict[str, int], s: str) -> list[tuple[int, Any]]:
         """Runs along symbol `s` from `base` (ladder values, in increasing order)."""
-        values = sorted({v for v in LADDER if v <= self.req.max_size} | {base[s]})
+        ladder = set()
+        for v in LADDER:  # a value the preconditions exclude is replaced by its successor (D % 2 == 0)
+            ladder.add(v if self.allowed({**base, s: v}) or not self.allowed({**base, s: v + 1}) else v + 1)
+        values = sorted({v for v in ladder if v <= self.req.max_size} | {base[s]})
         out: list[tuple[int, Any]] = []
         prev = None
         for v in values:
             sizes = {**base, s: v}
-            if not self.affordable(sizes, prev):
+            if not self.allowed(sizes):
+                continue
+            if v > base[s] and not self.affordable(sizes, prev):
                 break
             out.append((v, self.run(sizes)))
             prev = sizes
@@ -326,12 +356,48 @@ class Tracer:
         """Largest v in [lo, hi) with the signature of lo (that of hi differs)."""
         sig = self.signature(self.run({**base, s: lo}))
         while hi - lo > 1:
-            mid = (lo + hi) // 2
+            mid = self.nearest_allowed(base, s, lo, hi)
+            if mid is None:
+                break
             if self.signature(self.run({**base, s: mid})) == sig:
                 lo = mid
             else:
                 hi = mid
         return lo
+
+
+class _PhiloxState:
+    """Stands for a CUDA generator whose state host code reads to seed ``tl.philox`` (FlagGems'
+    ``philox_backend_seed_offset``): 16 bytes, seed then offset, reset to (0, 0) for every run so
+    that runs at different sizes see the same state."""
+
+    def __init__(self) -> None:
+        import torch
+
+        self.state = torch.zeros(2, dtype=torch.int64).view(torch.uint8)
+
+    def get_state(self) -> Any:
+        return self.state.clone()
+
+    def set_state(self, state: Any) -> None:
+        self.state = state.clone()
+
+    def initial_seed(self) -> int:
+        return 0
+
+
+class _philox_generator:
+    def __enter__(self) -> None:
+        import torch
+
+        self.saved = getattr(torch.cuda, "default_generators", ())
+        if not self.saved:
+            torch.cuda.default_generators = (_PhiloxState(),)
+
+    def __exit__(self, *exc: object) -> None:
+        import torch
+
+        torch.cuda.default_generators = self.saved
 
 
 def _module_chains(tree: ast.AST) -> list[list[str]]:
