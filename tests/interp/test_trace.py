@@ -164,3 +164,36 @@ def test_record_user_kernel_lifts_without_a_hand_written_spec(tmp_path):
     r = lift(out, _opts())
     assert r.status.name == "PROVED"
     assert "y[i, j] = x[i, j]·scale / (Σ_{k<N} |x[i, k]|)" in lift_text(r)
+
+
+def _trace_user(tmp_path: Path, fn: str, shapes: dict[str, tuple[str, ...]]):
+    return _trace(tmp_path, fn, f"tests.interp.user_kernels.{fn}(x)", shapes, max_size=257)
+
+
+def test_host_copies_zero_fill_and_kept_results(tmp_path):
+    from tritonlift.pipeline import lift
+    from tritonlift.render.lift_text import lift_text
+
+    # x.t().contiguous() is named after x, in the copy's layout (also at M = 1 or N = 1, where
+    # torch makes no copy); torch.zeros gives init = 0
+    data = tomllib.loads(_trace_user(tmp_path, "col_sum", {"x": ("M", "N")}).text)
+    assert data["sizes"] == {"M": "", "N": ""}
+    assert data["tensors"]["x"] == "in f32[N, M]"
+    assert data["tensors"]["out"] == {"dir": "out", "dtype": "f32", "shape": ["N"], "init": 0}
+    assert data["args"] == {"xt_ptr": "x", "out_ptr": "out", "n_rows": "M", "BLOCK": "next_power_of_2(M)"}
+    # a buffer the kernel writes, the host does not return and no later launch reads: an output
+    result = _trace_user(tmp_path, "scale_rows", {"x": ("M", "N")})
+    data = tomllib.loads(result.text)
+    assert data["tensors"]["rstd"] == "out f32[M]" and data["tensors"]["y"] == "out f32[M, N]"
+    text = lift_text(lift(result.path, _opts()))
+    assert "rstd[i] = 1 / μ[i]" in text and "PROVED" in text
+
+
+def test_a_host_threshold_inside_one_kernel_becomes_a_size_constraint(tmp_path):
+    # BLOCK = 4 if n <= 20 else 16: no single expression; the spec keeps n <= 20, found by bisection
+    result = _trace_user(tmp_path, "tiled_copy", {"x": ("N",)})
+    data = tomllib.loads(result.text)
+    assert data["sizes"]["N"] == "N <= 20"
+    assert data["grid"] == ["cdiv(N, 4)"] and data["args"]["BLOCK"] == 4
+    assert "past N = 20 (found by bisection along N)" in result.text.replace("\n#  ", "")
+    assert all(s["N"] <= 20 for s in result.fit_sizes + result.check_sizes)

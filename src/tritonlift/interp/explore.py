@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .generalise import SpecText, check_spec, generalise, render
+from .generalise import SpecText, _key_text, check_spec, generalise, render
 from .observe import Observation
 from .recorder import TraceError
 from .trace import BASES, CHECK_VALUES, Tracer, TraceRequest, TraceResult, _describe
@@ -54,6 +54,7 @@ class _Axis:
         self.inside: list[int] = []  # traced values with the base structure
         self.top = 0  # largest value traced
         self.others: list[tuple[int, str]] = []  # (value, structure) of other structures
+        self.cut = False  # hi/lo come from a value switching formula, not from the structure
 
 
 def _explore_axis(tr: Tracer, base: dict[str, int], s: str, sig: Any) -> _Axis:
@@ -115,6 +116,7 @@ def trace_to_spec(req: TraceRequest, out: Path) -> TraceResult:
         raise TraceError(f"the call fails at {_fmt(base)}: {first}")
     if not first.launches:
         raise TraceError(f"the call launched no Triton kernel at {_fmt(base)}")
+    tr.layouts = {t.name: t.layout for t in first.tensors.values()}
     sig = first.signature()
     tr.rerun(base)  # the first run imported and rewrote kernels: time a warm one
     axes = {s: _explore_axis(tr, base, s, sig) for s in symbols}
@@ -219,6 +221,7 @@ def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any
         else:
             b = mid
     ax = axes[s]
+    ax.cut = True
     if side == "hi":
         ax.hi = a if ax.hi is None else min(ax.hi, a)
         bound = f"{s} <= {a}"
@@ -226,9 +229,10 @@ def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any
         ax.lo = b if ax.lo is None else max(ax.lo, b)
         bound = f"{s} >= {b}"
     ax.inside = [v for v in ax.inside if _in_box(v, ax)]
-    what = ", ".join(list(failed)[:3])
+    what = ", ".join(_key_text(k, fit_obs[0]) for k in list(failed)[:3])
+    at = ", ".join(f"{k} = {v}" for k, v in base.items() if k != s)
     note = (f"The host changes {what} (same kernels) past {bound.replace('<=', '=').replace('>=', '=')} "
-            f"(found by bisection along {s}): this spec keeps {bound}.")
+            f"(found by bisection along {s}{' at ' + at if at else ''}): this spec keeps {bound}.")
     return g, keep, [note]
 
 
@@ -297,12 +301,13 @@ def _spec_text(req: TraceRequest, tr: Tracer, base: dict[str, int], axes: dict[s
         cs += [c for c in req.constraints if _first_symbol(c, symbols_order=list(axes)) == s]
         constraints[s] = cs
         size_notes[s] = f"traced {s} = {min([base[s], *ax.inside])}..{ax.top}" + (f" at {at}" if at != "-" else "")
-        if ax.lo is not None or ax.hi is not None:
+        if (ax.lo is not None or ax.hi is not None) and not ax.cut:
             bounds = " and ".join(
                 ([f"below {s} = {ax.lo}"] if ax.lo is not None else [])
                 + ([f"above {s} = {ax.hi}"] if ax.hi is not None else []))
+            where = f" at {at}" if at != "-" else ""
             regime.append(f"The host launches other kernels {bounds} (thresholds found by bisection along "
-                          f"{s} at {at}; constraint in [sizes]).")
+                          f"{s}{where}; constraint in [sizes]).")
         seen: dict[str, list[int]] = {}
         for v, d in ax.others:
             seen.setdefault(d, []).append(v)

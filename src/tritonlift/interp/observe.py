@@ -51,6 +51,7 @@ class TensorObs:
     sym_shape: tuple[str, ...] | None = None  # the caller's symbolic shape (named tensors)
     value_range: tuple[str, str] | None = None
     layout: tuple[int, ...] | None = None  # a named input's dimensions as this buffer holds them
+    source: str | None = None  # the named input this buffer holds (itself or a host copy)
 
 
 @dataclass
@@ -108,6 +109,29 @@ class Observation:
                      if isinstance(v, (bool, str)) or isinstance(v, DTypeArg)]
             parts.append(lo.name + (f"({', '.join(flags)})" if flags else ""))
         return "; ".join(parts) if parts else "no kernel launch"
+
+
+def relayout(obs: Observation, layouts: dict[str, tuple[int, ...] | None],
+             sym_shapes: dict[str, tuple[str, ...]]) -> Observation:
+    """Describe each input buffer in the layout `layouts` gives for its name when that is the same
+    memory: at a size of 1 the host's ``x.t().contiguous()`` is ``x`` itself (no copy), which holds
+    its elements in the order of the copy made at other sizes."""
+    for t in obs.tensors.values():
+        target = layouts.get(t.name)
+        if target is None or t.layout is None or t.source is None or t.layout == target:
+            continue
+        if sorted(target) != sorted(t.layout):
+            continue
+        orig = [0] * len(t.layout)
+        for i, p in enumerate(t.layout):
+            orig[p] = t.shape[i]
+        if [p for p in t.layout if orig[p] != 1] != [p for p in target if orig[p] != 1]:
+            continue
+        t.shape = tuple(orig[p] for p in target)
+        t.strides = _contiguous(t.shape)
+        t.sym_shape = tuple(sym_shapes[t.source][p] for p in target)
+        t.layout = tuple(target)
+    return obs
 
 
 def _kind(v: Any) -> Any:
@@ -218,7 +242,8 @@ def observe(rec: Recording, sizes: dict[str, int], *, named: dict[str, Any],
                 direction, origin = ("out", "written by the kernels") if buf.written else ("in", "input")
             init = buf.fill if direction == "out" else None
             obs = TensorObs(name, direction, spec_dtype(t.dtype), shape, strides, init, origin,
-                            sym_shapes.get(name), (ranges or {}).get(name), tuple(range(len(shape))))
+                            sym_shapes.get(name), (ranges or {}).get(name), tuple(range(len(shape))),
+                            name if name in sym_shapes else None)
         elif (copy := _host_copy(buf, by_key, sym_shapes)) is not None:
             src, perm = copy
             src_used = _storage_key(by_key_name(by_key, src)) in rec.buffers
@@ -230,7 +255,7 @@ def observe(rec: Recording, sizes: dict[str, int], *, named: dict[str, Any],
             direction = "inout" if buf.written else "in"
             obs = TensorObs(name, direction, buf.dtype, shape, strides, None,
                             f"the host's copy {how} of input {src}" + (", updated in place" if buf.written else ""),
-                            tuple(sym_shapes[src][i] for i in perm), (ranges or {}).get(src), tuple(perm))
+                            tuple(sym_shapes[src][i] for i in perm), (ranges or {}).get(src), tuple(perm), src)
             taken.add(name)
             init = None
         else:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .observe import Observation, observe
+from .observe import Observation, observe, relayout
 from .recorder import LaunchRecorder, TraceError
 
 LADDER = (1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 64, 100, 129, 256, 1000, 1025, 4096, 4097, 16385, 65537)
@@ -154,6 +154,7 @@ class Tracer:
         self.times: dict[tuple[int, ...], float] = {}
         self.refs: dict[Any, str] = {}
         self.out_dir = "."
+        self.layouts: dict[str, tuple[int, ...] | None] = {}  # the base point's input layouts
         from ..frontend.intexpr import IntExprError, parse_int_expr
 
         try:
@@ -295,6 +296,8 @@ class Tracer:
                 rec.recording, sizes, named=inputs, sym_shapes=self.req.shapes, returned=result,
                 reals=self.real_values, ranges=self.req.ranges, refs=refs,
                 reserved=set(self.symbols) | set(self.real_values))
+            if self.layouts and not isinstance(obs, str):
+                obs = relayout(obs, self.layouts, self.req.shapes)
         except TraceError as e:
             obs = e.message
         except Exception as e:  # the host call itself failed at this size
