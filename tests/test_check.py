@@ -286,10 +286,11 @@ def test_unicode_rendering_of_lifted_formulas_checks_bounded():
     ("out[i, j] = Σ_{k N} inp[i, k]", "binder range"),
     ("out[i, j] inp[i, j]", "expected `tensor[i, ...] = expression`"),
 ])
-def test_malformed_formulas_are_one_line_errors(formula, message):
+def test_malformed_formulas_are_located_errors(formula, message):
     _skip_missing("23_softmax")
     with pytest.raises(DslError) as e:
         check_formula(_path("23_softmax"), formula)
-    text = str(e.value)
-    assert "\n" not in text and text.startswith("formula error: ")
-    assert message in text
+    first = str(e.value).splitlines()[0]
+    assert first.startswith("<formula>:1:") and "formula error: " in first
+    assert message in first
+    assert e.value.loc is not None and e.value.loc.col >= 1

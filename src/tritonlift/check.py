@@ -29,13 +29,13 @@ import numpy as np
 
 from .dsl.printer import to_text
 from .dsl.term import Term, const
-from .errors import TritonLiftError
+from .errors import Diagnostic, TritonLiftError, Unsupported
 from .frontend.concrete import ConcreteLaunch, autotune_params, instantiate
 from .frontend.launch import LaunchSpec
 from .options import Options
-from .pipeline import _other_configs, check_sizes, load, source_index, synthesis_sizes
+from .pipeline import _other_configs, check_sizes, execute, load, source_index, synthesis_sizes
 from .result import Formula, Status
-from .symex.runner import Spec, run_launch
+from .symex.runner import Spec
 from .synth import Checker
 from .synth.instantiate import NotGround
 from .synth.instantiate import instantiate as instantiate_term
@@ -85,6 +85,7 @@ class CheckResult:
     checked_sizes: tuple[dict[str, int], ...] = ()
     findings: tuple[str, ...] = ()
     unstated: tuple[str, ...] = ()  # outputs of the kernel the formula does not state (not checked)
+    error: Diagnostic | None = None  # the located problem behind an ERROR/UNSUPPORTED status, if any
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -96,6 +97,7 @@ class CheckResult:
             "reason": self.reason, "seconds": round(self.seconds, 3),
             "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
             "unstated_outputs": list(self.unstated),
+            "error": self.error.to_json() if self.error else None,
         }
 
 
@@ -147,24 +149,27 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     serve as witnesses."""
     opts = opts or Options()
     t0 = time.monotonic()
+    opts.stage("load")
     launch = load(launch_path, kernel)
     formula = parse_user_formula(formula_text, launch)
     index = source_index(opts)
     outs = [n for n, d in launch.tensors.items() if d.direction in ("out", "inout")]
     unstated = tuple(n for n in outs if formula.get(n) is None)
 
-    def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), findings=()) -> CheckResult:
+    def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), findings=(), error=None) -> CheckResult:
         return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
                            _location(launch, index), status, formula, tuple(verdicts), cex, reason,
-                           time.monotonic() - t0, tuple(sizes), tuple(findings), unstated)
+                           time.monotonic() - t0, tuple(sizes), tuple(findings), unstated, error)
 
     try:
+        opts.stage("symex")
         runs = _runs(launch, index)
     except TritonLiftError as e:
-        status = Status.UNSUPPORTED if type(e).__name__ == "Unsupported" else Status.ERROR
-        return result(status, reason=str(e).splitlines()[0])
+        status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
+        return result(status, reason=e.diagnostic().headline(), error=e.diagnostic())
     except RecursionError:
-        return result(Status.ERROR, reason="internal error: expression nesting too deep")
+        return result(Status.ERROR, reason="internal error: expression nesting too deep",
+                      error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
     findings = sorted({str(f) for r in runs for f in r.spec.findings})
     sizes = _distinct([r.conc.sizes for r in runs])
     by_weight = sorted(runs, key=lambda r: r.weight)
@@ -173,6 +178,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     verdicts: dict[str, OutputVerdict] = {}
     witnesses: dict[str, Counterexample] = {}
     # 1. a quick numeric search: most wrong formulas differ on the first random input
+    opts.stage("compare")
     for o in formula.outputs:
         for run in by_weight:
             w = random_search(_problem(run, formula, calls), _elements(run.spec, o.tensor), seeds=1)
@@ -193,6 +199,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
         if found:
             mismatches[o.tensor] = found
     # 3. a witness for every output that differs symbolically
+    opts.stage("counterexample")
     for tensor, found in mismatches.items():
         w = _witness(found, formula, calls)
         if w is not None:
@@ -208,6 +215,8 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     ordered = [verdicts[o.tensor] for o in formula.outputs]
     status = max(v.status for v in ordered)
     cex = next((witnesses[o.tensor] for o in formula.outputs if o.tensor in witnesses), None)
+    if status is Status.BOUNDED:
+        opts.stage("prove")
     if status is Status.BOUNDED and prove_unbounded(launch, formula, opts) is Status.PROVED:
         status = Status.PROVED
     return result(status, ordered, cex, _reason(status, ordered, len(sizes)), sizes, findings)
@@ -223,7 +232,7 @@ def replay(counterexample: Counterexample, launch_path: str | Path, formula_text
     launch = load(launch_path, kernel)
     formula = parse_user_formula(formula_text, launch)
     conc = instantiate(launch, counterexample.sizes, counterexample.choice)
-    run = _Run(conc, run_launch(conc, source_index(opts)))
+    run = _Run(conc, execute(conc, source_index(opts)))
     problem = _problem(run, formula, dict(calls or {}))
     inputs = Inputs(counterexample.arrays(), dict(counterexample.reals))
     return (problem.kernel_value(inputs, counterexample.tensor, counterexample.index),
@@ -241,7 +250,7 @@ def _runs(launch: LaunchSpec, index) -> list[_Run]:
     runs = []
     for sizes, choice in points:
         conc = instantiate(launch, sizes, choice)
-        runs.append(_Run(conc, run_launch(conc, index)))
+        runs.append(_Run(conc, execute(conc, index)))
     return runs
 
 

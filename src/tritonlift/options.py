@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,3 +24,10 @@ class Options:
     prove: bool = True  # run the unbounded verifier after synthesis
     simplify: bool = True  # restore textbook forms with the e-graph (checked equal before shown)
     dump_smt: Path | None = None  # write every solver query as SMT-LIB here
+    # called with a stage name ("symex", "synth", "prove", ...) as each stage starts: the progress
+    # display, and `--timeout`'s record of where the work was when it ran out
+    progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+
+    def stage(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(name)

@@ -7,7 +7,8 @@ import itertools
 from pathlib import Path
 
 from .errors import SpecError
-from .frontend.concrete import ConcreteLaunch, instantiate
+from .frontend.bounds import check_bounds, check_size_bound
+from .frontend.concrete import ConcreteLaunch, ConstraintViolation, SizeEvalError, instantiate
 from .frontend.launch import LaunchSpec, load_launch
 from .frontend.source import SourceIndex
 from .options import Options
@@ -57,15 +58,29 @@ def default_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> lis
     constraints, chosen so that every size symbol takes at least two values (a base point, then
     each symbol moved on its own) and masks and loop tails are exercised."""
     if spec.samples:
-        return [dict(s) for s in spec.samples]
+        return checked_samples(spec, choice)
     return varied_sizes(spec, choice)
+
+
+def checked_samples(spec: LaunchSpec, choice: dict[str, int] | None = None) -> list[dict[str, int]]:
+    """The spec's samples; one the constraints or the size bound exclude is an error located at
+    `samples` (not at the constraint it violates: the sample is what to fix)."""
+    out = [dict(s) for s in spec.samples]
+    for s in out:
+        check_size_bound(spec, s, ("samples",))
+        err = admissible(spec, s, choice)
+        if err is not None:
+            text = ", ".join(f"{k}={v}" for k, v in s.items())
+            msg = err.message.replace(f"sizes {text} violate", "violates")
+            raise SpecError(f"[samples] the sample {{{text}}} {msg}", spec.loc("samples"))
+    return out
 
 
 def synthesis_sizes(spec: LaunchSpec) -> list[dict[str, int]]:
     """The spec's samples plus, for every size symbol the samples never move on its own, a
     generated size moving it alone (so fits are never confounded by samples that move several
     sizes together)."""
-    out = [dict(s) for s in spec.samples]
+    out = checked_samples(spec)
     alone = {n for a in out for b in out if a != b for n in spec.sizes
              if a[n] != b[n] and all(a[m] == b[m] for m in spec.sizes if m != n)}
     missing = [n for n in spec.sizes if n not in alone]
@@ -74,6 +89,8 @@ def synthesis_sizes(spec: LaunchSpec) -> list[dict[str, int]]:
     try:
         extra = varied_sizes(spec, None)
     except SpecError:
+        if not out:  # no samples either: the reason (located) is the answer
+            raise
         extra = []
     base = extra[0] if extra else None
     for cand in extra:
@@ -87,27 +104,39 @@ def varied_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> list
     names = list(spec.sizes)
     if not names:
         return [{}]
+    problems: list[SpecError] = []
 
     def ok(sizes: dict[str, int]) -> bool:
-        return satisfies(spec, sizes, choice)
+        err = admissible(spec, sizes, choice)
+        if err is not None and len(problems) < 1 and isinstance(err, SizeEvalError):
+            problems.append(err)
+        return err is None
 
-    base = None
-    for combo in itertools.islice(itertools.product(CANDIDATE_VALUES, repeat=len(names)), 20000):
-        cand = dict(zip(names, combo, strict=True))
-        if ok(cand):
-            base = cand
-            break
+    def first(values: tuple[int, ...]) -> dict[str, int] | None:
+        for combo in itertools.islice(itertools.product(values, repeat=len(names)), 20000):
+            cand = dict(zip(names, combo, strict=True))
+            if ok(cand):
+                return cand
+        return None
+
+    values = CANDIDATE_VALUES
+    base = first(values)
+    if base is None:  # constraints such as N >= 100 or N % 48 == 0: try the values they mention
+        extra = constraint_values(spec)
+        if extra:
+            values = CANDIDATE_VALUES + extra
+            base = first(values)
     if base is None:
-        raise SpecError("no small sizes satisfy the constraints: give samples = [...]", spec.loc("sizes"))
+        raise problems[0] if problems else _no_sizes(spec, values)
     found = [base]
     for n in names:
-        for v in CANDIDATE_VALUES:
+        for v in values:
             cand = {**base, n: v}
             if v != base[n] and cand not in found and ok(cand):
                 found.append(cand)
                 break
     if len(found) < 4:
-        for combo in itertools.islice(itertools.product(CANDIDATE_VALUES, repeat=len(names)), 20000):
+        for combo in itertools.islice(itertools.product(values, repeat=len(names)), 20000):
             cand = dict(zip(names, combo, strict=True))
             if cand not in found and ok(cand):
                 found.append(cand)
@@ -116,16 +145,54 @@ def varied_sizes(spec: LaunchSpec, choice: dict[str, int] | None = None) -> list
     return found
 
 
+def constraint_values(spec: LaunchSpec, limit: int = 12) -> tuple[int, ...]:
+    """Integers the size constraints mention, and their neighbours (c - 1, c, c + 1, 2c): where
+    sizes satisfying `N >= 100` or `N % 48 == 0` are found when the small values fail."""
+    import ast
+
+    from .frontend.bounds import MAX_SIZE
+
+    out: list[int] = []
+    for c in [*(c for cs in spec.sizes.values() for c in cs), *spec.constraints]:
+        for node in ast.walk(c.tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+                for v in (node.value, node.value + 1, node.value - 1, 2 * node.value):
+                    if 1 <= v <= MAX_SIZE and v not in CANDIDATE_VALUES and v not in out:
+                        out.append(v)
+    return tuple(sorted(out)[:limit])
+
+
+def _no_sizes(spec: LaunchSpec, values: tuple[int, ...]) -> SpecError:
+    texts = [c.text for cs in spec.sizes.values() for c in cs] + [c.text for c in spec.constraints]
+    constrained = [n for n, cs in spec.sizes.items() if cs]
+    key = ("sizes", constrained[0]) if constrained else ("constraints",) if spec.constraints else ("sizes",)
+    tried = ", ".join(map(str, sorted(set(values))))
+    return SpecError(f"no sizes satisfy the constraints {'; '.join(texts) or '(none)'}: every combination of "
+                     f"the values {tried} was tried (the constraints may contradict each other); "
+                     f"give samples = [...] if valid sizes exist", spec.loc(*key))
+
+
 def concrete(spec: LaunchSpec, sizes: dict[str, int] | None, choice: dict[str, int] | None) -> ConcreteLaunch:
     if sizes is None:
         sizes = default_sizes(spec, choice)[0]
+    check_size_bound(spec, sizes)
     return instantiate(spec, sizes, choice)
 
 
 def run_spec(spec: LaunchSpec, sizes: dict[str, int] | None = None, choice: dict[str, int] | None = None,
              opts: Options | None = None) -> Spec:
     opts = opts or Options()
-    return run_launch(concrete(spec, sizes, choice), source_index(opts))
+    opts.stage("sizes")
+    conc = concrete(spec, sizes, choice)
+    opts.stage("symex")
+    return execute(conc, source_index(opts))
+
+
+def execute(conc: ConcreteLaunch, index: SourceIndex) -> Spec:
+    """Symbolic execution of a concrete launch, after checking it is within the stated bounds
+    (frontend.bounds: grid, lanes per tile, storage, unrolled iterations)."""
+    check_bounds(conc, index)
+    return run_launch(conc, index)
 
 
 # -- lift: symbolic execution at several sizes, synthesis, generalisation check ----------------
@@ -148,13 +215,69 @@ def check_sizes(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, 
     return out
 
 
+THRESHOLD_ELEMENTS = 4096  # a size past a cap is executed only while the product of the sizes stays below this
+THRESHOLD_SIZE = 300  # ... and each size stays below this (execution cost grows with the row length)
+
+
+def thresholds(spec: LaunchSpec) -> list[int]:
+    """Integer constants that cap or compare sizes in the spec's expressions (`min(..., 128)`,
+    `N >= 4096`, `max(...)`): sizes past them change the launch (more loop iterations, another
+    branch), so checked sizes should cross them."""
+    import ast
+
+    exprs = [e for cs in spec.sizes.values() for e in cs] + list(spec.lets.values()) + list(spec.constraints)
+    for step in spec.steps:
+        exprs += list(step.grid)
+        for v in step.args.values():
+            exprs += [v.expr] if v.expr is not None else []
+            exprs += [x.expr for x in (v.value if v.kind == "values" else ()) if getattr(x, "expr", None) is not None]
+    found: set[int] = set()
+    for e in exprs:
+        for node in ast.walk(e.tree):
+            operands: list[ast.expr] = []
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max"):
+                operands = list(node.args)
+            elif isinstance(node, ast.Compare):
+                operands = [node.left, *node.comparators]
+            found |= {o.value for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, int)
+                      and not isinstance(o.value, bool) and o.value >= 2}
+    return sorted(found)
+
+
+def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, int] | None) -> list[dict[str, int]]:
+    """For every threshold C and size symbol, a size just past 2·C (a loop capped at C runs at least
+    twice with a masked tail), while the launch stays small enough to execute."""
+    if not spec.sizes or not used:
+        return []
+    base = min(used, key=lambda u: sum(u.values()))
+    out: list[dict[str, int]] = []
+    for c in thresholds(spec):
+        for n in spec.sizes:
+            for v in (2 * c + 1, c + 1):
+                cand = {**base, n: v}
+                total = 1
+                for x in cand.values():
+                    total *= x
+                if total <= THRESHOLD_ELEMENTS and v <= THRESHOLD_SIZE and cand not in used and cand not in out and satisfies(spec, cand, choice):
+                    out.append(cand)
+                    break
+    return out[:4]
+
+
 def satisfies(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> bool:
-    """The sizes meet every constraint of the spec (instantiation succeeds)."""
+    """The sizes meet every constraint of the spec (instantiation succeeds). Only the errors
+    that depend on the sizes mean "no"; any other problem of the spec is raised."""
+    return admissible(spec, sizes, choice) is None
+
+
+def admissible(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> SpecError | None:
+    """None when the spec instantiates at `sizes`, else why not: a constraint they violate or an
+    expression that cannot be evaluated there. Other spec errors (not about these sizes) raise."""
     try:
         instantiate(spec, sizes, choice)
-        return True
-    except SpecError:
-        return False
+    except (ConstraintViolation, SizeEvalError) as e:
+        return e
+    return None
 
 
 def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | None = None):
@@ -162,7 +285,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
     failure status with its reason. Never raises for a problem with the kernel or the spec."""
     import time
 
-    from .errors import TritonLiftError
+    from .errors import Diagnostic, TritonLiftError, Unsupported
     from .frontend.concrete import autotune_params
     from .result import LiftResult, Status
     from .synth import SynthFailure, synthesize, verify_formula
@@ -171,42 +294,54 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
     t0 = time.monotonic()
     timings: dict[str, float] = {}
     path = str(launch_path)
+    opts.stage("load")
     try:
         spec = load(launch_path, kernel)
     except TritonLiftError as e:
-        return LiftResult(path, "", Path(path).stem, (), Status.ERROR, None, str(e).splitlines()[0],
-                          time.monotonic() - t0)
+        return LiftResult(path, "", Path(path).stem, (), Status.ERROR, None, e.diagnostic().headline(),
+                          time.monotonic() - t0, error=e.diagnostic())
     kernels = tuple(s.kernel for s in spec.steps)
 
-    def result(status: Status, formula, reason: str, sizes=(), findings=()) -> LiftResult:
+    def result(status: Status, formula, reason: str, sizes=(), findings=(), error=None) -> LiftResult:
         return LiftResult(path, spec.op, spec.ident, kernels, status, formula, reason, time.monotonic() - t0,
-                          tuple(sizes), tuple(findings), timings)
+                          tuple(sizes), tuple(findings), timings, error=error)
 
     index = source_index(opts)
     try:
+        opts.stage("sizes")
         synth_sizes = synthesis_sizes(spec)
         t = time.monotonic()
-        specs = [run_launch(instantiate(spec, s), index) for s in synth_sizes]
+        opts.stage("symex")
+        specs = [execute(instantiate(spec, s), index) for s in synth_sizes]
         timings["symex"] = time.monotonic() - t
         findings = sorted({str(f) for sp in specs for f in sp.findings})
         t = time.monotonic()
+        opts.stage("synth")
         formula = synthesize(specs, list(spec.sizes), opts.strategy)
         timings["synth"] = time.monotonic() - t
         t = time.monotonic()
+        opts.stage("check")
         unseen = check_sizes(spec, synth_sizes, None)
-        checks = [run_launch(instantiate(spec, s), index) for s in unseen]
+        checks = [execute(instantiate(spec, s), index) for s in unseen]
+        for s in past_thresholds(spec, synth_sizes + unseen, None):
+            try:
+                checks.append(execute(instantiate(spec, s), index))
+                unseen.append(s)
+            except (RecursionError, Unsupported):  # too large to execute here: the sizes below the cap stand
+                pass
         configs = _other_configs(autotune_params(spec))
         for ch in configs:
-            checks += [run_launch(instantiate(spec, s, ch), index) for s in synth_sizes[:2]]
+            checks += [execute(instantiate(spec, s, ch), index) for s in synth_sizes[:2]]
         bad = verify_formula(formula, checks)
         timings["check"] = time.monotonic() - t
     except SynthFailure as e:
         return result(Status.UNSUPPORTED, None, f"no formula: {e}")
     except TritonLiftError as e:
-        status = Status.UNSUPPORTED if type(e).__name__ == "Unsupported" else Status.ERROR
-        return result(status, None, str(e).splitlines()[0])
+        status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
+        return result(status, None, e.diagnostic().headline(), error=e.diagnostic())
     except RecursionError:
-        return result(Status.ERROR, None, "internal error: expression nesting too deep")
+        return result(Status.ERROR, None, "internal error: expression nesting too deep",
+                      error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
     if bad is not None:
         return result(Status.UNSUPPORTED, None, f"formula rejected by the generalisation check: {bad}")
     all_sizes = [*synth_sizes, *unseen]
@@ -218,6 +353,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
     from .verify.prove import ProveConfig, prove
 
     t = time.monotonic()
+    opts.stage("prove")
     try:
         verdict = prove(spec, formula, opts, ProveConfig(dump_smt=opts.dump_smt))
     except TritonLiftError as e:
@@ -250,6 +386,7 @@ def _simplified(r, spec: LaunchSpec, opts: Options, timings: dict[str, float]):
     from .simplify import SimplifyContext, simplify
 
     t = time.monotonic()
+    opts.stage("simplify")
     try:
         res = simplify(r.formula, SimplifyContext.from_spec(spec, list(r.checked_sizes)))
     except Exception as e:  # the simplifier never decides a status: fall back to the lifted form

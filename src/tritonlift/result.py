@@ -8,6 +8,7 @@ from typing import Any
 
 from .dsl.printer import to_text
 from .dsl.term import Term
+from .errors import Diagnostic
 
 
 def term_json(t: Term) -> dict[str, Any]:
@@ -74,6 +75,7 @@ class LiftResult:
     assumptions: tuple[str, ...] = ()  # axioms and lemmas the proof used
     lifted: Formula | None = None  # the formula as the kernel computes it, when `formula` is simplified
     simplification: str = ""  # rules fired, assumed constants, e-graph statistics
+    error: Diagnostic | None = None  # the located problem behind an ERROR/UNSUPPORTED status, if any
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,4 +88,5 @@ class LiftResult:
             "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "assumptions": list(self.assumptions),
+            "error": self.error.to_json() if self.error else None,
         }

@@ -8,16 +8,21 @@ common symbols of the Unicode rendering are accepted too: `Σ_{k<N} body`, `Π_{
 `∞`, `|a|`, `^` for powers. As in the renderer, a binder's body is the product that follows it:
 `Σ_{k<N} a·b + c` is `sum(k, 0, N, a * b) + c`.
 
-Every problem is a one-line `DslError` naming the equation.
+Every problem is a one-line `DslError` located in the formula text (`<formula>:line:col`, with
+the equation and a caret). The text is bounded (MAX_FORMULA_TEXT characters, MAX_PARSE_DEPTH
+levels of nesting, terms at most MAX_FORMULA_HEIGHT deep) so that no later stage recurses past
+Python's limit. Functions are the DSL's (exp, log, ..., the named functions gelu, silu, ...) and
+the executor's uninterpreted ones (philox0..3, rand, ...); any other name called is an error.
 """
 
 from __future__ import annotations
 
 import re
 
-from .dsl.printer import NAME_BINDER, NAME_FUNC, RESERVED, parse
+from .dsl.named import NAMED_FUNCTIONS
+from .dsl.printer import FORMULA_FILE, MAX_PARSE_DEPTH, NAME_BINDER, NAME_FUNC, RESERVED, parse
 from .dsl.term import BINDERS, VAR_NAME, Op, Term, free_vars, walk
-from .errors import DslError
+from .errors import DslError, SourceLoc
 from .frontend.launch import LaunchSpec
 from .result import Formula, OutputFormula
 
@@ -25,7 +30,7 @@ _LHS = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\[([^\]]*)\])?\s*=(?!=)(.*)$", re.S)
 
 # Unicode rendering -> text form, character by character (binders are handled on tokens)
 _SYMBOLS = {"·": " * ", "×": " * ", "−": "-", "≤": "<=", "≥": ">=", "≠": "!=", "√": "sqrt",
-            "∞": "inf", "∧": " and ", "∨": " or ", "¬": " not ", "^": "**"}
+            "∞": "inf", "∧": " and ", "∨": " or ", "¬": " not ", "^": "**", "π": " pi "}
 _BINDER_SIGN = {"Σ": "sum", "Π": "prod", "max": "max_over", "min": "min_over", "argmax": "argmax",
                 "argmin": "argmin"}
 _TOKEN = re.compile(
@@ -44,82 +49,172 @@ _OPERAND_BEFORE = {"(", "[", ",", "=", "+", "-", "*", "/", "//", "%", "**", "<",
 _CLOSE = {"(": ")", "[": "]"}
 
 
+MAX_FORMULA_TEXT = 20000  # characters
+MAX_FORMULA_HEIGHT = 200  # levels of the parsed term (lifted formulas are at most ~20 deep)
+# Uninterpreted functions the executor produces (symex/builtins.py, symex/ops.py): a formula may
+# name them to state what a kernel computes with random numbers or bit casts.
+UNINTERPRETED = frozenset({"philox0", "philox1", "philox2", "philox3", "umulhi", "rand", "randn", "randint",
+                           "uint_to_uniform_float"})
+_UNINTERPRETED_FAMILY = re.compile(r"bitcast_\w+\Z")
+
+
+def known_function(name: str) -> bool:
+    return (name in NAME_FUNC or name in NAMED_FUNCTIONS or name in UNINTERPRETED
+            or bool(_UNINTERPRETED_FAMILY.match(name)))
+
+
 def parse_user_formula(text: str, launch: LaunchSpec) -> Formula:
-    """The equations of `text` as a Formula over the launch's tensors. Raises DslError."""
-    equations = split_equations(text)
+    """The equations of `text` as a Formula over the launch's tensors. Raises DslError located in
+    the text (`<formula>:line:col`)."""
+    _check_extent(text)
+    equations = split_located(text)
     if not equations:
-        raise DslError("the formula is empty: expected equations such as `y[i] = x[i] * 2`")
+        raise DslError("the formula is empty: expected equations such as `y[i] = x[i] * 2`",
+                       SourceLoc(FORMULA_FILE, 1, 1, text.split("\n", 1)[0]))
     outputs: list[OutputFormula] = []
-    for eq in equations:
-        o = _equation(eq, launch)
-        if any(p.tensor == o.tensor for p in outputs):
-            raise DslError(f"{o.tensor} is defined twice in the formula")
+    for eq, start in equations:
+        try:
+            o = _equation(eq, launch)
+            if any(p.tensor == o.tensor for p in outputs):
+                raise DslError(f"{o.tensor} is defined twice in the formula", _col(eq, 0))
+        except DslError as e:
+            raise _relocate(e, text, start) from None
         outputs.append(o)
     return Formula(tuple(outputs))
 
 
+def _check_extent(text: str) -> None:
+    """Bounds checked before any parsing (the parsers recurse once per nesting level)."""
+    def at(offset: int, msg: str) -> DslError:
+        return _relocate(DslError(msg, _col(text, offset)), text, 0)
+
+    if len(text) > MAX_FORMULA_TEXT:
+        raise at(0, f"formula of {len(text)} characters: the bound is {MAX_FORMULA_TEXT}")
+    depth = binders = powers = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if text.startswith("_{", i):
+            binders += 1
+        if ch == "^" or text.startswith("**", i):
+            powers += 1
+        if depth > MAX_PARSE_DEPTH or binders > MAX_PARSE_DEPTH or powers > MAX_PARSE_DEPTH:
+            raise at(i, f"formula nested more than {MAX_PARSE_DEPTH} levels deep")
+
+
+def _col(eq: str, offset: int) -> SourceLoc:
+    """A location at `offset` (0-based) of `eq`; `_relocate` makes it absolute."""
+    return SourceLoc(FORMULA_FILE, 1, offset + 1, eq)
+
+
+def _relocate(e: DslError, text: str, start: int) -> DslError:
+    """`e` located in the whole formula text: its column is relative to the equation starting at
+    `start` (0-based offset), or, without a location, the equation's start."""
+    col = e.loc.col if e.loc is not None and e.loc.file == FORMULA_FILE and e.loc.col > 0 else 1
+    offset = min(start + col - 1, len(text))
+    line = text.count("\n", 0, offset) + 1
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    src = text[line_start: line_end if line_end >= 0 else len(text)]
+    return DslError(e.message, SourceLoc(FORMULA_FILE, line, offset - line_start + 1, src))
+
+
+def split_located(text: str) -> list[tuple[str, int]]:
+    """Equations with the offset where each starts in `text` (continuations joined)."""
+    out: list[tuple[str, int]] = []
+    for m in re.finditer(r"[^;\n]+", text):
+        piece = m.group(0)
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        lead = len(piece) - len(piece.lstrip())
+        if out and not _LHS.match(stripped):
+            eq, start = out[-1]
+            # keep offsets right for the continuation when it follows on the same line span
+            gap = m.start() + lead - (start + len(eq))
+            out[-1] = (eq + " " * max(gap, 1) + stripped, start)
+        else:
+            out.append((stripped, m.start() + lead))
+    return out
+
+
 def split_equations(text: str) -> list[str]:
     """Equations, one per `;` or line; continuation lines are joined to their equation."""
-    out: list[str] = []
-    for piece in re.split(r"[;\n]", text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        if out and not _LHS.match(piece):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
-    return out
+    return [eq for eq, _ in split_located(text)]
 
 
 def _equation(eq: str, launch: LaunchSpec) -> OutputFormula:
     m = _LHS.match(eq)
     if not m:
-        raise DslError(f"expected `tensor[i, ...] = expression`, got {eq!r}")
+        raise DslError(f"expected `tensor[i, ...] = expression`, got {eq!r}", _col(eq, 0))
     name, idx_text, rhs = m.group(1), m.group(2) or "", m.group(3).strip()
     outs = {n: d for n, d in launch.tensors.items() if d.direction in ("out", "inout")}
     decl = outs.get(name)
     if decl is None:
         raise DslError(f"{name!r} is not an output tensor of {launch.path.name} "
-                       f"(outputs: {', '.join(outs) or 'none'}) in {eq!r}")
+                       f"(outputs: {', '.join(outs) or 'none'})", _col(eq, m.start(1)))
     index_vars = tuple(v.strip() for v in idx_text.split(",") if v.strip())
+    idx_at = m.start(2) if m.group(2) is not None else m.start(1)
     for v in index_vars:
         if not VAR_NAME.match(v):
-            raise DslError(f"index variable {v!r} of {name} must be a lowercase letter (and digits) in {eq!r}")
+            raise DslError(f"index variable {v!r} of {name} must be a lowercase letter (and digits)",
+                           _col(eq, idx_at + max(idx_text.find(v), 0)))
     if len(set(index_vars)) != len(index_vars):
-        raise DslError(f"repeated index variable on the left of {eq!r}")
+        raise DslError(f"repeated index variable on the left of {eq!r}", _col(eq, idx_at))
     if len(index_vars) != len(decl.shape):
-        raise DslError(f"{name} has rank {len(decl.shape)} but the left side of {eq!r} gives "
-                       f"{len(index_vars)} index variable(s)")
+        raise DslError(f"{name} has rank {len(decl.shape)} but the left side gives "
+                       f"{len(index_vars)} index variable(s)", _col(eq, idx_at))
+    rhs_at = m.start(3) + len(m.group(3)) - len(m.group(3).lstrip())
     if not rhs:
-        raise DslError(f"nothing on the right of {eq!r}")
+        raise DslError(f"nothing on the right of {eq!r}", _col(eq, len(eq)))
     kinds = {**{s: "size" for s in launch.sizes}, **{s: "size" for s in launch.lets},
              **{s: "real" for s in launch.reals}}
-    body = _parse_rhs(rhs, kinds)
-    _check_body(body, name, index_vars, launch, eq)
+    body = _parse_rhs(rhs, kinds, eq, rhs_at)
+    _check_body(body, name, index_vars, launch, eq, rhs_at)
     return OutputFormula(name, index_vars, body)
 
 
-def _parse_rhs(rhs: str, kinds: dict[str, str]) -> Term:
+def _parse_rhs(rhs: str, kinds: dict[str, str], eq: str, rhs_at: int) -> Term:
     """The text form; else the Unicode rendering (which may be plain ASCII: `f(a) > b` with an
-    uninterpreted f). The first error is the one reported."""
-    text = from_unicode(rhs)
+    uninterpreted f). The first error is the one reported, located in `eq`."""
+    def located(e: DslError, exact: bool) -> DslError:
+        col = e.loc.col - 1 if exact and e.loc is not None and e.loc.col > 0 else 0
+        return DslError(e.message, _col(eq, rhs_at + col))
+
+    try:
+        text = from_unicode(rhs)
+    except DslError as e:
+        raise located(e, False) from None
     try:
         return parse(text, kinds)
     except DslError as first:
         if text != rhs:
-            raise
+            raise located(first, False) from None
         try:
             return parse(from_unicode(rhs, force=True), kinds)
         except DslError:
-            raise first from None
+            raise located(first, True) from None
 
 
-def _check_body(body: Term, tensor: str, index_vars: tuple[str, ...], launch: LaunchSpec, eq: str) -> None:
+def _check_body(body: Term, tensor: str, index_vars: tuple[str, ...], launch: LaunchSpec, eq: str,
+                rhs_at: int) -> None:
+    def at(word: str) -> SourceLoc:
+        found = re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", eq[rhs_at:])
+        return _col(eq, rhs_at + (found.start() if found else 0))
+
+    heights: dict[int, int] = {}
+    for n in walk(body):
+        h = 1 + max((heights[id(a)] for a in n.args), default=0)
+        heights[id(n)] = h
+        if h > MAX_FORMULA_HEIGHT:
+            raise DslError(f"formula nested more than {MAX_FORMULA_HEIGHT} operations deep (a chain of "
+                           f"operators counts one level each)", _col(eq, rhs_at))
     extra = sorted(free_vars(body) - set(index_vars))
     if extra:
-        raise DslError(f"index variable {extra[0]!r} is not on the left side of {eq!r} "
-                       f"(bind it with sum/max_over/... or add it to {tensor}[...])")
+        raise DslError(f"index variable {extra[0]!r} is not on the left side "
+                       f"(bind it with sum/max_over/... or add it to {tensor}[...])", at(extra[0]))
     inputs = {n: d for n, d in launch.tensors.items() if d.direction in ("in", "inout")}
     symbols = set(launch.sizes) | set(launch.lets) | set(launch.reals)
     for n in walk(body):
@@ -128,17 +223,22 @@ def _check_body(body: Term, tensor: str, index_vars: tuple[str, ...], launch: La
             if t not in inputs:
                 what = "an output" if t in launch.tensors else "not a tensor of the launch spec"
                 raise DslError(f"{t!r} is {what}: a formula reads input tensors only "
-                               f"({', '.join(inputs) or 'none'}) in {eq!r}")
+                               f"({', '.join(inputs) or 'none'})", at(t))
             if len(n.args) != len(inputs[t].shape):
                 raise DslError(f"{t} has rank {len(inputs[t].shape)} but is read with "
-                               f"{len(n.args)} index(es) in {eq!r}")
+                               f"{len(n.args)} index(es)", at(t))
         elif n.op is Op.SYM and n.attrs[0] not in symbols:
-            raise DslError(f"unknown name {n.attrs[0]!r} in {eq!r} (sizes: {', '.join(launch.sizes) or 'none'}"
-                           f"; reals: {', '.join(launch.reals) or 'none'})")
+            raise DslError(f"unknown name {n.attrs[0]!r} (sizes: {', '.join(launch.sizes) or 'none'}"
+                           f"; reals: {', '.join(launch.reals) or 'none'})", at(n.attrs[0]))
         elif n.op is Op.UNDEF:
-            raise DslError(f"undef(...) cannot be part of a user's formula: {eq!r}")
+            raise DslError("undef(...) cannot be part of a user's formula", at("undef"))
         elif n.op in BINDERS and n.attrs[0] in index_vars:
-            raise DslError(f"binder variable {n.attrs[0]!r} shadows an index variable of {tensor} in {eq!r}")
+            raise DslError(f"binder variable {n.attrs[0]!r} shadows an index variable of {tensor}",
+                           at(n.attrs[0]))
+        elif n.op is Op.CALL and not known_function(n.attrs[0]):
+            raise DslError(f"unknown function {n.attrs[0]!r} (functions: {', '.join(sorted(NAME_FUNC))}; "
+                           f"named: {', '.join(sorted(NAMED_FUNCTIONS))}; docs/formula-language.md)",
+                           at(n.attrs[0]))
 
 
 # -- the Unicode rendering's symbols ----------------------------------------------------------

@@ -63,7 +63,7 @@ def test_constraint_violation(tmp_path):
         (('n = "N"', 'n = "N +* 2"'), "cannot parse expression", 18),
         (('n = "N"', 'n = "frob(N)"'), "unknown function", 18),
         (('x_ptr = "x"', 'x_ptr = { tensor = "z" }'), "unknown tensor 'z'", 16),
-        (('grid = ["M"]', 'grid = "M"'), "grid must be a list", 4),
+        (('grid = ["M"]', 'grid = "M"'), "[grid] expected a list", 4),
         (('op = "softmax"', 'opp = "softmax"'), "unknown key 'opp'", 2),
         (('x = "in f32[M, N]"', 'x = "sideways f32[M, N]"'), "expected '<in|out|inout|temp>", 11),
     ],

@@ -25,7 +25,6 @@ pytestmark = pytest.mark.corpus
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 GOLDEN = Path(__file__).with_name("corpus.txt")
-SIMPLIFY_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -73,9 +72,6 @@ def items() -> list[Item]:
             continue
         ctx = SimplifyContext.from_spec(load(path), lifted.checked_sizes)
         res, dt = _timed(lifted.formula, ctx)
-        if dt > SIMPLIFY_SECONDS:  # a busy machine: measure once more
-            res, dt2 = _timed(lifted.formula, ctx)
-            dt = min(dt, dt2)
         out.append(Item(path, str(lifted.status), res, dt))
     return out
 
@@ -119,8 +115,7 @@ def test_printed_formulas_match_the_golden_file(items, request):
         pytest.fail(f"printed formulas changed (rerun with --overwrite if intended):\n{diff}")
 
 
-def test_simplification_is_fast_and_checked(items):
-    slow = [f"{it.path.name}: {it.seconds:.3f} s" for it in items if it.seconds > SIMPLIFY_SECONDS]
-    assert not slow, f"simplification over {SIMPLIFY_SECONDS} s: {slow}"
+def test_simplification_is_checked(items):
+    # timings are measured by `tritonlift bench`, never asserted here (a loaded machine is slower)
     unchecked = [it.path.name for it in items if it.result is not None and it.result.changed and not it.result.checked]
     assert not unchecked

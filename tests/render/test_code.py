@@ -9,7 +9,7 @@ import pytest
 from tritonlift.bench.runner import launch_specs
 from tritonlift.frontend.concrete import instantiate
 from tritonlift.options import Options
-from tritonlift.pipeline import check_sizes, lift, load, synthesis_sizes
+from tritonlift.pipeline import check_sizes, lift, load, past_thresholds, synthesis_sizes
 from tritonlift.render.code import function_name, reference_code
 from tritonlift.result import Status
 
@@ -38,15 +38,23 @@ def _call(fn, spec, formula, inputs, reals, sizes, lang):
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_reference_code_matches_the_kernel(path):
-    from tritonlift.bench.interp_run import random_inputs, run_kernels
-
     if "pointwise_dynamic:" in path.read_text() and not any(Options().generated_dir.glob("*_rank_1.py")):
         pytest.skip("generated FlagGems kernels missing: run `tritonlift gen-flaggems`")
     r = lift(path)
     if r.status > Status.BOUNDED:
         pytest.skip(f"not lifted: {r.reason[:120]}")
     spec = load(path)
-    sizes = check_sizes(spec, synthesis_sizes(spec), None, count=1)[0] if spec.sizes else {}
+    used = synthesis_sizes(spec)
+    all_sizes = check_sizes(spec, used, None, count=1) if spec.sizes else [{}]
+    if r.status is Status.PROVED:  # a PROVED formula must hold past every cap and threshold of the launch
+        all_sizes += past_thresholds(spec, used + all_sizes, None)
+    for sizes in all_sizes:
+        _compare(path, r, spec, sizes)
+
+
+def _compare(path, r, spec, sizes):
+    from tritonlift.bench.interp_run import random_inputs, run_kernels
+
     conc = instantiate(spec, sizes)
     inputs, reals = random_inputs(conc, seed=3)
     kernel = run_kernels(conc, inputs, reals)
@@ -58,6 +66,6 @@ def test_reference_code_matches_the_kernel(path):
         got = _call(fn, spec, r.formula, inputs, reals, sizes, lang)
         for name, value in got.items():
             want = kernel[name]
-            assert value.shape == want.shape, (lang, name)
+            assert value.shape == want.shape, (lang, name, sizes)
             assert np.allclose(value, want, rtol=1e-4, atol=1e-5, equal_nan=True), (
-                lang, name, float(np.nanmax(np.abs(value - want))))
+                lang, name, sizes, float(np.nanmax(np.abs(value - want))))

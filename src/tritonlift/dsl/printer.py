@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..errors import DslError
+from ..errors import DslError, SourceLoc
 from . import build
 from .named import NAMED_FUNCTIONS
 from .term import BINDERS, UNARY_MATH, VAR_NAME, Op, Term, const, read, sym, undef, var
@@ -37,6 +37,9 @@ NAME_FUNC = {v: k for k, v in FUNC_NAME.items()}
 NAME_BINDER = {v: k for k, v in BINDER_NAME.items()}
 RESERVED = (set(NAME_FUNC) | set(NAME_BINDER) | set(NAMED_FUNCTIONS)
             | {"inf", "True", "False", "and", "or", "not", "undef", "call"})
+CONSTANTS = {"pi": math.pi}  # named constants a formula may use (unless a symbol of that name exists)
+MAX_PARSE_DEPTH = 100  # nesting levels (parentheses, binders, unary operators, powers)
+FORMULA_FILE = "<formula>"
 
 
 def _const_text(v) -> str:
@@ -129,27 +132,49 @@ class _Parser:
                 break
             m = _TOKEN.match(text, pos)
             if not m or m.end() == pos:
-                raise DslError(f"unexpected character {text[pos:].strip()[:1]!r} at column {pos + 1} in {text!r}")
+                col = pos + len(text[pos:]) - len(text[pos:].lstrip())
+                raise DslError(f"unexpected character {text[pos:].strip()[:1]!r} at column {col + 1} in {text!r}",
+                               self.loc(col))
             kind = m.lastgroup or ""
             self.toks.append((kind, m.group(kind), m.start(kind)))
             pos = m.end()
         self.i = 0
         self.bound: list[str] = []
         self.kinds = size_kinds or {}
+        self.depth = 0
+
+    def loc(self, col: int) -> SourceLoc:
+        """Column `col` (0-based) of the text being parsed."""
+        return SourceLoc(FORMULA_FILE, 1, col + 1, self.text)
+
+    def here(self) -> SourceLoc:
+        return self.loc(self.toks[self.i][2] if self.i < len(self.toks) else len(self.text))
 
     def peek(self) -> str | None:
         return self.toks[self.i][1] if self.i < len(self.toks) else None
 
     def take(self, expect: str | None = None) -> tuple[str, str, int]:
         if self.i >= len(self.toks):
-            raise DslError(f"unexpected end of formula {self.text!r}")
+            raise DslError(f"unexpected end of formula {self.text!r}", self.loc(len(self.text)))
         tok = self.toks[self.i]
         if expect is not None and tok[1] != expect:
-            raise DslError(f"expected {expect!r} at column {tok[2] + 1}, found {tok[1]!r} in {self.text!r}")
+            raise DslError(f"expected {expect!r} at column {tok[2] + 1}, found {tok[1]!r} in {self.text!r}",
+                           self.loc(tok[2]))
         self.i += 1
         return tok
 
     def expr(self, min_prec: int = 1) -> Term:
+        # the parser recurses once per nesting level: bounded, so deep input is an error, not a
+        # RecursionError
+        self.depth += 1
+        try:
+            if self.depth > MAX_PARSE_DEPTH:
+                raise DslError(f"formula nested more than {MAX_PARSE_DEPTH} levels deep", self.here())
+            return self._expr(min_prec)
+        finally:
+            self.depth -= 1
+
+    def _expr(self, min_prec: int) -> Term:
         if self.peek() == "not" and min_prec <= PREC_NOT:
             self.take()
             left = build.logical_not(self.expr(PREC_NOT))
@@ -173,7 +198,7 @@ class _Parser:
                 right = self.expr(p + 1)
             left = build.apply(op, left, right)
             if p == 4 and INFIX.get(next((o for o, (s, _) in INFIX.items() if s == self.peek()), Op.CONST), ("", 0))[1] == 4:
-                raise DslError(f"chained comparison in {self.text!r}: add parentheses")
+                raise DslError(f"chained comparison in {self.text!r}: add parentheses", self.here())
 
     def args(self) -> list[Term]:
         self.take("(")
@@ -195,9 +220,11 @@ class _Parser:
             self.take(")")
             return e
         if kind != "name":
-            raise DslError(f"unexpected {text!r} at column {col + 1} in {self.text!r}")
+            raise DslError(f"unexpected {text!r} at column {col + 1} in {self.text!r}", self.loc(col))
         if text == "inf":
             return const(math.inf)
+        if text in CONSTANTS and text not in self.kinds and self.peek() not in ("(", "["):
+            return const(CONSTANTS[text])
         if text in ("True", "False"):
             return const(text == "True")
         if text == "undef":
@@ -218,7 +245,7 @@ class _Parser:
             self.take("(")
             v = self.take()[1]
             if not VAR_NAME.match(v):
-                raise DslError(f"binder variable {v!r} must be a lowercase letter and digits")
+                raise DslError(f"binder variable {v!r} must be a lowercase letter and digits", self.loc(self.toks[self.i - 1][2]))
             self.take(",")
             lo = self.expr()
             self.take(",")
@@ -234,13 +261,13 @@ class _Parser:
             a = self.args()
             want = 3 if op is Op.WHERE else 2 if op in (Op.MIN, Op.MAX) else 1
             if len(a) != want:
-                raise DslError(f"{text} takes {want} argument(s), got {len(a)} in {self.text!r}")
+                raise DslError(f"{text} takes {want} argument(s), got {len(a)} in {self.text!r}", self.loc(col))
             return build.apply(op, *a)
         if text in NAMED_FUNCTIONS and self.peek() == "(":
             a = self.args()
             want = len(NAMED_FUNCTIONS[text].params)
             if len(a) != want:
-                raise DslError(f"{text} takes {want} argument(s), got {len(a)} in {self.text!r}")
+                raise DslError(f"{text} takes {want} argument(s), got {len(a)} in {self.text!r}", self.loc(col))
             return build.call(text, *a)
         if self.peek() == "[":
             self.take("[")
@@ -253,7 +280,7 @@ class _Parser:
             self.take("]")
             return read(text, *idx)
         if text in RESERVED:
-            raise DslError(f"{text!r} cannot be used as a name in {self.text!r}")
+            raise DslError(f"{text!r} cannot be used as a name in {self.text!r}", self.loc(col))
         if VAR_NAME.match(text):
             return var(text)
         kind_ = self.kinds.get(text, "size" if text[0].isupper() else "real")
@@ -266,5 +293,5 @@ def parse(text: str, symbol_kinds: dict[str, str] | None = None) -> Term:
     p = _Parser(text, symbol_kinds)
     t = p.expr()
     if p.peek() is not None:
-        raise DslError(f"unexpected {p.peek()!r} at column {p.toks[p.i][2] + 1} in {text!r}")
+        raise DslError(f"unexpected {p.peek()!r} at column {p.toks[p.i][2] + 1} in {text!r}", p.here())
     return t

@@ -13,6 +13,15 @@ from .intexpr import IntExprError
 from .launch import ArgValue, LaunchSpec, LaunchStep
 
 
+class ConstraintViolation(SpecError):
+    """The sizes violate a constraint of the spec: these sizes are not admissible (the spec is fine)."""
+
+
+class SizeEvalError(SpecError):
+    """An expression cannot be evaluated at these sizes (division by zero, an inexact log2, a
+    negative extent, a value out of range): a problem of the spec at these sizes."""
+
+
 @dataclass(frozen=True)
 class ConcreteTensor:
     name: str
@@ -87,30 +96,32 @@ def autotune_params(spec: LaunchSpec) -> dict[str, int]:
 def instantiate(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> ConcreteLaunch:
     """Evaluate every expression of `spec` at `sizes`; check the constraints. Raises SpecError."""
     choice = dict(choice or {})
-    for name in spec.sizes:
-        if name not in sizes:
-            raise SpecError(f"no value given for size {name}", spec.loc("sizes", name))
     for name in sizes:
         if name not in spec.sizes:
             raise SpecError(f"{name} is not a size symbol of this launch spec (sizes: {', '.join(spec.sizes) or 'none'})", spec.loc("sizes"))
+    for name in spec.sizes:
+        if name not in sizes:
+            raise SpecError(f"no value given for size {name}", spec.loc("sizes", name))
     env: dict[str, Any] = dict(sizes)
     for name, v in sizes.items():
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise SpecError(f"size {name} must be an integer, got {v!r}", spec.loc("sizes", name))
         lower_given = any(re.search(rf"\b{name}\s*>", c.text) or re.search(rf"[<]=?\s*{name}\b", c.text)
                           for c in spec.sizes.get(name, ()))
         if v < 1 and not lower_given:
-            raise SpecError(f"size {name}={v} must be >= 1", spec.loc("sizes", name))
+            raise ConstraintViolation(f"size {name}={v} must be >= 1", spec.loc("sizes", name))
     for name, e in spec.lets.items():
         try:
             env[name] = e.eval(env)
         except IntExprError as ex:
-            raise SpecError(str(ex), spec.loc("let", name)) from None
+            raise SizeEvalError(f"[let] {name} at {_fmt(sizes)}: {ex}", spec.loc("let", name)) from None
     for name, cs in spec.sizes.items():
         for c in cs:
-            if not _holds(c, env, spec, ("sizes", name)):
-                raise SpecError(f"sizes {_fmt(sizes)} violate the constraint {c.text}", spec.loc("sizes", name))
+            if not _holds(c, env, spec, ("sizes", name), sizes):
+                raise ConstraintViolation(f"sizes {_fmt(sizes)} violate the constraint {c.text}", spec.loc("sizes", name))
     for c in spec.constraints:
-        if not _holds(c, env, spec, ("constraints",)):
-            raise SpecError(f"sizes {_fmt(sizes)} violate the constraint {c.text}", spec.loc("constraints"))
+        if not _holds(c, env, spec, ("constraints",), sizes):
+            raise ConstraintViolation(f"sizes {_fmt(sizes)} violate the constraint {c.text}", spec.loc("constraints"))
     tensors: dict[str, ConcreteTensor] = {}
     for name, d in spec.tensors.items():
         try:
@@ -118,27 +129,33 @@ def instantiate(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] 
             strides = tuple(int(e.eval(env)) for e in d.strides) if d.strides else contiguous_strides(shape)
             rng = (int(d.value_range[0].eval(env)), int(d.value_range[1].eval(env))) if d.value_range else None
         except IntExprError as ex:
-            raise SpecError(str(ex), spec.loc("tensors", name)) from None
+            raise SizeEvalError(f"tensor {name} at {_fmt(sizes)}: {ex}", spec.loc("tensors", name)) from None
         if any(n < 0 for n in shape):
-            raise SpecError(f"negative extent in shape {shape}", spec.loc("tensors", name))
+            raise SizeEvalError(f"tensor {name} at {_fmt(sizes)}: negative extent in shape {shape}",
+                                spec.loc("tensors", name))
         tensors[name] = ConcreteTensor(name, d.direction, d.dtype, shape, strides, rng, d.init)
     steps = tuple(_step(spec, s, env, choice) for s in spec.steps)
     return ConcreteLaunch(spec, dict(sizes), {k: v for k, v in env.items()}, tensors, steps, choice)
 
 
 def _fmt(sizes: dict[str, int]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sizes.items())
+    return ", ".join(f"{k}={v}" for k, v in sizes.items()) or "(no sizes)"
 
 
-def _holds(c, env, spec, key) -> bool:
+def spec_sizes(env: dict[str, Any], spec: LaunchSpec) -> dict[str, int]:
+    return {k: env[k] for k in spec.sizes if k in env}
+
+
+def _holds(c, env, spec, key, sizes) -> bool:
     try:
         return bool(c.eval(env))
     except IntExprError as ex:
-        raise SpecError(str(ex), spec.loc(*key)) from None
+        raise SizeEvalError(f"constraint at {_fmt(sizes)}: {ex}", spec.loc(*key)) from None
 
 
 def _step(spec: LaunchSpec, step: LaunchStep, env: dict[str, Any], choice: dict[str, int]) -> ConcreteStep:
-    base = ("launch",) if len(spec.steps) > 1 or "[[launch]]" in spec.source_text else ()
+    base: tuple[str | int, ...] = (("launch", step.index) if len(spec.steps) > 1 or "[[launch]]" in spec.source_text
+                                   else ())
     local = dict(env)
     out: dict[str, Any] = {}
     pending = dict(step.args)
@@ -156,7 +173,8 @@ def _step(spec: LaunchSpec, step: LaunchStep, env: dict[str, Any], choice: dict[
             except _NotYet:
                 continue
             except IntExprError as ex:
-                raise SpecError(str(ex), spec.loc(*base, "args", k)) from None
+                raise SizeEvalError(f"argument {k} at {_fmt(spec_sizes(env, spec))}: {ex}",
+                                    spec.loc(*base, "args", k)) from None
             out[k] = v
             if isinstance(v, (int, bool)):
                 local[k] = v
@@ -170,10 +188,11 @@ def _step(spec: LaunchSpec, step: LaunchStep, env: dict[str, Any], choice: dict[
     try:
         grid = tuple(int(g.eval(local)) for g in step.grid)
     except IntExprError as ex:
-        raise SpecError(str(ex), spec.loc(*base, "grid")) from None
+        raise SizeEvalError(f"grid at {_fmt(spec_sizes(env, spec))}: {ex}", spec.loc(*base, "grid")) from None
     grid3 = (grid + (1, 1, 1))[:3] if grid else (1, 1, 1)
     if any(g < 1 for g in grid3):
-        raise SpecError(f"grid {grid3} has an empty dimension", spec.loc(*base, "grid"))
+        raise SizeEvalError(f"grid {grid3} at {_fmt(spec_sizes(env, spec))} has an empty dimension",
+                            spec.loc(*base, "grid"))
     return ConcreteStep(step.kernel, grid3, out, step.elementwise, step.outputs, step.index)
 
 

@@ -3,6 +3,10 @@
 Used for shapes, strides, grids, scalar arguments, `[let]` names and constraints. Division is
 Python floor division (host code runs in Python); `cdiv`, `next_power_of_2` etc. match Triton's
 host helpers.
+
+Evaluation is bounded: an expression has at most MAX_TEXT characters and MAX_DEPTH levels of
+nesting (checked when parsed, so evaluation never recurses deeper), and every intermediate value
+stays within ±2**MAX_BITS (so `2**2**2**2**2**2` is refused instead of computed).
 """
 
 from __future__ import annotations
@@ -14,9 +18,27 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+MAX_TEXT = 2000  # characters of one expression
+MAX_DEPTH = 40  # nesting levels of the expression tree
+MAX_BITS = 62  # intermediate values stay within ±2**62 (int64 index arithmetic, with room)
+
 
 class IntExprError(ValueError):
     """A bad expression; the caller anchors it to the spec key."""
+
+
+def _bounded(v: Any, text: str) -> Any:
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > MAX_BITS:
+        raise IntExprError(f"value out of range in {text!r}: the bound is ±2**{MAX_BITS}")
+    return v
+
+
+def _power(a: int, b: int, text: str) -> int:
+    if b < 0:
+        raise IntExprError(f"negative exponent in {text!r}")
+    if abs(a) > 1 and b > MAX_BITS:
+        raise IntExprError(f"value out of range in {text!r}: {a}**{b} is past the bound ±2**{MAX_BITS}")
+    return a**b
 
 
 def _next_power_of_2(n: int) -> int:
@@ -52,7 +74,6 @@ _BINOPS = {
     ast.Mult: lambda a, b: a * b,
     ast.FloorDiv: lambda a, b: a // b,
     ast.Mod: lambda a, b: a % b,
-    ast.Pow: lambda a, b: a**b,
 }
 _CMPOPS = {
     ast.Lt: lambda a, b: a < b,
@@ -84,10 +105,19 @@ def parse_int_expr(text: str, allow_bool: bool = False) -> IntExpr:
     """Parse and check against the whitelist; raises IntExprError with a reason."""
     if not isinstance(text, str):
         text = str(text)
+    if len(text) > MAX_TEXT:
+        raise IntExprError(f"expression of {len(text)} characters: the bound is {MAX_TEXT}")
+    if _bracket_depth(text) > MAX_DEPTH:
+        raise IntExprError(f"expression nested more than {MAX_DEPTH} levels deep")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
         raise IntExprError(f"cannot parse expression {text!r}: {e.msg}") from None
+    except (ValueError, MemoryError, RecursionError):  # null bytes; absurd nesting
+        raise IntExprError(f"cannot parse expression {text[:40]!r}...") from None
+    if _tree_depth(tree) > MAX_DEPTH:
+        raise IntExprError(f"expression nested more than {MAX_DEPTH} levels deep (operators "
+                           f"chain into a tree; split it with [let] names)")
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -103,19 +133,41 @@ def parse_int_expr(text: str, allow_bool: bool = False) -> IntExpr:
             if not allow_bool:
                 raise IntExprError(f"a comparison is not an integer expression: {text!r}")
         elif isinstance(node, ast.BinOp):
-            if type(node.op) not in _BINOPS:
+            if type(node.op) not in _BINOPS and not isinstance(node.op, ast.Pow):
                 raise IntExprError(f"operator not allowed in {text!r} (use // for division)")
         elif isinstance(node, (ast.Expression, ast.UnaryOp, ast.Load, ast.USub, ast.UAdd, ast.And, ast.Or,
-                               ast.Not, *_CMPOPS)) or type(node) in _BINOPS:
+                               ast.Not, ast.Pow, *_CMPOPS)) or type(node) in _BINOPS:
             pass
         else:
             raise IntExprError(f"construct {type(node).__name__} not allowed in {text!r}")
     return IntExpr(text.strip(), tree, frozenset(names))
 
 
+def _bracket_depth(text: str) -> int:
+    depth = best = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return best
+
+
+def _tree_depth(tree: ast.AST) -> int:
+    """Height of the tree, computed without recursion."""
+    best = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        best = max(best, d)
+        stack.extend((c, d + 1) for c in ast.iter_child_nodes(node))
+    return best
+
+
 def _eval(node: ast.AST, env: Mapping[str, Any], text: str) -> Any:
     if isinstance(node, ast.Constant):
-        return node.value
+        return _bounded(node.value, text)
     if isinstance(node, ast.Name):
         if node.id not in env:
             raise IntExprError(f"unknown name {node.id!r} in {text!r}")
@@ -124,7 +176,9 @@ def _eval(node: ast.AST, env: Mapping[str, Any], text: str) -> Any:
         a, b = _eval(node.left, env, text), _eval(node.right, env, text)
         if isinstance(node.op, (ast.FloorDiv, ast.Mod)) and b == 0:
             raise IntExprError(f"division by zero in {text!r}")
-        return _BINOPS[type(node.op)](a, b)
+        if isinstance(node.op, ast.Pow):
+            return _bounded(_power(a, b, text), text)
+        return _bounded(_BINOPS[type(node.op)](a, b), text)
     if isinstance(node, ast.UnaryOp):
         v = _eval(node.operand, env, text)
         if isinstance(node.op, ast.USub):
@@ -135,8 +189,12 @@ def _eval(node: ast.AST, env: Mapping[str, Any], text: str) -> Any:
     if isinstance(node, ast.Call):
         args = [_eval(a, env, text) for a in node.args]
         try:
-            return FUNCTIONS[node.func.id](*args)  # type: ignore[attr-defined]
-        except (TypeError, ZeroDivisionError) as e:
+            return _bounded(FUNCTIONS[node.func.id](*args), text)  # type: ignore[attr-defined]
+        except (TypeError, ZeroDivisionError, ValueError) as e:
+            if isinstance(e, IntExprError):
+                raise
+            if isinstance(e, ZeroDivisionError):
+                raise IntExprError(f"division by zero in {text!r}") from None
             raise IntExprError(f"{e} in {text!r}") from None
     if isinstance(node, ast.Compare):
         left = _eval(node.left, env, text)

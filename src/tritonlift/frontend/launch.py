@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceLoc, SpecError
+from . import schema
+from .files import decode_utf8, read_regular
 from .intexpr import IntExpr, IntExprError, parse_int_expr
+from .scopes import check_names
 
 DTYPES = {
     "f16": "fp16", "float16": "fp16", "fp16": "fp16", "half": "fp16",
@@ -77,47 +80,58 @@ class LaunchSpec:
     samples: tuple[dict[str, int], ...] = ()
     source_text: str = field(default="", repr=False, compare=False)
 
-    def loc(self, *key: str) -> SourceLoc:
+    def loc(self, *key: str | int) -> SourceLoc:
         return key_location(self.path, self.source_text, key)
 
 
-def key_location(path: Path, text: str, key: tuple[str, ...]) -> SourceLoc:
-    """Best-effort line of a TOML key: after its table header when there is one."""
+def key_location(path: Path, text: str, key: tuple[str | int, ...]) -> SourceLoc:
+    """Best-effort position of a TOML key path such as ("launch", 1, "args", "x"): the table's
+    header (the n-th `[[launch]]` for an index), then each key in turn inside that table's
+    block (inline tables included); falls back to the deepest part found, then the file."""
     lines = text.splitlines()
-    start = 0
-    header = False
-    if key:
-        for n, line in enumerate(lines):
-            if re.match(rf"^\s*\[\[?\s*{re.escape(key[0])}\s*\]?\]\s*$", line):
-                start, header = n, True
-                break
-    if len(key) == 1 and header:
-        return SourceLoc(str(path), start + 1, 1, lines[start])
-    leaf = key[-1] if key else ""
-    if leaf:
-        pat = re.compile(rf"(^|[{{,\s]){re.escape(leaf)}\s*=")
-        for n in range(start, len(lines)):
-            m = pat.search(lines[n])
+    headers = [n for n, line in enumerate(lines) if _HEADER.match(line)]
+    rest = list(key)
+    lo, hi = 0, headers[0] if headers else len(lines)
+    found: SourceLoc | None = None
+    if rest and isinstance(rest[0], str):
+        want = rest[0]
+        nth = rest[1] if len(rest) > 1 and isinstance(rest[1], int) else 0
+        matches = [n for n in headers if _HEADER.match(lines[n]).group(1).strip() == want]  # type: ignore[union-attr]
+        if matches:
+            start = matches[min(nth, len(matches) - 1)]
+            lo = start + 1
+            hi = next((n for n in headers if n > start), len(lines))
+            found = SourceLoc(str(path), start + 1, 1, lines[start])
+            rest = rest[2:] if len(rest) > 1 and isinstance(rest[1], int) else rest[1:]
+    line_no, col0 = lo, 0
+    for part in rest:
+        if isinstance(part, int):
+            continue
+        pat = re.compile(rf"(^|[{{,\s]){re.escape(part)}\s*=")
+        for n in range(line_no, hi):
+            m = pat.search(lines[n], col0 if n == line_no else 0)
             if m:
                 col = m.start() + (1 if m.group(1) else 0) + 1
-                return SourceLoc(str(path), n + 1, col, lines[n])
-    if start:
-        return SourceLoc(str(path), start + 1, 1, lines[start])
-    return SourceLoc(str(path))
+                found = SourceLoc(str(path), n + 1, col, lines[n])
+                line_no, col0 = n, m.end()
+                break
+        else:
+            break
+    return found or SourceLoc(str(path))
 
 
-def _err(path: Path, text: str, key: tuple[str, ...], msg: str) -> SpecError:
-    dotted = ".".join(key)
-    return SpecError(f"[{dotted}] {msg}" if dotted else msg, key_location(path, text, key))
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
+
+
+def _err(path: Path, text: str, key: tuple[str | int, ...], msg: str) -> SpecError:
+    where = schema.dotted(key)
+    return SpecError(f"[{where}] {msg}" if where else msg, key_location(path, text, key))
 
 
 def load_launch(path: str | Path) -> LaunchSpec:
     """Parse a launch-spec TOML file. Raises SpecError with the file, line and key."""
     p = Path(path)
-    try:
-        text = p.read_text()
-    except OSError as e:
-        raise SpecError(f"cannot read launch spec: {e.strerror}", SourceLoc(str(p))) from None
+    text = decode_utf8(read_regular(p, "launch spec", SpecError), p, "launch spec", SpecError)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -126,7 +140,11 @@ def load_launch(path: str | Path) -> LaunchSpec:
         src = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
         raise SpecError(f"malformed TOML: {msg}", SourceLoc(str(p), line, col, src)) from None
-    return _parse(p, text, data)
+    bad = schema.validate(data)
+    if bad is not None:
+        key, msg = bad
+        raise _err(p, text, key, msg)
+    return check_names(_parse(p, text, data))
 
 
 KNOWN_TOP = {"op", "id", "kernel", "grid", "sizes", "reals", "tensors", "let", "args", "launch",
@@ -134,14 +152,14 @@ KNOWN_TOP = {"op", "id", "kernel", "grid", "sizes", "reals", "tensors", "let", "
 
 
 def _parse(p: Path, text: str, data: dict[str, Any]) -> LaunchSpec:
-    def err(key: tuple[str, ...], msg: str) -> SpecError:
+    def err(key: tuple[str | int, ...], msg: str) -> SpecError:
         return _err(p, text, key, msg)
 
     for k in data:
         if k not in KNOWN_TOP:
             raise err((k,), f"unknown key {k!r} (known: {', '.join(sorted(KNOWN_TOP))})")
 
-    def expr(key: tuple[str, ...], v: Any, allow_bool: bool = False) -> IntExpr:
+    def expr(key: tuple[str | int, ...], v: Any, allow_bool: bool = False) -> IntExpr:
         if isinstance(v, bool) or not isinstance(v, (int, str)):
             raise err(key, f"expected an integer expression, got {v!r}")
         try:
@@ -187,7 +205,7 @@ def _parse(p: Path, text: str, data: dict[str, Any]) -> LaunchSpec:
         if not isinstance(raw_steps, list):
             raise err(("launch",), "[[launch]] must be an array of tables")
         for i, st in enumerate(raw_steps):
-            steps.append(_step(st, ("launch",), i, err, expr, tensors, reals))
+            steps.append(_step(st, ("launch", i), i, err, expr, tensors, reals))
     else:
         if "kernel" not in data:
             raise err(("kernel",), "missing 'kernel' (or [[launch]] entries)")
@@ -261,7 +279,7 @@ def _split_top(text: str) -> list[str]:
     return out
 
 
-def _step(st: dict[str, Any], base: tuple[str, ...], i: int, err, expr, tensors, reals) -> LaunchStep:
+def _step(st: dict[str, Any], base: tuple[str | int, ...], i: int, err, expr, tensors, reals) -> LaunchStep:
     kernel = st.get("kernel")
     if not isinstance(kernel, str) or not kernel:
         raise err(base + ("kernel",), "missing or empty 'kernel'")
@@ -280,15 +298,16 @@ def _step(st: dict[str, Any], base: tuple[str, ...], i: int, err, expr, tensors,
     if elementwise:
         outs = (st.get("outputs") or {}).get("values", []) if isinstance(st.get("outputs"), dict) else st.get("outputs", [])
         if not outs:
-            raise err(base + ("outputs",), "an elementwise launch needs [outputs] values = [...]")
+            where = ("outputs", "values") if "outputs" in st else ("elementwise",)
+            raise err(base + where, "an elementwise launch needs [outputs] values = [...]")
         for o in outs:
             if o not in tensors:
-                raise err(base + ("outputs",), f"output {o!r} is not a declared tensor")
+                raise err(base + ("outputs", "values"), f"output {o!r} is not a declared tensor")
         outputs = tuple(outs)
     return LaunchStep(kernel, grid, args, elementwise, outputs, i)
 
 
-def _arg(name: str, v: Any, base: tuple[str, ...], err, expr, tensors, reals) -> ArgValue:
+def _arg(name: str, v: Any, base: tuple[str | int, ...], err, expr, tensors, reals) -> ArgValue:
     key = base + (name,)
     if isinstance(v, bool):
         return ArgValue("bool", value=v)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KernelSourceError, SourceLoc
+from .files import decode_python, read_regular
 
 # Modules whose attributes are builtins of the executor, never read as source.
 EXTERNAL_ROOTS = ("triton", "math", "torch", "numpy", "functools", "typing", "logging", "operator")
@@ -120,16 +121,16 @@ class SourceIndex:
         path = path.resolve()
         if path in self._by_path:
             return self._by_path[path]
-        try:
-            text = path.read_text()
-        except OSError as e:
-            raise KernelSourceError(f"cannot read kernel source: {e.strerror}", SourceLoc(str(path))) from None
+        text = decode_python(read_regular(path, "kernel source", KernelSourceError), path, KernelSourceError)
         try:
             tree = ast.parse(text, filename=str(path))
         except SyntaxError as e:
             line = e.lineno or 0
             src = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
             raise KernelSourceError(f"syntax error: {e.msg}", SourceLoc(str(path), line, e.offset or 0, src)) from None
+        except (ValueError, MemoryError, RecursionError) as e:  # null bytes; nesting past the parser
+            what = "null bytes in the source" if isinstance(e, ValueError) else "nested too deeply to parse"
+            raise KernelSourceError(f"not Python source: {what}", SourceLoc(str(path), 1, 1)) from None
         mod = SourceModule(path, qualname or path.stem, package, text, tree, text.splitlines(),
                            search_dirs=(path.parent, *self.search_dirs))
         _collect_bindings(tree.body, mod.bindings)
@@ -215,7 +216,15 @@ class SourceIndex:
                 p = base_dir / p
             if not p.exists():
                 raise KernelSourceError(f"kernel file not found: {p}", loc)
-            return self._function(self.load_path(p), name, ref, loc)
+            if not name.isidentifier():
+                raise KernelSourceError(f"bad kernel name {name!r} in {ref!r}: expected path.py::function", loc)
+            try:
+                return self._function(self.load_path(p), name, ref, loc)
+            except KernelSourceError as e:
+                # a file that cannot be read names itself; the spec's key says who asked for it
+                if (e.loc is None or e.loc.line <= 0) and loc is not None:
+                    raise KernelSourceError(e.message, loc) from None
+                raise
         if ":" in ref:
             modname, name = ref.rsplit(":", 1)
             mod = self.find_module(modname)
@@ -227,7 +236,12 @@ class SourceIndex:
     def _function(self, mod: SourceModule, name: str, ref: str, loc: SourceLoc | None) -> FunctionRef:
         node = mod.bindings.get(name)
         if not isinstance(node, ast.FunctionDef):
-            raise KernelSourceError(f"no function {name!r} in {mod.path}", loc)
+            import difflib
+
+            defs = [n for n, b in mod.bindings.items() if isinstance(b, ast.FunctionDef)]
+            close = difflib.get_close_matches(name, defs, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (functions: {', '.join(defs[:12]) or 'none'})"
+            raise KernelSourceError(f"no function {name!r} in {mod.path}{hint}", loc)
         return FunctionRef(mod, node)
 
     # -- name resolution -----------------------------------------------------------------------

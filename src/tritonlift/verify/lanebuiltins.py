@@ -1,6 +1,6 @@
-"""The `tl.*` builtins of the lane-symbolic evaluator, as methods `tl_<name>` of a mixin.
+"""The prover's side of the `tl.*` table (`symex/builtins.py`): the domain hooks `tl_<name>`.
 
-Each builtin maps tiles (`Lanes`) to tiles. Memory builtins record an `Access` (the decoded
+Each hook maps tiles (`Lanes`) to tiles. Memory builtins record an `Access` (the decoded
 index of every lane, the mask, the lane extents and, for a store, the value); reductions over a
 tile axis become binder terms over [0, extent) of the lane body (a scan over [0, lane + 1)).
 Keyword arguments that only tune performance are accepted and ignored; any other unknown one, and
@@ -9,15 +9,14 @@ any builtin not listed, is refused by the evaluator.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..dsl import build
 from ..dsl.term import Op, Term, const, var
-from ..errors import SourceLoc, SymexError, Unsupported
-from ..symex.values import DTypeV
+from ..errors import SourceLoc, Unsupported
+from ..symex.builtins import dtype_name
 from . import lanetile as L
 from .lanetile import ONE, Lanes, as_lanes
 from .termops import subst
@@ -29,7 +28,7 @@ class Access:
     (terms over program ids, lanes and sizes), `mask` a boolean term (true when unmasked),
     `shape` the lane extents, `value` the stored term. `loops` are the enclosing loops over
     symbolic trip counts, innermost last: (iteration variable, trip count); the access happens
-    for every iteration 0 ≤ t < K of each (`vcgen.Evaluator.st_For`)."""
+    for every iteration 0 ≤ t < K of each (`vcgen.Evaluator.symbolic_for`)."""
 
     kind: str  # load | store
     tensor: str
@@ -69,8 +68,9 @@ def extent(v: Any) -> Term:
     raise TypeError(f"a tile extent must be an integer, got {v!r}")
 
 
-class TlTable:
-    """The builtins; the evaluator provides `decode`, `grid`, `loc`, `accesses` and counters."""
+class LaneBuiltins:
+    """The prover's domain hooks; the evaluator provides `decode`, `grid`, `loc`, `accesses` and
+    counters."""
 
     decode: Decode
     grid: tuple[Term, Term, Term]
@@ -84,6 +84,11 @@ class TlTable:
         if t.rank != 2:
             raise Unsupported("transpose of a tile that is not 2-D")
         return Lanes(subst(t.term, {"l0": L.lane(1), "l1": L.lane(0)}), (t.shape[1], t.shape[0]), t.dtype, t.ptr)
+
+    def _on_path(self, mask: Term) -> Term:
+        """An access happens where its mask holds on the current path (a symbolic branch's side)."""
+        active = getattr(self, "active", True)
+        return mask if active is True else build.logical_and(active, mask)
 
     # -- the tl.* table: program, memory ----------------------------------------------------------
     def tl_program_id(self, axis: Any) -> Lanes:
@@ -111,8 +116,9 @@ class TlTable:
         p = L.broadcast_to(p, shape)
         m = L.broadcast_to(L.cast(as_lanes(mask), "int1"), shape).term if mask is not None else const(True)
         loops = tuple(self.loops)
-        idx, how = self.decode(p.ptr, p.term, m, shape, self.loc, loops)
-        self.accesses.append(Access("load", p.ptr, p.term, idx, m, shape, None, self.loc, how, loops))
+        on = self._on_path(m)
+        idx, how = self.decode(p.ptr, p.term, on, shape, self.loc, loops)
+        self.accesses.append(Access("load", p.ptr, p.term, idx, on, shape, None, self.loc, how, loops))
         value = Term.make(Op.READ, idx, (p.ptr,))
         if mask is None:
             return Lanes(value, shape, p.dtype)
@@ -137,6 +143,7 @@ class TlTable:
             v = L.cast(v, p.dtype)
         m = L.broadcast_to(L.cast(as_lanes(mask), "int1"), shape).term if mask is not None else const(True)
         loops = tuple(self.loops)
+        m = self._on_path(m)
         idx, how = self.decode(p.ptr, p.term, m, shape, self.loc, loops)
         self.accesses.append(Access("store", p.ptr, p.term, idx, m, shape, v.term, self.loc, how, loops))
 
@@ -144,20 +151,8 @@ class TlTable:
     def tl_full(self, shape: Any, value: Any, dtype: Any = None) -> Lanes:
         dims = tuple(extent(s) for s in (shape if isinstance(shape, (list, tuple)) else [shape]))
         v = as_lanes(value)
-        dt = _dtype(dtype) if dtype is not None else v.dtype
+        dt = dtype_name(dtype) if dtype is not None else v.dtype
         return Lanes(L.cast(v, dt).term, dims, dt)
-
-    def tl_zeros(self, shape: Any, dtype: Any = None) -> Lanes:
-        dt = _dtype(dtype) if dtype is not None else "fp32"
-        return self.tl_full(shape, 0 if dt.startswith(("int", "uint")) else 0.0, DTypeV(dt))
-
-    def tl_zeros_like(self, x: Any, dtype: Any = None) -> Lanes:
-        t = as_lanes(x)
-        return self.tl_zeros(list(t.shape), dtype or DTypeV(t.dtype))
-
-    def tl_full_like(self, x: Any, value: Any, dtype: Any = None) -> Lanes:
-        t = as_lanes(x)
-        return self.tl_full(list(t.shape), value, dtype or DTypeV(t.dtype))
 
     def tl_broadcast_to(self, x: Any, *shape: Any) -> Lanes:
         dims = shape[0] if len(shape) == 1 and isinstance(shape[0], (list, tuple)) else shape
@@ -175,71 +170,6 @@ class TlTable:
 
     def tl_trans(self, x: Any, *dims: Any) -> Lanes:
         return self._trans(as_lanes(x))
-
-    def tl_where(self, c: Any, x: Any, y: Any) -> Lanes:
-        return L.where(c, x, y)
-
-    def tl_cast(self, x: Any, dtype: Any, **kw: Any) -> Lanes:
-        return L.cast(x, _dtype(dtype))
-
-    def tl_fma(self, a: Any, b: Any, c: Any, **kw: Any) -> Lanes:
-        return L.binary(Op.ADD, L.binary(Op.MUL, a, b), c)
-
-    def tl_clamp(self, x: Any, lo: Any, hi: Any, **kw: Any) -> Lanes:
-        return L.binary(Op.MIN, L.binary(Op.MAX, x, lo), hi)
-
-    def tl_cdiv(self, a: Any, b: Any) -> Any:
-        if _py_num(a) and _py_num(b):
-            return -(-a // b)
-        return L.binary(Op.FLOORDIV, L.binary(Op.SUB, L.binary(Op.ADD, a, b), 1), b)
-
-    def tl_maximum(self, a: Any, b: Any, **kw: Any) -> Lanes:
-        return L.binary(Op.MAX, a, b)
-
-    def tl_minimum(self, a: Any, b: Any, **kw: Any) -> Lanes:
-        return L.binary(Op.MIN, a, b)
-
-    tl_fmax, tl_fmin = tl_maximum, tl_minimum
-
-    def tl_pow(self, a: Any, b: Any) -> Lanes:
-        return L.binary(Op.POW, a, b)
-
-    def tl_div_rn(self, a: Any, b: Any, **kw: Any) -> Lanes:
-        return L.binary(Op.DIV, a, b)
-
-    tl_fdiv = tl_fast_dividef = tl_div_rn
-
-    def tl_expm1(self, x: Any) -> Lanes:
-        return L.binary(Op.SUB, L.unary(Op.EXP, x), 1.0)
-
-    def tl_isnan(self, x: Any) -> Lanes:
-        t = as_lanes(x)
-        return Lanes(const(False), t.shape, "int1")  # NaN is not modelled: no real is NaN
-
-    def tl_multiple_of(self, x: Any, *a: Any, **kw: Any) -> Any:
-        return x
-
-    tl_max_contiguous = tl_max_constancy = tl_multiple_of
-
-    def tl_debug_barrier(self, *a: Any, **kw: Any) -> None:
-        return None
-
-    tl_device_print = tl_static_print = tl_device_assert = tl_assume = tl_debug_barrier
-
-    def tl_static_assert(self, cond: Any, msg: Any = "", **kw: Any) -> None:
-        if isinstance(cond, Lanes):
-            raise Unsupported("static_assert on a symbolic value", self.loc)
-        if not cond:
-            raise SymexError(f"tl.static_assert failed: {msg}", self.loc)
-
-    def tl_constexpr(self, x: Any = None) -> Any:
-        return x
-
-    def tl_next_power_of_2(self, n: Any) -> int:
-        v = static_int(n)
-        if v is None:
-            raise Unsupported("next_power_of_2 of a symbolic value inside the kernel", self.loc)
-        return 1 if v <= 1 else 1 << (v - 1).bit_length()
 
     # -- reductions and scans --------------------------------------------------------------------
     def _fresh(self) -> str:
@@ -293,7 +223,7 @@ class TlTable:
             raise Unsupported("tl.dot with inner extents that cannot be shown equal", self.loc)
         k = self._fresh()
         body = build.mul(subst(x.term, {"l1": var(k)}), subst(y.term, {"l0": var(k), "l1": L.lane(1)}))
-        dt = _dtype(out_dtype) if out_dtype is not None else ("fp32" if x.dtype.startswith(("fp", "bf")) else "int32")
+        dt = dtype_name(out_dtype) if out_dtype is not None else ("fp32" if x.dtype.startswith(("fp", "bf")) else "int32")
         out = Lanes(build.binder(Op.SUM, k, 0, x.shape[1], body), (x.shape[0], y.shape[1]), dt)
         return out if acc is None else L.binary(Op.ADD, acc, out)
 
@@ -307,72 +237,21 @@ class TlTable:
             return t
         return self.reduce_axis(op, t, static_int(axis), keep)
 
-    def _red(self, op: Op, x: Any, axis: Any = None, return_indices: bool = False,
-             return_indices_tie_break_left: bool = True, keep_dims: bool = False, **kw: Any) -> Any:
-        if kw:
-            raise Unsupported(f"reduction argument {sorted(kw)[0]!r}", self.loc)
-        if return_indices:
-            if not return_indices_tie_break_left:
-                raise Unsupported("return_indices without tie_break_left", self.loc)
-            arg = Op.ARGMAX if op is Op.MAXR else Op.ARGMIN
-            return self._reduce(op, x, axis, keep_dims), self._reduce(arg, x, axis, keep_dims)
-        return self._reduce(op, x, axis, keep_dims)
-
-    def tl_sum(self, x: Any, axis: Any = None, keep_dims: bool = False, dtype: Any = None, **kw: Any) -> Lanes:
-        t = as_lanes(x)
-        if dtype is not None:
-            t = L.cast(t, _dtype(dtype))
-        return self._red(Op.SUM, t, axis, keep_dims=keep_dims, **kw)
-
-    def tl_max(self, x: Any, axis: Any = None, *a: Any, **kw: Any) -> Any:
-        return self._red(Op.MAXR, x, axis, *a, **kw)
-
-    def tl_min(self, x: Any, axis: Any = None, *a: Any, **kw: Any) -> Any:
-        return self._red(Op.MINR, x, axis, *a, **kw)
-
-    def tl_argmax(self, x: Any, axis: Any, tie_break_left: bool = True, keep_dims: bool = False) -> Lanes:
+    def reduction(self, op: str, t: Any, axis: Any, keep_dims: bool, index: bool, tie_break_left: bool) -> Any:
+        o = {"sum": Op.SUM, "max": Op.MAXR, "min": Op.MINR}[op]
+        if not index:
+            return self._reduce(o, t, axis, keep_dims)
         if not tie_break_left:
-            raise Unsupported("argmax without tie_break_left", self.loc)
-        return self._reduce(Op.ARGMAX, x, axis, keep_dims)
+            raise Unsupported(f"arg{op} without tie_break_left", self.loc)
+        arg = Op.ARGMAX if op == "max" else Op.ARGMIN
+        return self._reduce(o, t, axis, keep_dims), self._reduce(arg, t, axis, keep_dims)
 
-    def tl_argmin(self, x: Any, axis: Any, tie_break_left: bool = True, keep_dims: bool = False) -> Lanes:
-        if not tie_break_left:
-            raise Unsupported("argmin without tie_break_left", self.loc)
-        return self._reduce(Op.ARGMIN, x, axis, keep_dims)
-
-    def tl_cumsum(self, x: Any, axis: Any = 0, reverse: bool = False, dtype: Any = None) -> Lanes:
+    def scan(self, op: str, t: Any, axis: int, reverse: bool) -> Lanes:
         """Inclusive prefix sum: lane l of the axis is Σ over [0, l + 1) of the lane body."""
-        t = as_lanes(x)
-        if reverse:
-            raise Unsupported("reverse scans", self.loc)
-        if dtype is not None:
-            t = L.cast(t, _dtype(dtype))
-        elif t.dtype == "int1":
-            t = L.cast(t, "int32")
-        a = static_int(axis)
-        a = a + t.rank if a < 0 else a
+        if reverse or op != "sum":
+            raise Unsupported(f"{'reverse ' if reverse else ''}{op} scans are not modelled by the prover", self.loc)
+        x = as_lanes(t)
+        a = axis + x.rank if axis < 0 else axis
         b = self._fresh()
-        body = subst(t.term, {f"l{a}": var(b)})
-        return Lanes(build.binder(Op.SUM, b, 0, build.add(L.lane(a), 1), body), t.shape, t.dtype)
-
-
-PERF_KWARGS = {"cache_modifier", "eviction_policy", "volatile", "num_stages", "loop_unroll_factor",
-               "disallow_acc_multi_buffer", "flatten", "warp_specialize", "input_precision", "allow_tf32",
-               "max_num_imprecise_acc", "sanitize_overflow", "boundary_check", "padding_option",
-               "can_reorder", "propagate_nan"}
-UNARY_MATH = {"exp": Op.EXP, "exp2": Op.EXP2, "log": Op.LOG, "log2": Op.LOG2, "log1p": Op.LOG1P,
-              "sqrt": Op.SQRT, "sqrt_rn": Op.SQRT, "rsqrt": Op.RSQRT, "abs": Op.ABS, "fabs": Op.ABS,
-              "sin": Op.SIN, "cos": Op.COS, "tanh": Op.TANH, "erf": Op.ERF, "sigmoid": Op.SIGMOID,
-              "floor": Op.FLOOR, "ceil": Op.CEIL, "fast_expf": Op.EXP, "fast_logf": Op.LOG}
-MATH = {"log": math.log, "log2": math.log2, "sqrt": math.sqrt, "exp": math.exp, "ceil": math.ceil,
-        "floor": math.floor, "isqrt": math.isqrt}
-
-
-def _dtype(v: Any) -> str:
-    if isinstance(v, DTypeV):
-        return v.name
-    raise TypeError(f"expected a dtype, got {v!r}")
-
-
-def _py_num(v: Any) -> bool:
-    return isinstance(v, (int, float, bool)) and not isinstance(v, Lanes)
+        body = subst(x.term, {f"l{a}": var(b)})
+        return Lanes(build.binder(Op.SUM, b, 0, build.add(L.lane(a), 1), body), x.shape, x.dtype)

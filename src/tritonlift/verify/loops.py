@@ -1,7 +1,7 @@
 """Loops over symbolic trip counts: loop-carried values as closed forms, from invariant patterns.
 
 A loop `for it in range(lo, hi, step)` whose trip count K = max(0, ⌈(hi − lo)/step⌉) depends on
-a size cannot be unrolled. The evaluator (`vcgen.Evaluator.st_For`) runs its body for a symbolic
+a size cannot be unrolled. The evaluator (`vcgen.Evaluator.symbolic_for`) runs its body for a symbolic
 iteration t (0 ≤ t < K, it = lo + t·step) with every loop-carried variable v replaced by a
 placeholder: a read `%v#n[lanes]` of a pseudo-tensor, one value per lane of v's tile. The body's
 new value g of each carried variable is then matched against the invariant patterns below; each
@@ -12,6 +12,7 @@ pattern gives the value of v at the start of iteration n (its invariant) as a cl
     running max g = max(v, h)      v(n) = max(v₀, max_{u∈[0,n)} h(u))   (also where(h > v, h, v))
     running min g = min(v, h)      v(n) = min(v₀, min_{u∈[0,n)} h(u))
     overwrite   g has no v         v(n) = where(n > 0, g(n − 1), v₀)
+    guarded     g = where(c, v ⊕ h, v)    as v ⊕ where(c, h, unit of ⊕), c free of v (masked accumulators)
 
 with h free of every placeholder. Initiation (v(0) = v₀: an empty reduction is its unit) and
 preservation (v(n + 1) = g(v(n)): unfold the last iteration of the reduction) hold by the
@@ -21,13 +22,26 @@ definition of the reductions over [0, n): they are the recurrences that define �
 the value obligations then ask: that a reduction over iterations of reductions over a tile's
 lanes is the reduction over the flat range, which the normalizer does by the `tiles_*` lemmas.
 
-A carried variable whose update fits no pattern (the online-softmax pair, a Welford triple, an
-argmax pair, ...) makes the loop unsupported, naming the variable: the bounded result stands.
+One row couples two variables, the online-softmax pair (`classify_rescaled`):
+
+    rescaled    m' = max(m, h) (a running max, above) and
+                g = v·E(m − m') + R(m')    v(n) = Σ_{u∈[0,n)} R(u)[m' := m(n)]   (v₀ = 0)
+
+where E is exp (or exp2 of a constant multiple), and R(c) is, as a function of c, a linear
+combination of E(β − c) (through +, −, constant factors, `where` on conditions free of c and Σ
+over lanes). Preservation: R(c)·E(a − b) = R(b)... by linearity and E(β − a)·E(a − b) = E(β − b)
+(the axiom exp_add; the lemmas sum_exp_rescale / sum_exp2_rescale for the sums), so
+v(n)·E(m(n) − m(n+1)) + R(n)[m(n+1)] = v(n+1) whatever the maxima are; `tests/verify/test_loops.py`
+checks the rescaling numerically on random rescalable terms.
+
+A carried variable whose update fits no pattern (a Welford triple, an argmax pair, ...) makes the
+loop unsupported, naming the variable: the bounded result stands.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,11 +118,18 @@ class Recurrence:
     shape: tuple[Term, ...]
     dtype: str
 
+    scale: Recurrence | None = None  # rescaled: the running max m whose new value is `SCALE` in h
+
     def at(self, n: Term, t: str, u: str) -> Lanes:
         """The value at the start of iteration n (n = K: after the loop)."""
         shape = broadcast_shapes(self.ph.init.shape, self.shape)
         v0 = broadcast_to(self.ph.init, shape).term
         h = self.h
+        if self.kind == "rescaled":
+            assert self.scale is not None
+            m_n = self.scale.at(n, t, "v" + u[1:]).term  # its own binder name
+            body = TO.subst(TO.subst(h, {t: var(u)}), {SCALE: m_n})
+            return Lanes(build.binder(Op.SUM, u, const(0), n, body), shape, self.dtype, None)
         if self.kind == "overwrite":
             last = TO.subst(h, {t: build.sub(n, 1)})
             term = build.where(build.compare(Op.GT, n, 0), last, v0)
@@ -157,32 +178,46 @@ def classify(ph: Placeholder, new: Any) -> Recurrence | None:
         kind = _select(c, a, b, P)
         if kind is not None:
             return Recurrence(ph, kind, a, g.shape, g.dtype)
+        guarded = _guarded(ph, c, a, b, g)
+        if guarded is not None:
+            return guarded
     return None
+
+
+UNIT = {"sum": const(0), "prod": const(1), "max": const(float("-inf")), "min": const(float("inf"))}
+
+
+def _guarded(ph: Placeholder, c: Term, a: Term, b: Term, g: Lanes) -> Recurrence | None:
+    """where(c, v ⊕ h, v) is v ⊕ where(c, h, unit), and where(c, v, v ⊕ h) is v ⊕ where(c, unit, h)
+    (exact: the unit of ⊕ leaves v unchanged): inductor's masked accumulators
+    `_tmp = tl.where(rmask & xmask, _tmp + x, _tmp)`, with c free of v."""
+    P = ph.lanes.term
+    if has_placeholder(c) or (a is not P and b is not P) or (a is P and b is P):
+        return None
+    taken, keep_first = (a, True) if b is P else (b, False)
+    inner = classify(ph, Lanes(taken, g.shape, g.dtype, g.ptr))
+    if inner is None or inner.kind not in UNIT or inner.kind == "overwrite":
+        return None
+    unit = UNIT[inner.kind]
+    h = build.where(c, inner.h, unit) if keep_first else build.where(c, unit, inner.h)
+    return Recurrence(ph, inner.kind, h, g.shape, g.dtype)
 
 
 def _sum_rest(term: Term, P: Term) -> Term | None:
     """h when term = P + h (summands through + and −) with h free of placeholders."""
-    parts: list[tuple[Term, int]] = []
-
-    def go(t: Term, sign: int) -> None:
-        if t.op is Op.ADD:
-            go(t.args[0], sign)
-            go(t.args[1], sign)
-        elif t.op is Op.SUB:
-            go(t.args[0], sign)
-            go(t.args[1], -sign)
-        else:
-            parts.append((t, sign))
-
-    go(term, 1)
+    parts = _addends(term)
     mine = [i for i, (t, s) in enumerate(parts) if t is P and s == 1]
     if len(mine) != 1:
         return None
     rest = [p for i, p in enumerate(parts) if i != mine[0]]
     if any(has_placeholder(t) for t, _ in rest):
         return None
+    return _signed_sum(rest)
+
+
+def _signed_sum(parts: list[tuple[Term, int]]) -> Term:
     acc: Term = const(0)
-    for t, s in rest:
+    for t, s in parts:
         acc = build.add(acc, t) if s > 0 else build.sub(acc, t)
     return acc
 
@@ -198,6 +233,131 @@ def _select(c: Term, a: Term, b: Term, P: Term) -> str | None:
     if (x is a and y is P and c.op in (Op.LT, Op.LE)) or (x is P and y is a and c.op in (Op.GT, Op.GE)):
         return "min"
     return None
+
+
+SCALE = "q9"  # the running max's new value inside a rescaled sum's update
+
+
+def classify_rescaled(ph: Placeholder, new: Any, scales: dict[str, tuple[Placeholder, Recurrence, Any]]) -> Recurrence | None:
+    """v's update as the rescaled sum of an online softmax (module docstring), against one of the
+    running maxima in `scales` (name -> placeholder, its max recurrence, its new value); None
+    when no such row fits."""
+    try:
+        g = as_lanes(new)
+    except TypeError:
+        return None
+    v0 = ph.init.term
+    if g.ptr is not None or v0.op is not Op.CONST or v0.value != 0:
+        return None
+    for mph, mrec, mnew in scales.values():
+        if mrec.kind != "max":
+            continue
+        try:
+            m_new = as_lanes(mnew).term
+        except TypeError:
+            continue
+        term = TO.replace(g.term, m_new, var(SCALE))
+        parts = _addends(term)
+        P, Pm = ph.lanes.term, mph.lanes.term
+        head = [i for i, (x, sign) in enumerate(parts) if sign > 0 and x.op is Op.MUL and P in x.args]
+        if len(head) != 1:
+            continue
+        factor = next((a for a in parts[head[0]][0].args if a is not P), None)
+        form = _exp_form(factor, Pm) if factor is not None else None
+        rest = [x for i, x in enumerate(parts) if i != head[0]]
+        if form is None or any(has_placeholder(x) for x, _ in rest):
+            continue
+        if not all(_rescalable(x, form) for x, _ in rest):
+            continue
+        return Recurrence(ph, "rescaled", _signed_sum(rest), g.shape, g.dtype, mrec)
+    return None
+
+
+def rescale_lemma(rec: Recurrence) -> str:
+    """The lemma a rescaled sum's preservation rests on (its exponential)."""
+    return "sum_exp2_rescale" if any(n.op is Op.EXP2 for n in walk(rec.h)) else "sum_exp_rescale"
+
+
+def _addends(term: Term) -> list[tuple[Term, int]]:
+    """The summands of term through + and −, with their signs."""
+    parts: list[tuple[Term, int]] = []
+
+    def go(t: Term, sign: int) -> None:
+        if t.op is Op.ADD:
+            go(t.args[0], sign)
+            go(t.args[1], sign)
+        elif t.op is Op.SUB:
+            go(t.args[0], sign)
+            go(t.args[1], -sign)
+        else:
+            parts.append((t, sign))
+
+    go(term, 1)
+    return parts
+
+
+def _exp_form(t: Term, base: Term) -> tuple[Op, Term] | None:
+    """(E, k) when t is exp(base − c) (k = 1) or exp2((base − c)·k) with k a constant, c = SCALE."""
+    c = var(SCALE)
+    if t.op is Op.EXP and t.args[0].op is Op.SUB and t.args[0].args == (base, c):
+        return Op.EXP, const(1)
+    if t.op is Op.EXP2 and t.args[0].op is Op.MUL:
+        a, b = t.args[0].args
+        d, k = (a, b) if b.op is Op.CONST else (b, a)
+        if k.op is Op.CONST and d.op is Op.SUB and d.args == (base, c):
+            return Op.EXP2, k
+    if t.op is Op.EXP2 and t.args[0].op is Op.SUB and t.args[0].args == (base, c):
+        return Op.EXP2, const(1)
+    return None
+
+
+def _is_zero(t: Term) -> bool:
+    """t is 0 by its structure (a constant 0, a sum of zeros, a product with a zero factor)."""
+    if t.op is Op.CONST:
+        return not isinstance(t.value, bool) and t.value == 0
+    if t.op in (Op.ADD, Op.SUB, Op.NEG):
+        return all(_is_zero(a) for a in t.args)
+    if t.op is Op.MUL:  # 0·t = 0 for finite t; an infinite constant factor is not finite
+        return any(_is_zero(a) for a in t.args) and not any(
+            a.op is Op.CONST and isinstance(a.value, float) and math.isinf(a.value) for a in t.args)
+    if t.op is Op.WHERE:
+        return _is_zero(t.args[1]) and _is_zero(t.args[2])
+    if t.op is Op.SUM:
+        return _is_zero(t.args[2])
+    return False
+
+
+def _rescalable(t: Term, form: tuple[Op, Term]) -> bool:
+    """t, as a function of c = SCALE, is a linear combination of E(β − c) in the scaling `form`
+    (a term that is 0 by its structure is the empty combination)."""
+    c = SCALE
+    if _is_zero(t):
+        return True
+    if c not in free_vars(t):
+        return False
+    if t.op in (Op.ADD, Op.SUB):
+        return all(_rescalable(a, form) for a in t.args)
+    if t.op is Op.NEG:
+        return _rescalable(t.args[0], form)
+    if t.op is Op.MUL:
+        a, b = t.args
+        return (c not in free_vars(a) and _rescalable(b, form)) or (c not in free_vars(b) and _rescalable(a, form))
+    if t.op is Op.DIV:
+        return c not in free_vars(t.args[1]) and _rescalable(t.args[0], form)
+    if t.op is Op.WHERE:
+        g, a, b = t.args
+        return c not in free_vars(g) and all(_rescalable(x, form) for x in (a, b))
+    if t.op is Op.SUM:
+        return c not in free_vars(t.args[0]) | free_vars(t.args[1]) and _rescalable(t.args[2], form)
+    if t.op is form[0]:
+        x = t.args[0]
+        d = x
+        if form[0] is Op.EXP2 and form[1] is not const(1):
+            if x.op is not Op.MUL or form[1] not in x.args:
+                return False
+            d = next(a for a in x.args if a is not form[1]) if x.args[0] is not x.args[1] else x.args[0]
+        return d.op is Op.SUB and d.args[1] is var(c) and c not in free_vars(d.args[0])
+    return False
 
 
 def resolve(t: Term, closed: dict[str, tuple[Placeholder, Lanes]]) -> Term:

@@ -106,6 +106,7 @@ def upper_bound(g: Term, v: str) -> Term | None:
 
 FLAT = {Op.SUM: "sum", Op.PROD: "prod", Op.MAXR: "max", Op.MINR: "min"}
 JOIN = {Op.ADD: Op.SUM, Op.MUL: Op.PROD, Op.MAX: Op.MAXR, Op.MIN: Op.MINR}
+SWAP = (Op.SUM, Op.MAXR, Op.MINR)  # the ops with a proved `<op>_swap` lemma
 
 
 def _chain(t: Term, op: Op) -> list[Term]:
@@ -160,7 +161,29 @@ class Normalizer:
         self._flat: list[str] = []
 
     def run(self, t: Term) -> Term:
-        return self._go(TO.linear(t), ())
+        return self._rebase(self._go(TO.linear(t), ()), ())
+
+    def _rebase(self, t: Term, ctx: tuple) -> Term:
+        """Every reduction over [lo, hi) with lo ≠ 0 as one over [0, hi − lo) of the body at k + lo
+        (`tile_shift_<op>`, hypothesis lo ≤ hi), so that ranges masked at an offset (a mask
+        `k < N − 1` cut at the bottom of a linear form) meet the formula's zero-based ranges. A
+        final pass: the merge rule needs the ranges as the kernel wrote them."""
+        if not t.args:
+            return t
+        if t.op not in BINDERS:
+            return TO.rebuild(t, tuple(self._rebase(a, ctx) for a in t.args))
+        v, (lo, hi, body) = t.attrs[0], t.args
+        lo, hi = self._rebase(lo, ctx), self._rebase(hi, ctx)
+        if t.op in FLAT and lo is not const(0):
+            sc = SideCondition(f"tile_shift_{FLAT[t.op]}", TO.linear(build.compare(Op.LE, lo, hi)), ctx, t)
+            if self.holds(sc):
+                self.side.append(sc)
+                body = TO.linear(TO.subst(body, {v: build.add(var(v), lo)}))
+                lo, hi = const(0), TO.linear(build.sub(hi, lo))
+        body = self._rebase(body, ctx + ((v, lo, hi),))
+        r = build.binder(t.op, v, lo, hi, body)
+        return r if r.op is not t.op else build.binder(t.op, f"y{TO.height(body)}", lo, hi,
+                                                       TO.subst(body, {v: var(f"y{TO.height(body)}")}))
 
     def _go(self, t: Term, ctx: tuple) -> Term:
         key = (t, ctx)
@@ -183,6 +206,8 @@ class Normalizer:
         lo, hi = self._go(t.args[0], ctx), self._go(t.args[1], ctx)
         body = self._go(t.args[2], ctx + ((v, lo, hi),))
         r = self._flat_then_masked(t, v, lo, hi, body, ctx)
+        if r is None:
+            r = self._swapped(t, v, lo, hi, body, ctx)
         if r is None:
             hi, body = self._masked(t, v, lo, hi, body, ctx)
             if body.op is t.op:  # a masked tail may have exposed a row of tiles
@@ -255,6 +280,27 @@ class Normalizer:
             return t
         hi, body = self._masked(t, v, lo, hi, body, ctx)
         return t, v, lo, hi, body
+
+    def _swapped(self, t: Term, v: str, lo: Term, hi: Term, body: Term,
+                 ctx: tuple) -> Term | tuple[Term, str, Term, Term, Term] | None:
+        """op_{v∈[lo,hi)} op_{w∈[lo2,hi2)} f as op_{w∈[lo2,hi2)} op_{v∈[lo,hi)} f when the inner
+        bounds do not mention v (the `<op>_swap` lemma), kept only when the swapped form then
+        flattens: `acc` holding one lane's sum over the loop's tiles, reduced over its lanes after
+        the loop, is the loop over the tiles' lane sums, which is the flat reduction."""
+        if t.op not in SWAP or body.op is not t.op or v in free_vars(body.args[0]) | free_vars(body.args[1]):
+            return None
+        w, lo2, hi2 = body.attrs[0], body.args[0], body.args[1]
+        inner = build.binder(t.op, v, lo, hi, body.args[2])
+        outer = build.binder(t.op, w, lo2, hi2, inner)
+        if outer.op is not t.op or inner.op is not t.op:
+            return None
+        r = self._flat_then_masked(outer, w, lo2, hi2, inner, ctx)
+        if r is not None:
+            sc = SideCondition(f"{FLAT[t.op]}_swap", const(True), ctx, t)  # no hypothesis: recorded as a use
+            if not self.holds(sc):
+                return None
+            self.side.append(sc)
+        return r
 
     def _flatten(self, t: Term, u: str, lo: Term, hi: Term, body: Term,
                  ctx: tuple) -> tuple[str, Term, Term, Term] | None:
@@ -331,9 +377,9 @@ class Normalizer:
 def _check_rules() -> None:
     from .lemmas import LEMMA
 
-    for r in RULES:
-        if r.lemma not in LEMMA:  # a rule without a proved lemma would be an unproved assumption
-            raise AssertionError(f"rewrite rule {r.lemma} has no lemma in the library")
+    for name in [r.lemma for r in RULES] + [f"{FLAT[op]}_swap" for op in SWAP]:
+        if name not in LEMMA:  # a rule without a proved lemma would be an unproved assumption
+            raise AssertionError(f"rewrite rule {name} has no lemma in the library")
 
 
 _check_rules()

@@ -101,6 +101,8 @@ class World:
         self.grid: tuple[z3.ArithRef, ...] = ()
         self.done: list[Obligation] = []
         self._decoded: dict[tuple, tuple[tuple[Term, ...], str]] = {}
+        self._facts: dict[tuple, bool] = {}
+        self.lemmas: list[str] = []  # lemmas loop invariants rested on (vcgen.Evaluator.lemmas)
 
     def pid_hyps(self) -> list[z3.BoolRef]:
         return [z3.And(0 <= self.enc.var(f"p{a}"), self.enc.var(f"p{a}") < g) for a, g in enumerate(self.grid)]
@@ -115,6 +117,14 @@ class World:
     def context(self, shape: tuple[Term, ...], mask: Term, loops: tuple[tuple[str, Term], ...] = ()) -> list[z3.BoolRef]:
         return [*self.model.hyps, *self.pid_hyps(), *self.lane_hyps(shape), *self.loop_hyps(loops),
                 self.enc.boolean(mask)]
+
+    def fact(self, kind: str, claim: Term, loops: tuple[tuple[str, Term], ...], loc: SourceLoc | None) -> bool:
+        """`claim` for every allowed size, program and iteration of the enclosing loops; recorded once."""
+        key = (kind, claim, loops)
+        if key not in self._facts:
+            hyps = [*self.model.hyps, *self.pid_hyps(), *self.loop_hyps(loops)]
+            self._facts[key] = self.check(kind, f"{claim}", hyps, self.enc.boolean(claim), loc).proved
+        return self._facts[key]
 
     def check(self, kind: str, name: str, hyps: list, goal: z3.BoolRef, loc: SourceLoc | None = None,
               record: bool = True) -> Obligation:
@@ -153,7 +163,7 @@ class World:
     def decode(self, tensor: str, offset: Term, mask: Term, shape: tuple[Term, ...],
                loc: SourceLoc | None, loops: tuple[tuple[str, Term], ...] = ()) -> tuple[tuple[Term, ...], str]:
         key = (tensor, offset, mask, shape, loops)
-        if key not in self._decoded:  # a loop body is evaluated more than once (vcgen.symbolic_loop)
+        if key not in self._decoded:  # a loop body is evaluated more than once (vcgen.Evaluator.symbolic_for)
             self._decoded[key] = self._decode(tensor, offset, mask, shape, loc, loops)
         return self._decoded[key]
 

@@ -204,6 +204,7 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
             if sites and all(ob.proved for ob in values):
                 world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
                                              "every masked-in store writes the formula's value at its decoded index"))
+    used += [lem for lem in world.lemmas if lem not in used]
     for o in formula.outputs:
         if o.tensor not in stores:
             world.coverage(o.tensor, [])
@@ -232,9 +233,11 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
         name = f"GRID{a}" if k == 0 else f"GRID{k}_{a}"
         model.syms[name] = g
         grid_syms.append(sym(name, "int"))
-    ev = Evaluator(index, world.decode, tuple(grid_syms), names_from=1000 * k)
+    ev = Evaluator(index, world.decode, tuple(grid_syms), names_from=1000 * k, fact=world.fact)
     args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
-    return ev.run(fn, args)
+    accesses = ev.run(fn, args)
+    world.lemmas += [lem for lem in ev.lemmas if lem not in world.lemmas]
+    return accesses
 
 
 def _compose(a: Access, temps: dict[str, tuple[tuple[str, ...], Term]]) -> Access:

@@ -28,6 +28,7 @@ class Reductions:
         self.g = z3.Function("g", T.Int, T.Real)
         self.fa = z3.Function("fa", T.Int, T.Real)
         self.fb = z3.Function("fb", T.Int, T.Real)
+        self.h2 = z3.Function("h2", T.Int, T.Int, T.Real)  # a body over two bound variables (a, b)
         self.f = (lambda k: body(self, k)) if body else z3.Function("f", T.Int, T.Real)
         self.exp = T.f(exp)
         self._made: dict[str, z3.FuncDeclRef] = {}
@@ -143,6 +144,41 @@ class Reductions:
         return self._rec(f"tile_rows_{op}_f", (("lo", "Int"), ("hi", "Int"), ("a", "Int"), ("B", "Int")), sort,
                          lambda F, lo, hi, a, B: z3.If(hi <= lo, unit,
                                                        join(F(lo, hi - 1, a, B), tile(a + (hi - 1) * B, B))))
+
+    # -- nested reductions over two independent ranges (a per-lane accumulator reduced after a loop) --
+    def _nested(self, op: str, name: str, inner_over_b: bool):
+        """inner_over_b: row(a, lo, hi) = op_{b∈[lo,hi)} h2(a, b); else col(b, lo, hi) = op_{a∈[lo,hi)} h2(a, b)."""
+        unit, join, lift = self.monoid(op)
+        sort = "XReal" if op in ("max", "min") else "Real"
+        body = (lambda x, k: self.h2(x, k)) if inner_over_b else (lambda x, k: self.h2(k, x))
+        return self._rec(name, (("x", "Int"), ("lo", "Int"), ("hi", "Int")), sort, lambda F, x, lo, hi: z3.If(
+            hi <= lo, unit, join(F(x, lo, hi - 1), lift(body(x, hi - 1)))))
+
+    def row_of(self, op: str):
+        """row_of(a, lo2, hi2) = op_{b∈[lo2,hi2)} h2(a, b)"""
+        return self._nested(op, f"row_{op}_h2", True)
+
+    def col_of(self, op: str):
+        """col_of(b, lo1, hi1) = op_{a∈[lo1,hi1)} h2(a, b)"""
+        return self._nested(op, f"col_{op}_h2", False)
+
+    def rows(self, op: str):
+        """rows(lo1, hi1, lo2, hi2) = op_{a∈[lo1,hi1)} op_{b∈[lo2,hi2)} h2(a, b)"""
+        unit, join, _ = self.monoid(op)
+        row = self.row_of(op)
+        sort = "XReal" if op in ("max", "min") else "Real"
+        return self._rec(f"rows_{op}_h2", (("lo1", "Int"), ("hi1", "Int"), ("lo2", "Int"), ("hi2", "Int")), sort,
+                         lambda F, lo1, hi1, lo2, hi2: z3.If(hi1 <= lo1, unit,
+                                                             join(F(lo1, hi1 - 1, lo2, hi2), row(hi1 - 1, lo2, hi2))))
+
+    def cols(self, op: str):
+        """cols(lo1, hi1, lo2, hi2) = op_{b∈[lo2,hi2)} op_{a∈[lo1,hi1)} h2(a, b)"""
+        unit, join, _ = self.monoid(op)
+        col = self.col_of(op)
+        sort = "XReal" if op in ("max", "min") else "Real"
+        return self._rec(f"cols_{op}_h2", (("lo1", "Int"), ("hi1", "Int"), ("lo2", "Int"), ("hi2", "Int")), sort,
+                         lambda F, lo1, hi1, lo2, hi2: z3.If(hi2 <= lo2, unit,
+                                                             join(F(lo1, hi1, lo2, hi2 - 1), col(hi2 - 1, lo1, hi1))))
 
     # -- max and argmax ----------------------------------------------------------------------
     @property
