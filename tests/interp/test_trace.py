@@ -103,7 +103,8 @@ def test_layer_norm_thresholds_pick_the_kernel_and_constrain_the_sizes(tmp_path)
     data = tomllib.loads(small.text)
     assert data["kernel"] == "flag_gems.ops.layernorm:layer_norm_persistent_kernel_multiline"
     assert data["sizes"]["N"] == "N <= 128"
-    assert data["grid"] == ["cdiv(M, TILE_M)"] and data["args"]["TILE_M"] == "cdiv(1024, next_power_of_2(N))"
+    assert data["grid"] == ["cdiv(M, TILE_M)"] and data["args"]["TILE_M"] == "TILE_M"
+    assert data["let"]["TILE_M"] == "cdiv(1024, next_power_of_2(N))"
     assert "Other launch structure at N = 4097: layer_norm_loop_kernel" in small.text.replace("\n#  ", "")
     # at N = 200 the benchmark's kernel, for 129 <= N <= 4096; --widen drops the lower bound
     mid = _trace(tmp_path, "ln", call, shapes, reals=eps, at={"N": 200}, widen={"N"}, max_size=4097)

@@ -36,7 +36,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--widen", action="append", default=[], metavar="SIZE",
                    help="drop the lower bound the host's threshold puts on SIZE (the kernel is meaningful below it)")
     p.add_argument("--constraint", action="append", default=[], metavar="EXPR",
-                   help="a precondition of the host on the sizes, e.g. \"D % 2 == 0\" (sizes breaking it are not run)")
+                   help="a precondition of the host on the sizes, e.g. \"D %% 2 == 0\" (sizes breaking it are not run)")
     p.add_argument("--autotune", choices=("first", "smallest"), default="first",
                    help="the autotune config to run (the interpreter cannot benchmark): the first surviving the "
                         "kernel's pruning, or the one with the smallest blocks (cheaper to lift)")
