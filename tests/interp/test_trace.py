@@ -196,5 +196,5 @@ def test_a_host_threshold_inside_one_kernel_becomes_a_size_constraint(tmp_path):
     data = tomllib.loads(result.text)
     assert data["sizes"]["N"] == "N <= 20"
     assert data["grid"] == ["cdiv(N, 4)"] and data["args"]["BLOCK"] == 4
-    assert "past N = 20 (found by bisection along N)" in result.text.replace("\n#  ", "")
+    assert "(same kernels) above N = 20 (found by bisection along N)" in result.text.replace("\n#  ", "")
     assert all(s["N"] <= 20 for s in result.fit_sizes + result.check_sizes)

@@ -185,6 +185,14 @@ def _fits(tr: Tracer, gen: Any, sizes: dict[str, int], sig: Any) -> bool:
         return False
 
 
+def _fit_alone(runs: list[Observation], symbols: list[str], keys: dict[str, list[int]]) -> bool:
+    """Whether each of `keys` has an expression over `runs` without naming other values."""
+    from .fit import Fitter
+
+    f = Fitter(symbols, [o.sizes for o in runs])
+    return all(f.fit([o.ints()[k] for o in runs]) is not None for k in keys)
+
+
 def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any,
               fit_obs: list[Observation]) -> tuple[Any, list[Observation], list[str]]:
     """Fit; when a value has no single expression (a host choice switching at a threshold inside
@@ -196,17 +204,25 @@ def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any
         return gen, fit_obs, []
     failed = gen.failed
     best: tuple[int, str, str, int, int | None, Any, list[Observation]] | None = None
-    for s in symbols:
-        vals = sorted({o.sizes[s] for o in fit_obs})
-        for side in ("hi", "lo"):
-            order = [v for v in reversed(vals) if v >= base[s]] if side == "hi" else [v for v in vals if v <= base[s]]
-            for i, t in enumerate(order[1:], 1):
-                keep = [o for o in fit_obs if (o.sizes[s] <= t if side == "hi" else o.sizes[s] >= t)]
-                g = generalise(keep, symbols)
-                if not g.failed:
-                    if best is None or len(keep) > best[0]:
+    # Choose the cut with the values that failed alone (cheap), fit everything once at the end.
+    for quick in (True, False):
+        for s in symbols:
+            vals = sorted({o.sizes[s] for o in fit_obs})
+            for side in ("hi", "lo"):
+                order = ([v for v in reversed(vals) if v >= base[s]] if side == "hi"
+                         else [v for v in vals if v <= base[s]])
+                for i, t in enumerate(order[1:], 1):
+                    keep = [o for o in fit_obs if (o.sizes[s] <= t if side == "hi" else o.sizes[s] >= t)]
+                    if best is not None and len(keep) <= best[0]:
+                        break
+                    if quick and not _fit_alone(keep, symbols, failed):
+                        continue
+                    g = generalise(keep, symbols)
+                    if not g.failed:
                         best = (len(keep), s, side, t, order[i - 1], g, keep)
-                    break
+                        break
+        if best is not None:
+            break
     if best is None:
         raise TraceError(_failed_text(failed, fit_obs))
     _, s, side, t, beyond, g, keep = best
@@ -231,8 +247,9 @@ def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any
     ax.inside = [v for v in ax.inside if _in_box(v, ax)]
     what = ", ".join(_key_text(k, fit_obs[0]) for k in list(failed)[:3])
     at = ", ".join(f"{k} = {v}" for k, v in base.items() if k != s)
-    note = (f"The host changes {what} (same kernels) past {bound.replace('<=', '=').replace('>=', '=')} "
-            f"(found by bisection along {s}{' at ' + at if at else ''}): this spec keeps {bound}.")
+    where = f"above {s} = {a}" if side == "hi" else f"below {s} = {b}"
+    note = (f"The host passes other values of {what} (same kernels) {where} (found by bisection along "
+            f"{s}{' at ' + at if at else ''}): this spec keeps {bound}.")
     return g, keep, [note]
 
 

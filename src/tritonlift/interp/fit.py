@@ -25,6 +25,7 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -245,34 +246,56 @@ class Fitter:
         return self._level0
 
     def level1(self) -> tuple[list[Expr], np.ndarray]:
+        """Level 0, unary functions of it, and binary operations between level-0 terms and with
+        constants, vectorised; the cheapest term per distinct vector."""
         if self._level1 is None:
             terms0, arr0 = self.level0()
-            pool = _Pool(self.n)
-            for t, row in zip(terms0, arr0, strict=True):
-                pool.add(t, row)
-                for fn, f in UNARY.items():
-                    pool.add(call(fn, t), f(row))
-            for (i, a), (j, b) in itertools.product(enumerate(terms0), repeat=2):
-                for op in _BIN_TERMS:
-                    if op in ("*", "+", "min", "max") and j < i:
-                        continue  # commutative
-                    if i == j and op in ("min", "max", "-", "//", "cdiv"):
-                        continue
-                    vals, ok = _binary(op, arr0[i], arr0[j])
-                    if ok.all():
-                        pool.add(_make(op, a, b), vals)
-            for (i, a), c in itertools.product(enumerate(terms0), CONSTANTS):
-                for op in _CONST_OPS:
-                    if c == 1 and op != "*" or op == "*" and c == 1:
-                        continue
-                    vals, ok = _binary(op, arr0[i], np.int64(c))
-                    if ok.all():
-                        pool.add(_make(op, a, const(c)), vals)
-                for op in ("cdiv", "//", "-"):  # constant on the left: cdiv(1024, TILE_N)
-                    vals, ok = _binary(op, np.int64(c), arr0[i])
-                    if ok.all():
-                        pool.add(_make(op, const(c), a), vals)
-            self._level1 = pool.freeze()
+            n_a = len(terms0)
+            costs0 = np.array([t.cost for t in terms0], dtype=np.float64)
+            consts = np.array(CONSTANTS, dtype=np.int64)
+            const_cost = np.array([const(int(c)).cost for c in consts])
+            blocks: list[tuple[np.ndarray, np.ndarray, Any]] = []  # (rows, costs, builder of row k)
+
+            def block(vals: np.ndarray, ok: np.ndarray, costs: np.ndarray, build: Any) -> None:
+                ok = np.broadcast_to(ok, vals.shape).reshape(-1, self.n)
+                vals = vals.reshape(-1, self.n)
+                good = ok.all(axis=1) & (np.abs(vals) < _BIG).all(axis=1)
+                idx = np.nonzero(good)[0]
+                if len(idx):
+                    blocks.append((vals[idx], costs.reshape(-1)[idx], lambda k, idx=idx: build(int(idx[k]))))
+
+            block(arr0, np.ones_like(arr0, dtype=bool), costs0, lambda k: terms0[k])
+            for fn, f in UNARY.items():
+                block(f(arr0), np.ones_like(arr0, dtype=bool), costs0 + 1.5, lambda k, fn=fn: call(fn, terms0[k]))
+            ii, jj = np.meshgrid(np.arange(n_a), np.arange(n_a), indexing="ij")
+            pair_cost = 1.0 + costs0[:, None] + costs0[None, :]
+            for op in _BIN_TERMS:
+                vals, ok = _binary(op, arr0[:, None, :], arr0[None, :, :])
+                keep = np.ones((n_a, n_a), dtype=bool)
+                if op in ("*", "+", "min", "max"):
+                    keep &= jj >= ii  # commutative
+                if op in ("min", "max", "-", "//", "cdiv"):
+                    keep &= ii != jj
+                ok = ok & keep[:, :, None]
+                block(vals, ok, pair_cost, lambda k, op=op: _make(op, terms0[k // n_a], terms0[k % n_a]))
+            n_c = len(consts)
+            cc = 1.0 + costs0[:, None] + const_cost[None, :]
+            for op in _CONST_OPS:
+                vals, ok = _binary(op, arr0[:, None, :], consts[None, :, None])
+                ok = ok & (consts != 1)[None, :, None]
+                block(vals, ok, cc, lambda k, op=op: _make(op, terms0[k // n_c], const(int(consts[k % n_c]))))
+            for op in ("cdiv", "//", "-"):  # constant on the left: cdiv(1024, TILE_N)
+                vals, ok = _binary(op, consts[None, :, None], arr0[:, None, :])
+                block(vals, ok, cc, lambda k, op=op: _make(op, const(int(consts[k % n_c])), terms0[k // n_c]))
+            rows = np.concatenate([b[0] for b in blocks])
+            costs = np.concatenate([b[1] for b in blocks])
+            owner = np.concatenate([np.full(len(b[0]), i) for i, b in enumerate(blocks)])
+            offset = np.concatenate([np.arange(len(b[0])) for b in blocks])
+            order = np.argsort(costs, kind="stable")
+            _, first = np.unique(rows[order], axis=0, return_index=True)
+            chosen = order[np.sort(first)]
+            terms = [blocks[owner[r]][2](offset[r]) for r in chosen]
+            self._level1 = (terms, rows[chosen])
         return self._level1
 
     # -- search ---------------------------------------------------------------------------------
