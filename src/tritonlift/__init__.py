@@ -20,9 +20,10 @@ import types as _types
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import stays cheap)
 
+
 __version__ = "0.1.0"
 __all__ = ["CheckResult", "LiftResult", "Status", "TritonLiftError", "__version__", "check", "lift",
-           "load_launch"]
+           "load_launch", "record"]
 
 _LAZY = {
     "lift": ("api", "lift"),
@@ -32,6 +33,8 @@ _LAZY = {
     "LiftResult": ("result", "LiftResult"),
     "CheckResult": ("check", "CheckResult"),
     "TritonLiftError": ("errors", "TritonLiftError"),
+    # the [interp] tooling (torch, triton), imported only when used
+    "record": ("interp.hostrecord", "record"),
 }
 
 if TYPE_CHECKING:

@@ -211,6 +211,12 @@ def cmd_gen_flaggems(args: argparse.Namespace, opts: Options) -> int:
     return flaggems_gen.main([str(out)])
 
 
+def cmd_trace(args: argparse.Namespace, opts: Options) -> int:
+    from .interp.cli_trace import run
+
+    return run(args, opts)
+
+
 # -- the parser ---------------------------------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
@@ -308,6 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("out", nargs="?", help="output directory (default: the generated-kernel cache)")
     g.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     g.set_defaults(func=cmd_gen_flaggems)
+    tr = sub.add_parser("trace", help="run a host call under the Triton interpreter and write its launch spec (needs [interp])")
+    from .interp.cli_trace import add_arguments
+
+    add_arguments(tr)
+    tr.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    tr.set_defaults(func=cmd_trace)
     return p
 
 
