@@ -70,7 +70,6 @@ def test_textbook_form(lifted: str, textbook: str, index: tuple[str, ...]):
     assert str(res.formula.outputs[0].body) == textbook, res.reason
     if textbook != lifted:
         assert res.checked and res.changed and not res.reason
-    assert res.seconds < 0.5
 
 
 def test_assumptions_are_listed_only_when_used():

