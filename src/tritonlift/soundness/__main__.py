@@ -11,6 +11,7 @@ breakdown and every wrong claim. Exit code 0 when A = B = 0, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,8 @@ from . import bases as bases_mod
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # a terminated run still stops its worker processes (the pool's `finally`)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if argv[:1] == ["adversarial"]:
         from .adversarial import main as adversarial_main
 

@@ -4,11 +4,12 @@ Every stage takes and returns plain data (dicts of str/int/float/list), so it cr
 
 - `stage_base`: lift the base's original copy; pick the judged sizes (`sizes.plan`); run the
   original under the interpreter at every judged size, autotune choice and program order and
-  cache the outputs (`<run>/refs/`); check the base's formula against them. The base's formula is
+  cache the outputs (`<run>/refs/`; other sizes are run and cached when a mutant needs them);
+  check the base's formula against them. The base's formula is
   the *intended* formula of its mutants when it matches everywhere.
 - `stage_lift`: `pipeline.lift` on a mutant's spec.
-- `stage_judge`: run the mutant at the judged sizes (and at the sizes its lift says it checked)
-  in both orders; compare with the original (equivalent, differing, kernel error, order
+- `stage_judge`: run the mutant at the judged sizes (and, for a BOUNDED result, at the sizes
+  its lift says it checked) in both orders; compare with the original (equivalent, differing, kernel error, order
   dependent) and with the formula its lift claimed (wrong PROVED, wrong BOUNDED at a checked
   size, BOUNDED but different past the checked sizes).
 - `stage_check`: `tritonlift check` of the intended formula against a differing mutant; a
@@ -159,8 +160,7 @@ def stage_base(cfg: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     choices = _choices(spec_path)
     formula = _parse(lifted.get("formula"), spec_path)
     mismatch, errors, order_dependent = "", [], False
-    judged = [(p, "eval") for p in points] + [(p, "checked") for p in lifted.get("checked_sizes", [])]
-    for point, _kind in judged:
+    for point in points:
         for choice in choices:
             runs = {}
             for reverse in (False, True):
@@ -206,11 +206,15 @@ def stage_judge(cfg: dict[str, Any], mutant: dict[str, Any], base: dict[str, Any
     spec_path = mutant["spec_path"]
     formula = _parse(lifted.get("formula"), spec_path)
     intended = _parse(base["lift"].get("formula"), spec_path) if base.get("formula_ok") else None
-    checked = [dict(s) for s in lifted.get("checked_sizes", [])] if formula is not None else []
+    # the sizes a BOUNDED result says it checked (a PROVED result is judged at the judged sizes)
+    checked = ([dict(s) for s in lifted.get("checked_sizes", [])]
+               if formula is not None and lifted.get("status") == "BOUNDED" else [])
     judged = [(dict(p), "eval") for p in base["points"]] + [(p, "checked") for p in checked if p not in base["points"]]
     out: dict[str, Any] = {"differs": False, "difference": "", "kernel_error": "", "order_dependent": False,
                            "formula_wrong_checked": "", "formula_wrong_eval": "", "intended_differs": "",
                            "formula_unevaluable": ""}
+    if lifted.get("formula") and formula is None:
+        out["formula_unevaluable"] = "the claimed formula does not parse back"
     for point, kind in judged:
         for choice in base["choices"]:
             inputs = _inputs(spec_path, point, choice)

@@ -1,7 +1,7 @@
 """Sizes at which a claim is judged: past every cap and block size the launch spec (and the
 kernel's own integer literals) mention, within a budget the interpreter can afford.
 
-Every integer constant c ≥ 2 of the spec's expressions (lets, arguments, autotune values, grids,
+Every integer constant c ≥ 2 (not negated) of the spec's expressions (lets, arguments, autotune values, grids,
 shapes, strides, constraints) and of the kernel functions, up to `CAP`, is a potential block
 size, cap or threshold; the largest, C, sets the target L = max(2·C + 3, 19) (odd, not a power of
 two, so a loop over blocks of C runs at least twice with a masked tail). Three points are judged:
@@ -57,7 +57,14 @@ def _ints(text: str) -> set[int]:
         tree = ast.parse(text, mode="eval")
     except SyntaxError:
         return set()
-    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and type(n.value) is int}
+    return _positive_ints(tree)
+
+
+def _positive_ints(tree: ast.AST) -> set[int]:
+    """Integer literals, except negated ones (`ignore_index = -100` is no size threshold)."""
+    negated = {id(n.operand) for n in ast.walk(tree) if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub)}
+    return {n.value for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and type(n.value) is int and id(n) not in negated}
 
 
 def kernel_constants(tree: ast.Module, functions: Iterable[str]) -> set[int]:
@@ -65,7 +72,7 @@ def kernel_constants(tree: ast.Module, functions: Iterable[str]) -> set[int]:
     out: set[int] = set()
     for fn in tree.body:
         if isinstance(fn, ast.FunctionDef) and fn.name in names:
-            out |= {n.value for n in ast.walk(fn) if isinstance(n, ast.Constant) and type(n.value) is int}
+            out |= _positive_ints(fn)
     return out
 
 

@@ -8,7 +8,8 @@ Classification of one mutant (`classify`):
 - lift verdict: ``wrong-proved`` (PROVED, but its formula differs from the mutant's run at a
   judged size), ``wrong-bounded`` (BOUNDED, but differs at a size it says it checked),
   ``bounded-differs-beyond`` (BOUNDED, differs only past the checked sizes: allowed),
-  ``proved``, ``bounded``, ``not-lifted`` (UNSUPPORTED/ERROR/UNKNOWN), ``timeout``, ``crash``;
+  ``proved``, ``bounded``, ``proved-unjudged``/``bounded-unjudged`` (the claimed formula could
+  not be evaluated numerically), ``not-lifted`` (UNSUPPORTED/ERROR/UNKNOWN), ``timeout``, ``crash``;
 - check verdict (differing and kernel-error mutants of a base whose formula matched the original
   everywhere: `check` of that intended formula against the mutant): ``refuted`` (REFUTED with a
   counterexample the interpreter replays), ``refuted-no-replay``, ``wrong-proved`` (PROVED
@@ -184,6 +185,8 @@ def classify(state: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
         verdict = "not-lifted"
     elif behaviour in ("unjudged", "kernel-error") and "status" in judge:
         verdict = status.lower()
+    elif judge.get("formula_unevaluable") and not (judge.get("formula_wrong_checked") or judge.get("formula_wrong_eval")):
+        verdict = f"{status.lower()}-unjudged"  # the claimed formula could not be evaluated
     elif status == "PROVED":
         verdict = "wrong-proved" if (judge.get("formula_wrong_checked") or judge.get("formula_wrong_eval")) else "proved"
     elif judge.get("formula_wrong_checked"):
