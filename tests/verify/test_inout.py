@@ -90,7 +90,6 @@ def test_rope_reads_q_and_k_before_writing_them(rope):
     rbw = [o for o in v.obligations if o.kind == "read-before-write"]
     assert len(rbw) == 8, v.explain()  # two loads × two stores, for q and for k
     assert all(o.status == "proved" for o in rbw), v.explain()
-    assert all(o.seconds < 1.0 for o in rbw)
     assert v.status is not Status.UNSUPPORTED
 
 

@@ -78,9 +78,19 @@ def test_lemmas_are_listed_with_the_assumptions():
 
 def test_every_lemma_is_also_proved_by_cvc5():
     # The second opinion reads the same SMT-LIB text (datatypes, define-funs-rec, triggers).
-    with Portfolio(Cvc5Backend(), Cvc5Backend(fmf=True)) as cvc5:
-        failed = {lem.name: a.reason for lem in LEMMAS
-                  if not (a := lem.prove(cvc5, limits=Limits(seconds=5))).proved}
     # prod_split's step is (x·y)·f = x·(y·f) over products of recursive terms: nonlinear, and
-    # cvc5 times out on it (measured); z3 proves it (test_lemma_is_proved).
-    assert set(failed) <= {"prod_split"}, failed
+    # cvc5 times out on it (measured); z3 proves it (test_lemma_is_proved). A proof that misses
+    # the 1 s limit (a loaded machine) is retried with 10 s, so the machine's speed does not
+    # decide the test (issue 11, point 10).
+    with Portfolio(Cvc5Backend(), Cvc5Backend(fmf=True)) as cvc5:
+        failed = {}
+        for lem in LEMMAS:
+            if lem.name == "prod_split":
+                continue
+            for seconds in (1, 10):
+                a = lem.prove(cvc5, limits=Limits(seconds=seconds))
+                if a.proved:
+                    break
+            else:
+                failed[lem.name] = a.reason
+    assert not failed, failed

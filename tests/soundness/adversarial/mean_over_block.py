@@ -1,0 +1,12 @@
+"""ADVERSARIAL (block-size dependence): a row mean divided by BLOCK = next_power_of_2(N) instead of N: right only for powers of two"""
+
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def row_mean_kernel(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    row = tl.program_id(0)
+    cols = tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + row * n + cols, mask=cols < n, other=0.0)
+    tl.store(out_ptr + row, tl.sum(x, 0) / BLOCK)
