@@ -126,6 +126,20 @@ class World:
             self._facts[key] = self.check(kind, f"{claim}", hyps, self.enc.boolean(claim), loc).proved
         return self._facts[key]
 
+    def injective(self, name: str) -> Obligation:
+        """Distinct elements of a written tensor have distinct addresses at every allowed size:
+        an explicit stride (a pitch `S` without `S >= N`, `min(N, 64)`) may make rows overlap,
+        and then programs writing different elements race on one address."""
+        lay = self.lay[name]
+        i = [self.T.var(f"{name}.i{k}", "Int") for k in range(len(lay.shape))]
+        j = [self.T.var(f"{name}.j{k}", "Int") for k in range(len(lay.shape))]
+        hyps = list(self.model.hyps)
+        for a, b, n in zip(i, j, lay.shape, strict=True):
+            hyps += [0 <= a, a < self.enc.int_(n), 0 <= b, b < self.enc.int_(n)]
+        hyps.append(z3.Or(*[a != b for a, b in zip(i, j, strict=True)]) if i else z3.BoolVal(False, self.T.ctx))
+        addr = [z3.Sum([x * self.enc.int_(s) for x, s in zip(v, lay.strides, strict=True)]) if v else 0 for v in (i, j)]
+        return self.check("layout", f"{name} (distinct elements at distinct addresses)", hyps, addr[0] != addr[1])
+
     def check(self, kind: str, name: str, hyps: list, goal: z3.BoolRef, loc: SourceLoc | None = None,
               record: bool = True) -> Obligation:
         qname = f"{self.prefix}{kind}.{name}"

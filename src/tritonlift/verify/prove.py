@@ -173,6 +173,9 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     for o in formula.outputs:
         if o.tensor not in lay:
             raise Unsupported(f"the formula states {o.tensor}, which the launch spec does not declare")
+    for name, layout in lay.items():  # explicit strides of a written tensor: rows must not overlap
+        if layout.direction in ("out", "inout", "temp") and not layout.contiguous and layout.shape:
+            world.injective(name)
     for k, step in enumerate(spec.steps):
         accesses = [_compose(a, temps) for a in _run_step(spec, step, k, choice, index, model, world)]
         mine: dict[str, list[Access]] = {}
