@@ -1,33 +1,8 @@
 """The well-formed kernels and launch specs the malformed cases are mutations of. Each works:
 `tritonlift spec` and `lift` succeed on it (tests/malformed/test_malformed.py checks)."""
 
-SCALE_PY = """\
-import triton
-import triton.language as tl
-
-
-@triton.jit
-def scale(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
-    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
-    mask = offs < n
-    x = tl.load(x_ptr + offs, mask=mask)
-    tl.store(y_ptr + offs, x * 2.0 + 1.0, mask=mask)
-"""
-
-SCALE_TOML = """\
-kernel = "k.py::scale"
-grid = ["cdiv(N, 4)"]
-[sizes]
-N = ""
-[tensors]
-x = "in f32[N]"
-y = "out f32[N]"
-[args]
-x_ptr = "x"
-y_ptr = "y"
-n = "N"
-BLOCK = 4
-"""
+from tests.scale_kernel import KERNEL as SCALE_PY
+from tests.scale_kernel import SPEC as SCALE_TOML
 
 ROW_PY = """\
 import triton

@@ -36,7 +36,7 @@ from ..errors import TritonLiftError
 from ..options import Options
 from ..result import LiftResult, Status
 
-VARIANT_MARKERS = (".scalar.", ".loop.", ".small.")  # .small: the launch with block sizes scaled down
+VARIANT_MARKERS = (".scalar.", ".loop.", ".small.", ".host.")  # .small: blocks scaled down; .host: the host's blocks where the primary cannot use them yet
 # TOML files that live beside the launch specs but are not specs (the CI floor).
 NOT_LAUNCH_SPECS = frozenset({"FLOOR.toml"})
 LIFTED = Status.BOUNDED  # an item is "lifted" at this status or better
