@@ -42,7 +42,7 @@ PROVED_KERNELS = ["argmax_row", "axpy", "bool_mask_and", "bool_or_select", "col_
                   "geglu_sibling_import", "gelu_libdevice", "gelu_tanh_act", "grid_stride_1d", "grid_stride_2d",
                   "hardtanh_abs", "ignore_row", "inplace_double", "layer_norm", "leaky_relu", "math_mix",
                   "online_softmax", "optional_residual", "optional_residual_none", "perlane_max", "perlane_sumsq",
-                  "poly_horner", "poly_horner_clamped", "rms_norm", "row0_bias", "row_center", "row_dot_f16",
+                  "poly_horner", "poly_horner_clamped", "rms_norm", "row0_bias", "row_dot_f16",
                   "row_min_max_index", "row_prod_reduce", "row_l1_while", "row_sum_loop", "row_sum_max", "scale_bias_2d",
                   "softmax_row", "strided_rows_scale", "swiglu", "transpose_copy", "two_stage_norm",
                   "unary_exp_affine"]
