@@ -48,7 +48,7 @@ def _request(c: CorpusCall, max_size: int, budget: float, gen_dir: Path):
     ranges = {k: tuple(v.split(":", 1)) for k, v in c.ranges.items()}
     return TraceRequest(c.call, shapes, dtypes=dict(c.dtypes), reals=[parse_real(r) for r in c.reals],
                         ranges=ranges, at=dict(c.at) or None, widen=set(c.widen), max_size=max_size,
-                        constraints=list(c.constraints), autotune="smallest",
+                        constraints=list(c.constraints), autotune="all",
                         run_budget=budget, generated_dir=gen_dir,
                         command=f"python -m tritonlift.interp.corpus_trace ({c.stem})")
 

@@ -133,11 +133,11 @@ def trace_to_spec(req: TraceRequest, out: Path) -> TraceResult:
     text = render(first, gen, info)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
-    problems = check_spec(out, fit_obs + checks)
+    problems = check_spec(out, fit_obs + checks, gen.lists)
     if problems:
         # fit again with the validation sizes included, then check the extra points
         fit_obs = fit_obs + checks
-        gen = generalise(fit_obs, symbols)
+        gen = generalise(fit_obs, symbols, req.autotune == "all")
         if gen.failed:
             raise TraceError(_failed_text(gen.failed, fit_obs))
         info.fit_sizes = [o.sizes for o in fit_obs]
@@ -146,7 +146,7 @@ def trace_to_spec(req: TraceRequest, out: Path) -> TraceResult:
                                 + "; ".join(problems[:3]) + "); refitted with them included.")
         text = render(first, gen, info)
         out.write_text(text)
-        again = check_spec(out, fit_obs)
+        again = check_spec(out, fit_obs, gen.lists)
         if again:
             raise TraceError(f"the written spec disagrees with the host: {again[0]} ({out})")
     structures = _structures(first, axes)
@@ -199,7 +199,8 @@ def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any
     one launch structure, e.g. BLOCK = 512 if N <= 512 else 1024), keep the range of one size around
     the base point where everything fits, and find the threshold by bisection."""
     symbols = list(axes)
-    gen = generalise(fit_obs, symbols)
+    all_configs = tr.req.autotune == "all"
+    gen = generalise(fit_obs, symbols, all_configs)
     if not gen.failed:
         return gen, fit_obs, []
     failed = gen.failed
@@ -217,7 +218,7 @@ def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any
                         break
                     if quick and not _fit_alone(keep, symbols, failed):
                         continue
-                    g = generalise(keep, symbols)
+                    g = generalise(keep, symbols, all_configs)
                     if not g.failed:
                         best = (len(keep), s, side, t, order[i - 1], g, keep)
                         break

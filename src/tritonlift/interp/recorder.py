@@ -213,7 +213,7 @@ def _uniform_value(raw: Any, dtype: str) -> Any:
     return _POISON if v == _INT_POISON.get(str(tdt)[6:]) else v
 
 
-AUTOTUNE_POLICIES = ("first", "smallest")
+AUTOTUNE_POLICIES = ("first", "smallest", "all")  # "all" executes the smallest
 
 
 def config_size(kwargs: dict[str, Any]) -> int:
@@ -322,7 +322,7 @@ class LaunchRecorder:
             surviving = list(tuner.configs)
             if tuner.early_config_prune:
                 surviving = list(tuner.early_config_prune(tuner.configs, tuner.nargs, **kwargs)) or surviving
-            if rec.autotune == "smallest":
+            if rec.autotune in ("smallest", "all"):
                 return [min(surviving, key=lambda c: config_size(c.kwargs))]
             return surviving[:1]
 
@@ -400,7 +400,7 @@ class LaunchRecorder:
                 values[name] = scalar_value(v)
         tune = self._autotune[-1] if self._autotune else None
         if tune is not None:
-            tune.chosen = {k: values.get(k) for k in (tune.surviving[0] if tune.surviving else {})}
+            tune.chosen = {k: values[k] for k in (tune.surviving[0] if tune.surviving else {}) if k in values}
         launch = Launch(fn, g, values, params, constexprs,
                         set().union(*self._heuristics) if self._heuristics else set(), tune)
         rec.launches.append(launch)
