@@ -133,6 +133,15 @@ def trace_to_spec(req: TraceRequest, out: Path) -> TraceResult:
     text = render(first, gen, info)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
+    if gen.lists:  # every configuration is in the spec: check the largest one too
+        largest = [tr.run(o.sizes, autotune="largest") for o in (checks or fit_obs)[:2]]
+        largest = [o for o in largest if not isinstance(o, str) and o.signature() == sig]
+        checks = checks + largest
+        info.check_sizes = [o.sizes for o in checks]
+        info.extra_notes.append("Autotuned values are listed; the fit ran the smallest configuration and was "
+                                f"checked with the largest at {len(largest)} sizes.")
+        text = render(first, gen, info)
+        out.write_text(text)
     problems = check_spec(out, fit_obs + checks, gen.lists)
     if problems:
         # fit again with the validation sizes included, then check the extra points

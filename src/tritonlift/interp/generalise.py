@@ -74,6 +74,9 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str], all_configs:
     fitter = Fitter(symbols, [r.sizes for r in runs])
     base = runs[0]
     values = [r.ints() for r in runs]
+    lists = autotune_lists(base) if all_configs else {}
+    chosen = {f"L{li}.arg.{p}" for li, lo in enumerate(base.launches) for p in lo.args
+              if p in lo.heuristics or lo.autotune is not None and any(p in c for c in lo.autotune.configs)}
     exprs: dict[str, Expr] = {}
     refs: dict[str, str] = {}
     failed: dict[str, list[int]] = {}
@@ -96,7 +99,9 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str], all_configs:
                                and key.split(".")[2] in base.launches[int(key[1:].split(".")[0])].constexprs):
             rid = f"q{len(refs)}"
             refs[rid] = key
-            fitter.add_ref(rid, vals, cost=1.0 if not e.is_atomic else 1.1)
+            # an autotuned value is named rather than written as its number (cdiv(N, BLOCK)):
+            # with every configuration listed the name is the only right choice
+            fitter.add_ref(rid, vals, cost=0.9 if key in chosen else 1.0 if not e.is_atomic else 1.1)
     floats: dict[str, list[float]] = {}
     for key in base.floats():
         vs = [r.floats().get(key) for r in runs]
@@ -107,7 +112,6 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str], all_configs:
     for name, t in base.tensors.items():
         vals = {repr(r.tensors[name].init) for r in runs if name in r.tensors}
         inits[name] = t.init if len(vals) == 1 and t.direction in ("out", "temp") else None
-    lists = autotune_lists(base) if all_configs else {}
     for key in lists:
         failed.pop(key, None)  # the executed configuration may change with the sizes
     return Generalised(exprs, refs, failed, floats, inits, lists)
@@ -150,6 +154,7 @@ class SpecText:
 
 
 def _fmt_sizes(sizes: Sequence[dict[str, int]], symbols: Sequence[str], limit: int = 40) -> str:
+    sizes = [s for i, s in enumerate(sizes) if s not in sizes[:i]]
     if not sizes:
         return "-"
     if len(symbols) == 1:
