@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", help="folder for the traced specs")
     ap.add_argument("--items", help="comma-separated stems or id prefixes (default: all 42)")
-    ap.add_argument("--max-size", type=int, default=4097)
+    ap.add_argument("--max-size", type=int, default=65537)
     ap.add_argument("--budget", type=float, default=3.0, help="seconds per run before a size stops growing")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per lift")
     ap.add_argument("--no-lift", action="store_true")
