@@ -1,6 +1,6 @@
 """Trace every public benchmark item from its host call and compare with the hand-written spec.
 
-    python -m tritonlift.interp.corpus_trace OUT_DIR [--items 15,23_softmax] [--max-size 4097]
+    python -m tritonlift.interp.corpus_trace OUT_DIR [--items 15,23_softmax] [--max-size 65537]
                                              [--budget 3] [--timeout 120] [--json FILE]
 
 writes ``OUT_DIR/<stem>.toml`` for each item of :data:`tritonlift.interp.corpus_calls.CALLS`, lifts

@@ -170,12 +170,15 @@ def _failed_text(failed: dict[str, list[int]], runs: list[Observation]) -> str:
     return f"no size expression fits {key}{more}: {pts}"
 
 
-def predict(gen: Any, sizes: dict[str, int]) -> dict[str, int]:
-    """Every fitted integer evaluated at `sizes`."""
+def predict(gen: Any, sizes: dict[str, int], observed: dict[str, int] | None = None) -> dict[str, int]:
+    """Every fitted integer evaluated at `sizes` (autotuned list values taken from `observed`)."""
     from .fit import evaluate
 
     env: dict[str, int] = dict(sizes)
     rid_of = {key: rid for rid, key in gen.refs.items()}
+    for key in gen.lists:
+        if key in rid_of and observed is not None and key in observed:
+            env[rid_of[key]] = observed[key]
     out: dict[str, int] = {}
     for key, e in gen.exprs.items():
         out[key] = evaluate(e, env)
@@ -189,7 +192,7 @@ def _fits(tr: Tracer, gen: Any, sizes: dict[str, int], sig: Any) -> bool:
     if isinstance(o, str) or o.signature() != sig:
         return False
     try:
-        return predict(gen, sizes) == {k: v for k, v in o.ints().items() if k in gen.exprs}
+        return predict(gen, sizes, o.ints()) == {k: v for k, v in o.ints().items() if k in gen.exprs}
     except (ZeroDivisionError, KeyError):
         return False
 

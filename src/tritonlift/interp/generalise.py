@@ -91,6 +91,13 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str], all_configs:
             exprs[key] = _parse_dim(t.sym_shape[int(key.rsplit(".", 1)[1])])
             continue
         e = fitter.fit(vals)
+        if e is None and key in lists:
+            # an autotuned value written as its list: the executed configuration may change with
+            # the sizes (the kernel's pruning); later values may still name it
+            rid = f"q{len(refs)}"
+            refs[rid] = key
+            fitter.add_ref(rid, vals, cost=0.9)
+            continue
         if e is None:
             failed[key] = vals
             continue
@@ -112,8 +119,6 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str], all_configs:
     for name, t in base.tensors.items():
         vals = {repr(r.tensors[name].init) for r in runs if name in r.tensors}
         inits[name] = t.init if len(vals) == 1 and t.direction in ("out", "temp") else None
-    for key in lists:
-        failed.pop(key, None)  # the executed configuration may change with the sizes
     return Generalised(exprs, refs, failed, floats, inits, lists)
 
 
