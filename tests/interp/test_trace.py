@@ -200,3 +200,21 @@ def test_a_host_threshold_inside_one_kernel_becomes_a_size_constraint(tmp_path):
     assert data["grid"] == ["cdiv(N, 4)"] and data["args"]["BLOCK"] == 4
     assert "(same kernels) above N = 20 (found by bisection along N)" in result.text.replace("\n#  ", "")
     assert all(s["N"] <= 20 for s in result.fit_sizes + result.check_sizes)
+
+
+@pytest.mark.parametrize("policy,block", [("first", 8), ("smallest", 4), ("all", [4, 8, 16])])
+def test_autotune_policies(tmp_path, policy, block):
+    from tritonlift.pipeline import lift
+
+    result = _trace(tmp_path, "tuned_double", "tests.interp.user_kernels.tuned_double(x)", {"x": ("N",)},
+                    max_size=257, autotune=policy)
+    data = tomllib.loads(result.text)
+    assert data["args"]["BLOCK"] == (block if policy == "all" else "BLOCK")
+    assert "3 configs {BLOCK: 8}, {BLOCK: 4}, {BLOCK: 16}" in result.text.replace("\n#  ", "")
+    if policy == "all":  # the grid names the listed argument; checked with the largest config too
+        assert data["grid"] == ["cdiv(N, BLOCK)"]
+        assert "and was checked with the largest at" in result.text.replace("\n#  ", "")
+        r = lift(result.path, _opts())
+        assert r.status.name == "PROVED", r.reason
+    else:
+        assert data["let"]["BLOCK"] == block and data["grid"] == ["cdiv(N, BLOCK)"]

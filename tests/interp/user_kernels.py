@@ -78,3 +78,20 @@ def tiled_copy(x):
     y = torch.empty_like(x)
     copy_kernel[(triton.cdiv(n, block),)](x, y, n, BLOCK=block)
     return y
+
+
+@triton.autotune(configs=[triton.Config({"BLOCK": 8}), triton.Config({"BLOCK": 4}), triton.Config({"BLOCK": 16})],
+                 key=["n"])
+@triton.jit
+def tuned_double_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, 2.0 * tl.load(x_ptr + offs, mask=offs < n), mask=offs < n)
+
+
+def tuned_double(x):
+    import torch
+
+    y = torch.empty_like(x)
+    n = x.numel()
+    tuned_double_kernel[lambda meta: (triton.cdiv(n, meta["BLOCK"]),)](x, y, n)
+    return y

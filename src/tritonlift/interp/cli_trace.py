@@ -37,9 +37,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="drop the lower bound the host's threshold puts on SIZE (the kernel is meaningful below it)")
     p.add_argument("--constraint", action="append", default=[], metavar="EXPR",
                    help="a precondition of the host on the sizes, e.g. \"D %% 2 == 0\" (sizes breaking it are not run)")
-    p.add_argument("--autotune", choices=("first", "smallest"), default="first",
-                   help="the autotune config to run (the interpreter cannot benchmark): the first surviving the "
-                        "kernel's pruning, or the one with the smallest blocks (cheaper to lift)")
+    p.add_argument("--autotune", choices=("first", "smallest", "all"), default="first",
+                   help="autotuned constexprs: the config the interpreter runs (it cannot benchmark), the first "
+                        "surviving the kernel's pruning or the one with the smallest blocks; or all: every "
+                        "value of the decorator's configs listed (each combination is proved), the smallest "
+                        "config run")
     p.add_argument("--max-size", type=int, default=65537, help="largest value tried for a size (default 65537)")
     p.add_argument("--budget", type=float, default=6.0, metavar="S",
                    help="stop growing a size when one run is predicted to take longer than S seconds")

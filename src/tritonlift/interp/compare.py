@@ -58,7 +58,8 @@ def formula_lines(text: str) -> list[str]:
     out = []
     for line in lines:
         s = line.strip()
-        if s.startswith(("as written", "checked", "semantics", "assumptions", "reason", "findings")):
+        if s.startswith(("as written", "checked", "semantics", "assumptions", "reason", "findings", "proved for",
+                         "not proved", "covers")):
             break
         if s:
             out.append(s)

@@ -1,6 +1,6 @@
 """Trace every public benchmark item from its host call and compare with the hand-written spec.
 
-    python -m tritonlift.interp.corpus_trace OUT_DIR [--items 15,23_softmax] [--max-size 4097]
+    python -m tritonlift.interp.corpus_trace OUT_DIR [--items 15,23_softmax] [--max-size 65537]
                                              [--budget 3] [--timeout 120] [--json FILE]
 
 writes ``OUT_DIR/<stem>.toml`` for each item of :data:`tritonlift.interp.corpus_calls.CALLS`, lifts
@@ -48,7 +48,7 @@ def _request(c: CorpusCall, max_size: int, budget: float, gen_dir: Path):
     ranges = {k: tuple(v.split(":", 1)) for k, v in c.ranges.items()}
     return TraceRequest(c.call, shapes, dtypes=dict(c.dtypes), reals=[parse_real(r) for r in c.reals],
                         ranges=ranges, at=dict(c.at) or None, widen=set(c.widen), max_size=max_size,
-                        constraints=list(c.constraints), autotune="smallest",
+                        constraints=list(c.constraints), autotune="all",
                         run_budget=budget, generated_dir=gen_dir,
                         command=f"python -m tritonlift.interp.corpus_trace ({c.stem})")
 
@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", help="folder for the traced specs")
     ap.add_argument("--items", help="comma-separated stems or id prefixes (default: all 42)")
-    ap.add_argument("--max-size", type=int, default=4097)
+    ap.add_argument("--max-size", type=int, default=65537)
     ap.add_argument("--budget", type=float, default=3.0, help="seconds per run before a size stops growing")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per lift")
     ap.add_argument("--no-lift", action="store_true")

@@ -133,11 +133,20 @@ def trace_to_spec(req: TraceRequest, out: Path) -> TraceResult:
     text = render(first, gen, info)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
-    problems = check_spec(out, fit_obs + checks)
+    if gen.lists:  # every configuration is in the spec: check the largest one too
+        largest = [tr.run(o.sizes, autotune="largest") for o in (checks or fit_obs)[:2]]
+        largest = [o for o in largest if not isinstance(o, str) and o.signature() == sig]
+        checks = checks + largest
+        info.check_sizes = [o.sizes for o in checks]
+        info.extra_notes.append("Autotuned values are listed; the fit ran the smallest configuration and was "
+                                f"checked with the largest at {len(largest)} sizes.")
+        text = render(first, gen, info)
+        out.write_text(text)
+    problems = check_spec(out, fit_obs + checks, gen.lists)
     if problems:
         # fit again with the validation sizes included, then check the extra points
         fit_obs = fit_obs + checks
-        gen = generalise(fit_obs, symbols)
+        gen = generalise(fit_obs, symbols, req.autotune == "all")
         if gen.failed:
             raise TraceError(_failed_text(gen.failed, fit_obs))
         info.fit_sizes = [o.sizes for o in fit_obs]
@@ -146,7 +155,7 @@ def trace_to_spec(req: TraceRequest, out: Path) -> TraceResult:
                                 + "; ".join(problems[:3]) + "); refitted with them included.")
         text = render(first, gen, info)
         out.write_text(text)
-        again = check_spec(out, fit_obs)
+        again = check_spec(out, fit_obs, gen.lists)
         if again:
             raise TraceError(f"the written spec disagrees with the host: {again[0]} ({out})")
     structures = _structures(first, axes)
@@ -161,12 +170,15 @@ def _failed_text(failed: dict[str, list[int]], runs: list[Observation]) -> str:
     return f"no size expression fits {key}{more}: {pts}"
 
 
-def predict(gen: Any, sizes: dict[str, int]) -> dict[str, int]:
-    """Every fitted integer evaluated at `sizes`."""
+def predict(gen: Any, sizes: dict[str, int], observed: dict[str, int] | None = None) -> dict[str, int]:
+    """Every fitted integer evaluated at `sizes` (autotuned list values taken from `observed`)."""
     from .fit import evaluate
 
     env: dict[str, int] = dict(sizes)
     rid_of = {key: rid for rid, key in gen.refs.items()}
+    for key in gen.lists:
+        if key in rid_of and observed is not None and key in observed:
+            env[rid_of[key]] = observed[key]
     out: dict[str, int] = {}
     for key, e in gen.exprs.items():
         out[key] = evaluate(e, env)
@@ -180,7 +192,7 @@ def _fits(tr: Tracer, gen: Any, sizes: dict[str, int], sig: Any) -> bool:
     if isinstance(o, str) or o.signature() != sig:
         return False
     try:
-        return predict(gen, sizes) == {k: v for k, v in o.ints().items() if k in gen.exprs}
+        return predict(gen, sizes, o.ints()) == {k: v for k, v in o.ints().items() if k in gen.exprs}
     except (ZeroDivisionError, KeyError):
         return False
 
@@ -199,7 +211,8 @@ def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any
     one launch structure, e.g. BLOCK = 512 if N <= 512 else 1024), keep the range of one size around
     the base point where everything fits, and find the threshold by bisection."""
     symbols = list(axes)
-    gen = generalise(fit_obs, symbols)
+    all_configs = tr.req.autotune == "all"
+    gen = generalise(fit_obs, symbols, all_configs)
     if not gen.failed:
         return gen, fit_obs, []
     failed = gen.failed
@@ -217,7 +230,7 @@ def _restrict(tr: Tracer, base: dict[str, int], axes: dict[str, _Axis], sig: Any
                         break
                     if quick and not _fit_alone(keep, symbols, failed):
                         continue
-                    g = generalise(keep, symbols)
+                    g = generalise(keep, symbols, all_configs)
                     if not g.failed:
                         best = (len(keep), s, side, t, order[i - 1], g, keep)
                         break

@@ -316,11 +316,36 @@ class Fitter:
             if hit is not None:
                 return hit
         terms1, arr1 = self.level1()
-        for stage in (self._exact, self._affine, self._caps):
+        for stage in (self._exact, self._affine, self._caps, self._split):
             hit = stage(terms1, arr1, target)
             if hit is not None:
                 return hit
         return self._level2(terms0, arr0, terms1, arr1, target)
+
+    @staticmethod
+    def _split(terms: list[Expr], arr: np.ndarray, target: np.ndarray) -> Expr | None:
+        """`g * h` or `g + h` with g and h level-1 terms (a 2-D grid `cdiv(M, BM) * cdiv(N, BN)`):
+        for every g dividing the target, the quotient is looked up among the terms."""
+        if not len(terms):
+            return None
+        index = {row.tobytes(): i for i, row in enumerate(arr)}
+        best: Expr | None = None
+        with np.errstate(all="ignore"):
+            nonzero = np.all(arr != 0, axis=1)
+            safe = np.where(arr == 0, 1, arr)
+            divides = nonzero & np.all(target % safe == 0, axis=1)
+        for op, rows in (("*", np.nonzero(divides)[0]), ("+", range(len(terms)))):
+            for i in rows:
+                if op == "*" and np.all(arr[i] == 1) or op == "+" and not np.any(arr[i]):
+                    continue
+                rest = target // arr[i] if op == "*" else target - arr[i]
+                j = index.get(rest.astype(np.int64).tobytes())
+                if j is None or np.all(arr[j] == 1) and op == "*":
+                    continue
+                e = binop(op, terms[i], terms[j])
+                if best is None or e.cost < best.cost:
+                    best = e
+        return best
 
     @staticmethod
     def _exact(terms: list[Expr], arr: np.ndarray, target: np.ndarray) -> Expr | None:

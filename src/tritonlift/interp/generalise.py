@@ -31,6 +31,7 @@ class Generalised:
     failed: dict[str, list[int]]
     floats_varying: dict[str, list[float]]
     inits: dict[str, float | int | None] = field(default_factory=dict)
+    lists: dict[str, list[Any]] = field(default_factory=dict)  # autotuned args written as value lists
 
 
 def quantity_order(obs: Observation) -> list[str]:
@@ -54,10 +55,28 @@ def quantity_order(obs: Observation) -> list[str]:
     return order
 
 
-def generalise(runs: Sequence[Observation], symbols: Sequence[str]) -> Generalised:
+def autotune_lists(obs: Observation) -> dict[str, list[Any]]:
+    """Every autotuned constexpr with its distinct values over the decorator's configs (sorted):
+    the spec then proves every combination, as host code may run any configuration."""
+    out: dict[str, list[Any]] = {}
+    for li, lo in enumerate(obs.launches):
+        if lo.autotune is None:
+            continue
+        keys = {k for c in lo.autotune.configs for k in c if k in lo.args}
+        for k in sorted(keys):
+            vals = sorted({c[k] for c in lo.autotune.configs if k in c}, key=lambda v: (str(type(v)), v))
+            if len(vals) > 1:
+                out[f"L{li}.arg.{k}"] = vals
+    return out
+
+
+def generalise(runs: Sequence[Observation], symbols: Sequence[str], all_configs: bool = False) -> Generalised:
     fitter = Fitter(symbols, [r.sizes for r in runs])
     base = runs[0]
     values = [r.ints() for r in runs]
+    lists = autotune_lists(base) if all_configs else {}
+    chosen = {f"L{li}.arg.{p}" for li, lo in enumerate(base.launches) for p in lo.args
+              if p in lo.heuristics or lo.autotune is not None and any(p in c for c in lo.autotune.configs)}
     exprs: dict[str, Expr] = {}
     refs: dict[str, str] = {}
     failed: dict[str, list[int]] = {}
@@ -72,6 +91,13 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str]) -> Generalis
             exprs[key] = _parse_dim(t.sym_shape[int(key.rsplit(".", 1)[1])])
             continue
         e = fitter.fit(vals)
+        if e is None and key in lists:
+            # an autotuned value written as its list: the executed configuration may change with
+            # the sizes (the kernel's pruning); later values may still name it
+            rid = f"q{len(refs)}"
+            refs[rid] = key
+            fitter.add_ref(rid, vals, cost=0.9)
+            continue
         if e is None:
             failed[key] = vals
             continue
@@ -80,7 +106,9 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str]) -> Generalis
                                and key.split(".")[2] in base.launches[int(key[1:].split(".")[0])].constexprs):
             rid = f"q{len(refs)}"
             refs[rid] = key
-            fitter.add_ref(rid, vals, cost=1.0 if not e.is_atomic else 1.1)
+            # an autotuned value is named rather than written as its number (cdiv(N, BLOCK)):
+            # with every configuration listed the name is the only right choice
+            fitter.add_ref(rid, vals, cost=0.9 if key in chosen else 1.0 if not e.is_atomic else 1.1)
     floats: dict[str, list[float]] = {}
     for key in base.floats():
         vs = [r.floats().get(key) for r in runs]
@@ -91,7 +119,7 @@ def generalise(runs: Sequence[Observation], symbols: Sequence[str]) -> Generalis
     for name, t in base.tensors.items():
         vals = {repr(r.tensors[name].init) for r in runs if name in r.tensors}
         inits[name] = t.init if len(vals) == 1 and t.direction in ("out", "temp") else None
-    return Generalised(exprs, refs, failed, floats, inits)
+    return Generalised(exprs, refs, failed, floats, inits, lists)
 
 
 def _contiguous(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
@@ -131,6 +159,7 @@ class SpecText:
 
 
 def _fmt_sizes(sizes: Sequence[dict[str, int]], symbols: Sequence[str], limit: int = 40) -> str:
+    sizes = [s for i, s in enumerate(sizes) if s not in sizes[:i]]
     if not sizes:
         return "-"
     if len(symbols) == 1:
@@ -183,10 +212,21 @@ class _Names:
         # Every value used by another one becomes a [let]. (The spec language also lets an argument
         # name another argument of the same launch, but not every consumer of specs resolves such
         # names: the prover evaluates arguments on their own.)
-        lets = {rid for rid, ctx in used_in.items() if ctx}
+        lets = {rid for rid, ctx in used_in.items() if ctx and gen.refs[rid] not in gen.lists}
+        self.arg_of: dict[str, str] = {}
+        for rid, ctx in used_in.items():
+            key = gen.refs[rid]
+            if key in gen.lists:  # an autotuned list: named by the argument, inside its launch only
+                if ctx - {self._context(key)}:
+                    raise TraceError(f"{_key_text(key, obs)} is autotuned and used outside its launch: "
+                                     "a launch spec cannot say that (trace with --autotune first)")
+                self.arg_of[rid] = key.split(".", 2)[2]
         todo = list(lets)
         while todo:
             for r in gen.exprs[gen.refs[todo.pop()]].refs():
+                if r in self.arg_of:
+                    raise TraceError(f"{_key_text(gen.refs[r], obs)} is autotuned and used in a [let]: "
+                                     "a launch spec cannot say that (trace with --autotune first)")
                 if r not in lets:
                     lets.add(r)
                     todo.append(r)
@@ -232,7 +272,7 @@ class _Names:
         return f"{base}_{k}"
 
     def render(self, e: Expr) -> str:
-        return e.text(lambda rid: self.let_of[rid])
+        return e.text(lambda rid: self.let_of.get(rid) or self.arg_of[rid])
 
 
 def render(obs: Observation, gen: Generalised, info: SpecText) -> str:
@@ -384,6 +424,10 @@ def _arg_text(li: int, p: str, v: Any, gen: Generalised, names: _Names, shadow: 
         return _toml_str(f"{v.tensor} + {names.render(e)}"), "pointer into the tensor"
     if isinstance(v, bool):
         return ("true" if v else "false"), ""
+    if f"L{li}.arg.{p}" in gen.lists:
+        vals = gen.lists[f"L{li}.arg.{p}"]
+        return "[" + ", ".join(str(x).lower() if isinstance(x, bool) else str(x) for x in vals) + "]", \
+            "every value of the autotune configs"
     if isinstance(v, int):
         return _value_text(names.quantity(f"L{li}.arg.{p}"), names, shadow), ""
     if isinstance(v, Real):
@@ -413,7 +457,7 @@ def _autotune_lines(tune: Any) -> list[str]:
 # -- checking a written spec against the observations -----------------------------------------------
 
 
-def check_spec(path: Path, runs: Sequence[Observation]) -> list[str]:
+def check_spec(path: Path, runs: Sequence[Observation], lists: dict[str, list[Any]] | None = None) -> list[str]:
     """Instantiate the spec at every run's sizes with the project's reader; the differences."""
     from ..errors import TritonLiftError
     from ..frontend.concrete import RealSym, TensorPtr, instantiate
@@ -427,7 +471,13 @@ def check_spec(path: Path, runs: Sequence[Observation]) -> list[str]:
     for obs in runs:
         at = ", ".join(f"{k}={v}" for k, v in obs.sizes.items())
         try:
-            conc = instantiate(spec, obs.sizes)
+            choice = {}
+            for key, vals in (lists or {}).items():
+                li, _, p = key[1:].split(".", 2)
+                v = obs.launches[int(li)].args.get(p)
+                if v in vals:
+                    choice[f"{li}.{p}"] = vals.index(v)
+            conc = instantiate(spec, obs.sizes, choice)
         except TritonLiftError as e:
             problems.append(f"at {at}: {e.message}")
             continue

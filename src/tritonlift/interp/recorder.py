@@ -213,7 +213,7 @@ def _uniform_value(raw: Any, dtype: str) -> Any:
     return _POISON if v == _INT_POISON.get(str(tdt)[6:]) else v
 
 
-AUTOTUNE_POLICIES = ("first", "smallest")
+AUTOTUNE_POLICIES = ("first", "smallest", "largest", "all")  # "all" executes the smallest
 
 
 def config_size(kwargs: dict[str, Any]) -> int:
@@ -294,12 +294,12 @@ class LaunchRecorder:
 
         def run(tuner: Any, *args: Any, **kwargs: Any) -> Any:
             nargs = dict(zip(tuner.arg_names, args, strict=False))
-            configs = [dict(c.all_kwargs()) for c in tuner.configs]
+            configs = [dict(c.kwargs) for c in tuner.configs]
             surviving = configs
             prune = getattr(tuner, "early_config_prune", None)
             if prune and len(tuner.configs) > 1:
                 try:
-                    surviving = [dict(c.all_kwargs()) for c in prune(tuner.configs, nargs, **kwargs)]
+                    surviving = [dict(c.kwargs) for c in prune(tuner.configs, nargs, **kwargs)]
                 except Exception:  # the real launch below reports a broken pruner
                     surviving = configs
             info = Autotune(configs, surviving, {}, list(tuner.reset_to_zero), list(tuner.keys))
@@ -322,8 +322,10 @@ class LaunchRecorder:
             surviving = list(tuner.configs)
             if tuner.early_config_prune:
                 surviving = list(tuner.early_config_prune(tuner.configs, tuner.nargs, **kwargs)) or surviving
-            if rec.autotune == "smallest":
+            if rec.autotune in ("smallest", "all"):
                 return [min(surviving, key=lambda c: config_size(c.kwargs))]
+            if rec.autotune == "largest":
+                return [max(surviving, key=lambda c: config_size(c.kwargs))]
             return surviving[:1]
 
         return prune_configs
@@ -400,7 +402,7 @@ class LaunchRecorder:
                 values[name] = scalar_value(v)
         tune = self._autotune[-1] if self._autotune else None
         if tune is not None:
-            tune.chosen = {k: values.get(k) for k in (tune.surviving[0] if tune.surviving else {})}
+            tune.chosen = {k: values[k] for k in (tune.surviving[0] if tune.surviving else {}) if k in values}
         launch = Launch(fn, g, values, params, constexprs,
                         set().union(*self._heuristics) if self._heuristics else set(), tune)
         rec.launches.append(launch)
