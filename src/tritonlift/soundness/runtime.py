@@ -97,25 +97,61 @@ def inputs_for(spec_path: str | Path, sizes: dict[str, int], choice: dict[str, i
     return random_inputs(conc, seed)
 
 
-def evaluate_formula(formula: Any, spec_path: str | Path, sizes: dict[str, int], inputs: dict[str, np.ndarray],
-                     reals: dict[str, float]) -> dict[str, np.ndarray]:
-    """The formula's value for every output it states, from its numpy reference code."""
+def formula_function(formula: Any, spec_path: str | Path) -> Any:
+    """The formula's numpy reference code (render/code.py) as a function; raises
+    CodegenUnsupported when the formula uses something the code generator does not cover."""
     from ..frontend.launch import load_launch
     from ..render.code import function_name, reference_code
 
     spec = load_launch(spec_path)
     src = reference_code(formula, spec, "numpy")
-    # inputs the formula does not read may still give a size (`K = t.shape[0]`): globals
-    ns: dict[str, Any] = dict(inputs)
+    ns: dict[str, Any] = {}
     exec(compile(src, "<formula>", "exec"), ns)
-    fn = ns[function_name(spec)]
+    return ns[function_name(spec)]
+
+
+def evaluate_formula(formula: Any, spec_path: str | Path, sizes: dict[str, int], inputs: dict[str, np.ndarray],
+                     reals: dict[str, float], fn: Any = None) -> dict[str, np.ndarray]:
+    """The formula's value for every output it states: its vectorised reference code, or, where
+    that fails (a max or argmax over an empty range, which numpy refuses), the DSL's own
+    evaluator element by element (empty max = -inf, min = +inf, argmax = the range's start, as
+    `synth.instantiate` unrolls them). Errors of the element-wise evaluation propagate."""
+    fn = fn or formula_function(formula, spec_path)
+    # inputs the formula does not read may still give a size (`K = t.shape[0]`): globals
+    fn.__globals__.update(inputs)
     params = fn.__code__.co_varnames[: fn.__code__.co_argcount]
     args = [inputs[p] if p in inputs else reals[p] if p in reals else sizes[p] for p in params]
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = fn(*args)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = fn(*args)
+    except ValueError:
+        return _elementwise(formula, spec_path, sizes, inputs, reals)
     outs = out if isinstance(out, tuple) else (out,)
     return {o.tensor: np.asarray(v) for o, v in zip(formula.outputs, outs, strict=True)}
+
+
+def _elementwise(formula: Any, spec_path: str | Path, sizes: dict[str, int], inputs: dict[str, np.ndarray],
+                 reals: dict[str, float]) -> dict[str, np.ndarray]:
+    from ..bench.philox_reference import RANDOM_CALLS
+    from ..dsl.evaluate import Env, evaluate
+    from ..frontend.concrete import instantiate
+    from ..frontend.launch import load_launch
+    from ..synth.instantiate import instantiate as instantiate_term
+
+    conc = instantiate(load_launch(spec_path), sizes)
+    env_symbols = {**conc.env, **reals}
+    out: dict[str, np.ndarray] = {}
+    with np.errstate(all="ignore"):
+        for o in formula.outputs:
+            shape = conc.tensors[o.tensor].shape
+            values = np.zeros(shape, dtype=np.float64)
+            for idx in np.ndindex(shape):
+                ground = instantiate_term(o.body, {**env_symbols, **dict(zip(o.index_vars, idx, strict=True))})
+                values[idx] = float(np.asarray(evaluate(ground, Env(tensors=inputs, symbols=env_symbols,
+                                                                     calls=dict(RANDOM_CALLS)))))
+            out[o.tensor] = values
+    return out
 
 
 def differ(a: np.ndarray, b: np.ndarray, exact: bool = False) -> tuple[int, str]:

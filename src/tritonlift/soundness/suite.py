@@ -238,8 +238,9 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
         row["wrong-bounded"] += r["lift_verdict"] == "wrong-bounded"
         row["refuted"] += r["behaviour"] == "differing" and r["check_verdict"] == "refuted"
     proved_erring = sum(r["behaviour"] == "kernel-error" and r["lift_status"] == "PROVED" for r in records)
+    bounded_erring = sum(r["behaviour"] == "kernel-error" and r["lift_status"] == "BOUNDED" for r in records)
     return {"mutants": len(records), "wrong_proved": wrong_proved + wrong_proved_check,
-            "proved_kernel_error": proved_erring,
+            "proved_kernel_error": proved_erring, "bounded_kernel_error": bounded_erring,
             "wrong_proved_lift": wrong_proved, "wrong_proved_check": wrong_proved_check,
             "wrong_bounded": lift["wrong-bounded"], "refuted": refuted, "differing": len(differing),
             "behaviour": dict(behaviour), "lift": dict(lift), "check": dict(check),
@@ -260,7 +261,8 @@ def text_report(report: Report) -> str:
     lines.append("  lift: " + ", ".join(f"{k} {v}" for k, v in sorted(s["lift"].items())))
     lines.append("  check (differing and kernel-error mutants): " + ", ".join(f"{k} {v}" for k, v in sorted(s["check"].items())))
     lines.append(f"  wrong PROVED: {s['wrong_proved_lift']} by lift, {s['wrong_proved_check']} by check; "
-                 f"PROVED although the mutant fails under the interpreter: {s['proved_kernel_error']}")
+                 f"PROVED although the mutant fails under the interpreter: {s['proved_kernel_error']} "
+                 f"(BOUNDED: {s['bounded_kernel_error']})")
     for r in report.mutants:
         if r["lift_verdict"] in ("wrong-proved", "wrong-bounded") or r["check_verdict"] == "wrong-proved":
             kind = r["lift_verdict"] if r["lift_verdict"] in ("wrong-proved", "wrong-bounded") else "check wrong-proved"
