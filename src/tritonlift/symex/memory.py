@@ -384,32 +384,155 @@ def _facts(pred: Term) -> dict[int, bool]:
     return out
 
 
-def _assume(t: Term, facts: dict[int, bool], memo: dict[int, Term]) -> Term:
-    """`t` with every `where` whose condition is a known fact resolved to its branch."""
-    if not t.args:
+def _rebuild(t: Term, args: tuple[Term, ...]) -> Term:
+    """`t` with new arguments: folded through `build` where it simplifies, as built."""
+    if all(a is b for a, b in zip(args, t.args, strict=True)):
         return t
-    key = id(t)
-    if key in memo:
-        return memo[key]
-    if t.op is Op.WHERE and id(t.args[0]) in facts:
-        r = _assume(t.args[1] if facts[id(t.args[0])] else t.args[2], facts, memo)
-    else:
-        new = tuple(_assume(a, facts, memo) for a in t.args)
-        r = t if all(a is b for a, b in zip(new, t.args, strict=True)) else build.apply(t.op, *new) \
-            if t.op not in (Op.READ, Op.CALL) and t.op.name not in ("SUM", "PROD", "MAXR", "MINR", "ARGMAX", "ARGMIN") \
-            else Term.make(t.op, new, t.attrs)
-    memo[key] = r
-    return r
+    if t.op in (Op.READ, Op.CALL) or t.op in _BINDER_OPS:
+        return Term.make(t.op, args, t.attrs)
+    return build.apply(t.op, *args)
+
+
+_BINDER_OPS = frozenset({Op.SUM, Op.PROD, Op.MAXR, Op.MINR, Op.ARGMAX, Op.ARGMIN})
+
+
+def _assume(t: Term, facts: dict[int, bool], memo: dict[int, Term]) -> Term:
+    """`t` with every `where` whose condition is a known fact resolved to its branch. Iterative
+    (an accumulator's term is as deep as its loop is long); `memo` maps a sub-term's id to its
+    result under these facts and may be shared by calls with the same facts."""
+    if not t.args or not facts:
+        return t
+    stack = [t]
+    while stack:
+        n = stack[-1]
+        if id(n) in memo:
+            stack.pop()
+            continue
+        if not n.args:
+            memo[id(n)] = n
+            stack.pop()
+            continue
+        if n.op is Op.WHERE and id(n.args[0]) in facts:
+            branch = n.args[1] if facts[id(n.args[0])] else n.args[2]
+            if id(branch) in memo:
+                memo[id(n)] = memo[id(branch)]
+                stack.pop()
+            else:
+                stack.append(branch)
+            continue
+        pending = [a for a in n.args if id(a) not in memo]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        memo[id(n)] = _rebuild(n, tuple(memo[id(a)] for a in n.args))
+    return memo[id(t)]
+
+
+class UndefResolver:
+    """`where(p, a, b)` with a and b simplified knowing p (resp. not p): a branch that cannot be
+    taken disappears, so `where(not c, a, where(c, b, undef))` becomes `where(not c, a, b)`.
+
+    One resolver serves every output element of a launch: whether a sub-term holds an undef is
+    computed once per distinct sub-term, and a sub-term's result in a context (the facts known
+    true or false on the way down) is memoised by (sub-term, context); contexts are shared while
+    no new fact is added, so the elements' shared sub-terms (a row's max, a sum) are resolved
+    once, and the cost is linear in the distinct sub-terms. Every walk is iterative."""
+
+    def __init__(self) -> None:
+        self._undef: dict[int, bool] = {}
+        self._memo: dict[tuple[int, int], Term] = {}
+        self._keep: list[Any] = []  # the terms and contexts whose ids key the memos stay alive
+        self._empty: dict[int, bool] = {}
+
+    def has_undef(self, t: Term) -> bool:
+        known = self._undef
+        if id(t) in known:
+            return known[id(t)]
+        stack = [t]
+        while stack:
+            n = stack[-1]
+            if id(n) in known:
+                stack.pop()
+                continue
+            pending = [a for a in n.args if id(a) not in known]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            known[id(n)] = n.op is Op.UNDEF or any(known[id(a)] for a in n.args)
+            self._keep.append(n)
+        return known[id(t)]
+
+    def resolve(self, t: Term) -> Term:
+        if not self.has_undef(t):
+            return t
+        memo = self._memo
+        # work items: (term, context) to visit, or a continuation building a node from results
+        out: list[Term] = []
+        work: list[tuple] = [("visit", t, self._empty)]
+        while work:
+            item = work.pop()
+            tag, n, ctx = item[0], item[1], item[2]
+            if tag == "visit":
+                key = (id(n), id(ctx))
+                if key in memo:
+                    out.append(memo[key])
+                    continue
+                if not n.args or not self.has_undef(n) and n.op is not Op.WHERE:
+                    out.append(n)
+                    continue
+                if n.op is Op.WHERE and id(n.args[0]) in ctx:
+                    work.append(("store", n, ctx))
+                    work.append(("visit", n.args[1] if ctx[id(n.args[0])] else n.args[2], ctx))
+                    continue
+                if n.op is Op.WHERE:
+                    work.append(("cond", n, ctx))
+                    work.append(("visit", n.args[0], ctx))
+                    continue
+                work.append(("apply", n, ctx))
+                work.extend(("visit", a, ctx) for a in reversed(n.args))
+            elif tag == "store":
+                memo[(id(n), id(ctx))] = out[-1]
+            elif tag == "cond":
+                c2 = out.pop()
+                yes, no = self._extend(ctx, c2)
+                work.append(("where", n, ctx, c2))
+                work.append(("visit", n.args[2], no))
+                work.append(("visit", n.args[1], yes))
+            elif tag == "where":
+                b, a = out.pop(), out.pop()
+                r = build.where(item[3], a, b)
+                memo[(id(n), id(ctx))] = r
+                out.append(r)
+            else:  # apply
+                k = len(n.args)
+                args = tuple(out[-k:])
+                del out[-k:]
+                r = _rebuild(n, args)
+                memo[(id(n), id(ctx))] = r
+                out.append(r)
+        self._keep.append(t)
+        return out[-1]
+
+    def _extend(self, ctx: dict[int, bool], c: Term) -> tuple[dict[int, bool], dict[int, bool]]:
+        """The contexts of a `where`'s branches: c's conjuncts true, resp. c false (and, for
+        `not d`, d true). A context that learns nothing new is the same object, so memo entries
+        keyed by it are shared."""
+        yes_new = {k: v for k, v in _facts(c).items() if ctx.get(k) is not v}
+        yes = {**ctx, **yes_new} if yes_new else ctx
+        no_new = {id(c): False}
+        if c.op is Op.NOT:
+            no_new[id(c.args[0])] = True
+        no_new = {k: v for k, v in no_new.items() if ctx.get(k) is not v}
+        no = {**ctx, **no_new} if no_new else ctx
+        self._keep += [c, yes, no]
+        return yes, no
 
 
 def resolve_unreachable(t: Term) -> Term:
-    """`where(p, a, b)` with a and b simplified knowing p (resp. not p): a branch that cannot be
-    taken disappears, so `where(not c, a, where(c, b, undef))` becomes `where(not c, a, b)`.
-    Applied only to terms holding an undef (the context-dependent walk is not memoised across
-    contexts)."""
-    if not any(n.op is Op.UNDEF for n in _walk(t)):
-        return t
-    return _resolve(t, {})
+    """One term through a fresh `UndefResolver` (a launch's elements share one: `run_launch`)."""
+    return UndefResolver().resolve(t)
 
 
 def _walk(t: Term):
@@ -422,25 +545,3 @@ def _walk(t: Term):
         seen.add(id(n))
         yield n
         stack.extend(n.args)
-
-
-def _resolve(t: Term, facts: dict[int, bool]) -> Term:
-    if not t.args:
-        return t
-    if t.op is Op.WHERE:
-        c, a, b = t.args
-        if id(c) in facts:
-            return _resolve(a if facts[id(c)] else b, facts)
-        c2 = _resolve(c, facts)
-        yes, no = dict(facts), dict(facts)
-        yes.update(_facts(c2))
-        no[id(c2)] = False
-        if c2.op is Op.NOT:
-            no[id(c2.args[0])] = True
-        return build.where(c2, _resolve(a, yes), _resolve(b, no))
-    if not any(n.op is Op.UNDEF for n in _walk(t)):
-        return t
-    new = tuple(_resolve(a, facts) for a in t.args)
-    if t.op in (Op.READ, Op.CALL) or t.op.name in ("SUM", "PROD", "MAXR", "MINR", "ARGMAX", "ARGMIN"):
-        return Term.make(t.op, new, t.attrs)
-    return build.apply(t.op, *new)

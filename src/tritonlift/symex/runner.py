@@ -17,7 +17,7 @@ from ..errors import SourceLoc, SpecError, SymexError
 from ..frontend.concrete import ConcreteLaunch, ConcreteStep, DType, RealSym, TensorPtr
 from ..frontend.source import FunctionRef, SourceIndex
 from .interp import Frame, Interpreter
-from .memory import Finding, Memory, make_buffer, resolve_unreachable
+from .memory import Finding, Memory, UndefResolver, make_buffer
 from .values import DTypeV, Tile, as_objects, numeric_array
 
 
@@ -110,6 +110,7 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec
             interp.run_kernel(fn, args)
     outputs: dict[str, np.ndarray] = {}
     shapes: dict[str, tuple[int, ...]] = {}
+    resolver = UndefResolver()  # shared: the elements' common sub-terms are resolved once
     for name, buf in memory.buffers.items():
         t = buf.tensor
         if t.direction not in ("out", "inout"):
@@ -117,7 +118,7 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec
         arr = np.empty(t.shape, dtype=object)
         for off, idx in buf.index_of.items():
             if buf.written[off]:
-                arr[idx] = resolve_unreachable(buf.cells[off])
+                arr[idx] = resolver.resolve(buf.cells[off])
             elif t.init is not None:
                 arr[idx] = buf.cells[off]  # untouched, holding what the host filled in
         outputs[name] = arr
