@@ -104,15 +104,21 @@ class CheckResult:
 def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options) -> Status | None:
     """The unbounded tier (DESIGN §7): Status.PROVED when the verifier proves the formula for
     every size the spec allows (only the outputs the formula states), None otherwise."""
+    verdict = _prove(launch, formula, opts)
+    return Status.PROVED if verdict is not None and verdict.status is Status.PROVED else None
+
+
+def _prove(launch: LaunchSpec, formula: Formula, opts: Options):
+    """The prover's verdict (PROVED, or REFUTED with a counterexample replayed at the solver
+    model's sizes, however large), None when it is not run or fails."""
     if not opts.prove:
         return None
     from .verify.prove import ProveConfig, prove
 
     try:
-        verdict = prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt, refute_unsupported=True))
+        return prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt, refute_unsupported=True))
     except TritonLiftError:
         return None
-    return Status.PROVED if verdict.status is Status.PROVED else None
 
 
 @dataclass
@@ -177,9 +183,16 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
 
     verdicts: dict[str, OutputVerdict] = {}
     witnesses: dict[str, Counterexample] = {}
-    # 1. a quick numeric search: most wrong formulas differ on the first random input
+    # 1. elements the kernel never writes at some size; then a quick numeric search: most wrong
+    # formulas differ on the first random input
     opts.stage("compare")
     for o in formula.outputs:
+        w = _unwritten(by_weight, o.tensor, formula, calls)
+        if w is not None:
+            witnesses[o.tensor] = w
+    for o in formula.outputs:
+        if o.tensor in witnesses:
+            continue
         for run in by_weight:
             w = random_search(_problem(run, formula, calls), _elements(run.spec, o.tensor), seeds=1)
             if w is not None:
@@ -217,8 +230,15 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     cex = next((witnesses[o.tensor] for o in formula.outputs if o.tensor in witnesses), None)
     if status is Status.BOUNDED:
         opts.stage("prove")
-    if status is Status.BOUNDED and prove_unbounded(launch, formula, opts) is Status.PROVED:
-        status = Status.PROVED
+        verdict = _prove(launch, formula, opts)
+        if verdict is not None and verdict.status is Status.PROVED:
+            status = Status.PROVED
+        elif verdict is not None and verdict.status is Status.REFUTED and verdict.counterexample is not None:
+            # a solver model replayed past the checked sizes (a size-threshold bug)
+            cex = verdict.counterexample
+            ordered = [OutputVerdict(v.tensor, Status.REFUTED, _differ_text(cex)) if v.tensor == cex.tensor else v
+                       for v in ordered]
+            status = Status.REFUTED
     return result(status, ordered, cex, _reason(status, ordered, len(sizes)), sizes, findings)
 
 
@@ -235,7 +255,7 @@ def replay(counterexample: Counterexample, launch_path: str | Path, formula_text
     run = _Run(conc, execute(conc, source_index(opts)))
     problem = _problem(run, formula, dict(calls or {}))
     inputs = Inputs(counterexample.arrays(), dict(counterexample.reals))
-    return (problem.kernel_value(inputs, counterexample.tensor, counterexample.index),
+    return (problem.kernel_value(inputs, counterexample.tensor, counterexample.index, counterexample.undef_value),
             problem.formula_value(inputs, counterexample.tensor, counterexample.index))
 
 
@@ -302,6 +322,23 @@ def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, chec
     return out
 
 
+def _unwritten(runs: list[_Run], tensor: str, formula: Formula, calls: Calls) -> Counterexample | None:
+    """An element of `tensor` the kernel never writes (and the host does not fill) where the
+    formula has a value, at the smallest size that has one."""
+    for run in runs:
+        if run.conc.tensors[tensor].init is not None or tensor not in run.spec.outputs:
+            continue
+        arr = run.spec.outputs[tensor]
+        missing = [idx for idx in (np.ndindex(arr.shape) if arr.shape else [()]) if arr[idx] is None]
+        if not missing:
+            continue
+        m = _Mismatch(run, tensor, tuple(missing[0]), "unwritten", "")
+        w = _witness([m], formula, calls)
+        if w is not None:
+            return w
+    return None
+
+
 def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Counterexample | None:
     """A validated counterexample for one of the mismatching elements: an element the kernel
     never writes (any input), a targeted random search, then a z3 model of the difference."""
@@ -316,6 +353,13 @@ def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Countere
                                       None, f, "the kernel never writes this element")
     for m in found:
         problem = _problem(m.run, formula, calls)
+        if m.kind == "undefined":
+            for seed in range(3):
+                inputs = draw(m.run.conc, "small integers", seed)
+                w = problem.undefined_witness(inputs, m.tensor, m.index) if inputs is not None else None
+                if w is not None:
+                    return w
+            continue
         w = random_search(problem, [(m.tensor, m.index)], seeds=8)
         if w is None:
             w = model_search(problem, m.tensor, m.index)

@@ -52,7 +52,8 @@ SOFTMAX = "y[i, j] = exp(x[i, j] - max_{k<N} x[i, k]) / Σ_{l<N} exp(x[i, l] - m
 BUGS = {
     "softmax_offbyone": (SOFTMAX, Status.REFUTED),
     "softmax_other_zero": (SOFTMAX, Status.REFUTED),
-    "softmax_no_other": (SOFTMAX, Status.UNKNOWN),  # pads are unspecified: no number to compare
+    # pads are unspecified: taken as 0 (what the interpreter loads), they enter the max and the sum
+    "softmax_no_other": (SOFTMAX, Status.REFUTED),
     "rms_norm_nm1": ("y[i, j] = x[i, j] * rsqrt(Σ_{k<N} x[i, k] * x[i, k] / N + eps) * w[j]", Status.REFUTED),
     "mean_nm1": ("out[i] = (Σ_{k<N} x[i, k]) / N", Status.REFUTED),
     "scale_swapped_strides": ("y[i, j] = 2.0 * x[i, j]", Status.REFUTED),
@@ -150,11 +151,18 @@ def test_buggy_kernel_is_never_proved(bug, config):
 
 
 @pytest.mark.parametrize("bug", ["large_only", "large_only_value"])
-def test_a_bug_beyond_the_checked_sizes_is_bounded_by_lift_but_never_proved(bug, config):
+def test_a_bug_beyond_the_checked_sizes_is_refuted_at_the_solver_models_sizes(bug, config):
     r = lift(BUGGY / f"{bug}.toml", Options(prove=False, simplify=False))
     assert r.status is Status.BOUNDED  # correct at every size the bounded tier checks
     v = prove(load(BUGGY / f"{bug}.toml"), r.formula, config=config)
-    assert v.status is Status.UNKNOWN, v.explain()
+    # the model's sizes (past 1000 columns, past element 4096) are executed, not only small ones
+    assert v.status is Status.REFUTED, v.explain()
+    c = v.counterexample
+    assert c is not None and max(c.sizes.values()) > 1000
+    text = str(r.formula)
+    kernel, formula = replay(c, BUGGY / f"{bug}.toml", text)
+    assert formula == pytest.approx(c.formula_value)
+    assert kernel is None or abs(kernel - formula) > 1e-6 * max(abs(kernel), abs(formula), 1.0)
 
 
 @pytest.mark.parametrize(("name", "text"), WRONG, ids=[w[0] for w in WRONG])

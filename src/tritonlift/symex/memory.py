@@ -70,6 +70,15 @@ class Memory:
     buffers: dict[str, Buffer]
     findings: list[Finding] = field(default_factory=list)
     _seen: set = field(default_factory=set)
+    partial: bool = False  # only some programs run (`run_launch(programs=...)`)
+    caveat: str = ""  # why a partial run's outputs may differ from the whole launch's
+    # a partial run's stores: (tensor, logical index) -> (program, lane tuple of the store's tile)
+    stored_by: dict[tuple[str, tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
+
+    def _foreign(self, buf: Buffer, off: int | None, what: str) -> None:
+        """A partial run touched memory other programs may write: its result is not the launch's."""
+        if self.partial and not self.caveat and buf.tensor.direction != "in" and (off is None or not buf.written[off]):
+            self.caveat = f"{what} {buf.name}, which programs not executed may write"
 
     def note(self, kind: str, message: str, loc: SourceLoc | None, program: tuple[int, ...]) -> None:
         key = (kind, message, loc)
@@ -124,6 +133,7 @@ class Memory:
             self.note("oob", f"read of {buf.name} at element offset {off}, outside the tensor "
                              f"(shape {buf.tensor.shape})", loc, program)
             return undef(f"out-of-bounds read of {buf.name}")
+        self._foreign(buf, off, "reads")
         v = buf.cells[off]
         if v is None:
             self.note("uninit", f"read of {buf.name}{list(buf.index_of[off])} before it is written", loc, program)
@@ -193,6 +203,7 @@ class Memory:
             self.note("gather", f"cannot map data-dependent offset {off} to an index of {buf.name}", loc, program)
             return undef(f"data-dependent read of {buf.name}")
         cands, index = found
+        self._foreign(buf, None, "reads at a data-dependent offset")
         self.note("gather", f"data-dependent index into {buf.name} assumed in bounds", loc, program)
         facts = _facts(pred) if isinstance(pred, Term) else {}
         memo: dict[int, Term] = {}
@@ -276,11 +287,16 @@ class Memory:
             buf.cells[off] = new
             buf.writer[off] = pid_lin
             buf.written[off] = True
+            if self.partial:
+                lane = tuple(int(k) for k in np.unravel_index(i, shape)) if shape else ()
+                self.stored_by[(buf.name, buf.index_of[off])] = (program, lane)
 
     def atomic(self, kind: str, ptr: Tile, value: Tile, mask: Tile | None, pred: Term | bool,
                loc: SourceLoc | None, program: tuple[int, ...], cmp: Tile | None = None) -> np.ndarray:
         """Atomic read-modify-write, applied lane by lane in program order; returns old values."""
         buf = self.buffers[ptr.ptr]  # type: ignore[index]
+        if self.partial and not self.caveat:
+            self.caveat = f"atomics on {buf.name}, which other programs update too"
         offs, m = self._lanes(ptr, mask, pred)
         shape = np.broadcast_shapes(offs.shape, value.shape)
         offs_f = np.broadcast_to(offs, shape).reshape(-1)

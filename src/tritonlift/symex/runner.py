@@ -32,6 +32,12 @@ class Spec:
     shapes: dict[str, tuple[int, ...]]
     findings: tuple[Finding, ...]
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # declared int data ranges
+    # a partial run (`run_launch(programs=...)`): the programs executed, and why its outputs may
+    # not be the whole launch's (a read of memory other programs may write, an atomic); () and
+    # "" for a run of every program
+    programs: tuple[tuple[int, int, int], ...] = ()
+    partial_caveat: str = ""
+    stored_by: dict[tuple[str, tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
 
     def elements(self):
         """(tensor, index, term) for every written output element, in index order."""
@@ -92,12 +98,20 @@ def _value(v: Any, constexpr: bool, launch: ConcreteLaunch, loc: SourceLoc) -> A
     return v
 
 
-def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec:
-    """Symbolically execute every launch of `launch`; raise on unsupported constructs."""
+def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None,
+               programs: frozenset[tuple[int, int, int]] | None = None) -> Spec:
+    """Symbolically execute every launch of `launch`; raise on unsupported constructs.
+
+    `programs`: execute only these programs (x, y, z) of a single-step launch (replaying a solver
+    model at sizes too large to execute whole). Their outputs are the launch's when no other
+    program writes what they read or write: `Spec.partial_caveat` says when that is not known
+    (they read memory the kernel writes that they did not write themselves, or use atomics)."""
     spec = launch.spec
     index = index or SourceIndex()
     base_dir = Path(spec.path).parent
-    memory = Memory({n: make_buffer(t, t.init) for n, t in launch.tensors.items()})
+    if programs is not None and (len(launch.steps) != 1 or launch.steps[0].elementwise):
+        raise SymexError("a partial run needs a single, non-elementwise launch step")
+    memory = Memory({n: make_buffer(t, t.init) for n, t in launch.tensors.items()}, partial=programs is not None)
     for step in launch.steps:
         kbase = ("launch",) if len(spec.steps) > 1 or "[[launch]]" in spec.source_text else ()
         fn = index.kernel(step.kernel, base_dir, spec.loc(*kbase, "kernel"))
@@ -105,6 +119,8 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec
             _run_elementwise(fn, step, launch, memory, index)
             continue
         for z, y, x in product(range(step.grid[2]), range(step.grid[1]), range(step.grid[0])):
+            if programs is not None and (x, y, z) not in programs:
+                continue
             interp = Interpreter(index, memory, (x, y, z), step.grid)
             args = bind_args(fn, step, launch, interp)
             interp.run_kernel(fn, args)
@@ -124,7 +140,8 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec
         outputs[name] = arr
         shapes[name] = t.shape
     ranges = {n: t.value_range for n, t in launch.tensors.items() if t.value_range is not None}
-    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(memory.findings), ranges)
+    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(memory.findings), ranges,
+                tuple(sorted(programs)) if programs is not None else (), memory.caveat, memory.stored_by)
 
 
 def _run_elementwise(fn: FunctionRef, step: ConcreteStep, launch: ConcreteLaunch, memory: Memory,

@@ -371,26 +371,32 @@ def _run_elementwise(fn: FunctionRef, step: LaunchStep, spec: LaunchSpec, model:
 
 def _refute(spec: LaunchSpec, formula: Formula, opts: Options, bad: Obligation,
             choice: dict[str, int]) -> Counterexample | None:
-    """A concrete counterexample at small sizes: the solver model's sizes first (when small),
-    then the sizes lifting uses. Validated numerically, as `check` does."""
+    """A concrete counterexample: the solver model's sizes first, however large (the kernel
+    executed there, whole or only the model's programs: `verify.replay`), then the sizes lifting
+    uses. Validated numerically, as `check` does."""
     from ..frontend.concrete import instantiate
     from ..pipeline import check_sizes, source_index, synthesis_sizes
     from ..symex.runner import run_launch
-    from .counterexample import Problem, draw, random_search
+    from .replay import ModelPoint, execute_at, written_elements
 
+    index = source_index(opts)
+    outputs = {o.tensor: o for o in formula.outputs}
+    point = ModelPoint.from_model(spec, bad.model) if bad.model else None
+    seen: list[dict[str, int]] = []
+    if point is not None:
+        seen.append(point.sizes)
+        ran = execute_at(spec, point, choice, index)
+        if ran is not None:
+            conc, sp = ran
+            w = _search(conc, sp, outputs, written_elements(sp, list(outputs), point) if sp.programs else None)
+            if w is not None:
+                return w
     candidates: list[dict[str, int]] = []
-    vals = dict(bad.model)
-    guess = {n: _small_int(vals.get(n)) for n in spec.sizes}
-    if all(v is not None for v in guess.values()):
-        candidates.append(guess)  # type: ignore[arg-type]
     try:
         base = synthesis_sizes(spec)
         candidates += base + check_sizes(spec, base, choice)
     except TritonLiftError:
         pass
-    index = source_index(opts)
-    outputs = {o.tensor: o for o in formula.outputs}
-    seen: list[dict[str, int]] = []
     for sizes in sorted(candidates, key=lambda s: sum(s.values())):  # small ones read best
         if sizes in seen or len(seen) >= 6:
             continue
@@ -400,19 +406,38 @@ def _refute(spec: LaunchSpec, formula: Formula, opts: Options, bad: Obligation,
             sp = run_launch(conc, index)
         except (TritonLiftError, RecursionError):
             continue
-        problem = Problem(conc, sp, outputs)
-        elements = [(t, idx) for t in outputs if t in sp.outputs for idx in _indices(sp.outputs[t].shape)]
-        for t, idx in elements:
-            if sp.outputs[t][idx] is None and conc.tensors[t].init is None:
-                inputs = draw(conc, "small integers", 0)
-                f = problem.formula_value(inputs, t, idx) if inputs else None
-                if inputs is not None and f is not None:
-                    return Counterexample(dict(sizes), dict(conc.choice), t, tuple(idx),
-                                          {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals),
-                                          None, f, "the kernel never writes this element")
-        w = random_search(problem, elements, seeds=3)
+        w = _search(conc, sp, outputs, None)
         if w is not None:
             return w
+    return None
+
+
+def _search(conc, sp, outputs, elements) -> Counterexample | None:
+    """A counterexample among the elements of one run (`elements`, else every element): one the
+    kernel never writes, one whose value depends on an unspecified value, a random search."""
+    from .counterexample import Problem, draw, has_undef, random_search
+
+    problem = Problem(conc, sp, outputs)
+    if elements is None:
+        elements = [(t, idx) for t in outputs if t in sp.outputs for idx in _indices(sp.outputs[t].shape)]
+    inputs = draw(conc, "small integers", 0)
+    if not sp.programs:  # after a partial run, elements of programs not executed are unwritten
+        for t, idx in elements:
+            if sp.outputs[t][idx] is None and conc.tensors[t].init is None:
+                f = problem.formula_value(inputs, t, idx) if inputs else None
+                if inputs is not None and f is not None:
+                    return Counterexample(dict(conc.sizes), dict(conc.choice), t, tuple(idx),
+                                          {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals),
+                                          None, f, "the kernel never writes this element")
+    plain = [(t, idx) for t, idx in elements if sp.outputs[t][idx] is not None and not has_undef(sp.outputs[t][idx])]
+    w = random_search(problem, plain, seeds=3)
+    if w is not None or inputs is None:
+        return w
+    for t, idx in elements:
+        if sp.outputs[t][idx] is not None and has_undef(sp.outputs[t][idx]):
+            w = problem.undefined_witness(inputs, t, idx)
+            if w is not None:
+                return w
     return None
 
 
@@ -420,14 +445,6 @@ def _indices(shape: tuple[int, ...]):
     import numpy as np
 
     return list(np.ndindex(shape)) if shape else [()]
-
-
-def _small_int(text: str | None) -> int | None:
-    try:
-        v = int(text) if text is not None else None
-    except ValueError:
-        return None
-    return v if v is not None and 1 <= v <= 64 else None
 
 
 def _cex_text(w: Counterexample) -> str:
