@@ -28,14 +28,22 @@ from typing import Any
 import numpy as np
 
 from .dsl.printer import to_text
-from .dsl.term import Term, const
+from .dsl.term import Term, const, read
 from .errors import Diagnostic, TritonLiftError, Unsupported
 from .frontend.concrete import ConcreteLaunch, autotune_params, default_choice, instantiate
 from .frontend.launch import LaunchSpec
 from .options import Options
-from .pipeline import _other_configs, check_sizes, execute, load, source_index, synthesis_sizes
+from .pipeline import (
+    _other_configs,
+    check_sizes,
+    execute,
+    load,
+    past_thresholds,
+    source_index,
+    synthesis_sizes,
+)
 from .result import Formula, Status
-from .symex.runner import Spec
+from .symex.runner import Spec, run_launch
 from .synth import Checker
 from .synth.instantiate import NotGround
 from .synth.instantiate import instantiate as instantiate_term
@@ -252,7 +260,13 @@ def replay(counterexample: Counterexample, launch_path: str | Path, formula_text
     launch = load(launch_path, kernel)
     formula = parse_user_formula(formula_text, launch)
     conc = instantiate(launch, counterexample.sizes, counterexample.choice)
-    run = _Run(conc, execute(conc, source_index(opts)))
+    index = source_index(opts)
+    if counterexample.programs or counterexample.reverse_order:  # as it was found: some programs, or reversed
+        programs = frozenset(tuple(p) for p in counterexample.programs) or None
+        sp = run_launch(conc, index, programs, reverse=counterexample.reverse_order)  # type: ignore[arg-type]
+    else:
+        sp = execute(conc, index)
+    run = _Run(conc, sp)
     problem = _problem(run, formula, dict(calls or {}))
     inputs = Inputs(counterexample.arrays(), dict(counterexample.reals))
     return (problem.kernel_value(inputs, counterexample.tensor, counterexample.index, counterexample.undef_value),
@@ -265,14 +279,21 @@ def _runs(launch: LaunchSpec, index) -> list[_Run]:
     """The kernel symbolically executed at the synthesis sizes, the unseen check sizes, and the
     first two sizes under every other autotune configuration (as `lift` checks)."""
     base = synthesis_sizes(launch)
-    points = [(s, None) for s in base + check_sizes(launch, base, None)]
+    unseen = check_sizes(launch, base, None)
+    past = past_thresholds(launch, base + unseen, None)  # past every cap, tile and split size
+    points = [(s, None) for s in base + unseen + past]
     others = [(s, ch) for ch in _other_configs(autotune_params(launch), default_choice(launch)) for s in base[:2]]
     runs = []
     for sizes, choice in points + others:
         conc = instantiate(launch, sizes, choice)
         try:
-            runs.append(_Run(conc, execute(conc, index)))
-        except Unsupported:
+            sp = execute(conc, index)
+            runs.append(_Run(conc, sp))
+            if sp.reverse is not None:  # a race: the formula must hold in the other program order too
+                runs.append(_Run(conc, sp.reverse))
+        except (Unsupported, RecursionError):
+            if sizes in past:
+                continue  # too large to execute here: the sizes below the cap stand
             if choice is None:
                 raise
             # another autotune configuration too large to execute here: proved, not checked
@@ -298,6 +319,8 @@ def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, chec
         want = spec.outputs[tensor][idx]
         if want is None and init is not None:
             want = const(init)
+        elif want is None and run.conc.tensors[tensor].direction == "inout":
+            want = read(tensor, *(const(int(i)) for i in idx))  # not written: it keeps its input
         env: dict[str, Any] = {**run.conc.env, **dict(zip(index_vars, idx, strict=True))}
         try:
             got = instantiate_term(body, env)
@@ -328,6 +351,8 @@ def _unwritten(runs: list[_Run], tensor: str, formula: Formula, calls: Calls) ->
     for run in runs:
         if run.conc.tensors[tensor].init is not None or tensor not in run.spec.outputs:
             continue
+        if run.conc.tensors[tensor].direction == "inout":
+            continue  # an element it does not write keeps its input
         arr = run.spec.outputs[tensor]
         missing = [idx for idx in (np.ndindex(arr.shape) if arr.shape else [()]) if arr[idx] is None]
         if not missing:
@@ -343,14 +368,15 @@ def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Countere
     """A validated counterexample for one of the mismatching elements: an element the kernel
     never writes (any input), a targeted random search, then a z3 model of the difference."""
     for m in found:
-        if m.kind == "unwritten":
+        if m.kind == "unwritten" and m.run.conc.tensors[m.tensor].direction != "inout":
             problem = _problem(m.run, formula, calls)
             inputs = draw(m.run.conc, "small integers", 0)
             f = problem.formula_value(inputs, m.tensor, m.index) if inputs else None
             if inputs is not None and f is not None:
                 return Counterexample(dict(m.run.conc.sizes), dict(m.run.conc.choice), m.tensor, m.index,
                                       {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals),
-                                      None, f, "the kernel never writes this element")
+                                      None, f, "the kernel never writes this element",
+                                      reverse_order=m.run.spec.reversed_order)
     for m in found:
         problem = _problem(m.run, formula, calls)
         if m.kind == "undefined":

@@ -237,6 +237,18 @@ def thresholds(spec: LaunchSpec) -> list[int]:
         for v in step.args.values():
             exprs += [v.expr] if v.expr is not None else []
             exprs += [x.expr for x in (v.value if v.kind == "values" else ()) if getattr(x, "expr", None) is not None]
+    # names bound to integer constants (`BLOCK = 64` among the args or lets): a grid
+    # `cdiv(N, BLOCK)` or a split count `cdiv(K, CHUNK)` divides by them
+    consts: dict[str, int] = {}
+    for step in spec.steps:
+        for k, v in step.args.items():
+            c = _int_constant(v.expr) if v.kind == "int" and v.expr is not None else None
+            if c is not None:
+                consts[k] = c
+    for k, e in spec.lets.items():
+        c = _int_constant(e)
+        if c is not None:
+            consts[k] = c
     found: set[int] = set()
     for e in exprs:
         for node in ast.walk(e.tree):
@@ -245,9 +257,27 @@ def thresholds(spec: LaunchSpec) -> list[int]:
                 operands = list(node.args)
             elif isinstance(node, ast.Compare):
                 operands = [node.left, *node.comparators]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "cdiv":
+                operands = list(node.args[1:])  # a tile or split size: past 2·c the grid has 3 programs
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.FloorDiv, ast.Mod)):
+                operands = [node.right]  # `K // 1024`: the split count changes past it
             found |= {o.value for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, int)
                       and not isinstance(o.value, bool) and o.value >= 2}
+            found |= {consts[o.id] for o in operands if isinstance(o, ast.Name) and consts.get(o.id, 0) >= 2}
+    # a constant block size the kernel tiles or loops by (`BLOCK_N = 4`): past 2·c a loop over
+    # the size runs three times, the last one masked
+    found |= {c for k, c in consts.items() if c >= 2 and k not in spec.lets}
     return sorted(found)
+
+
+def _int_constant(e) -> int | None:
+    """The value of an integer expression that is a bare constant (`64`), else None."""
+    import ast
+
+    body = getattr(e.tree, "body", e.tree)
+    if isinstance(body, ast.Constant) and isinstance(body.value, int) and not isinstance(body.value, bool):
+        return body.value
+    return None
 
 
 def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, int] | None) -> list[dict[str, int]]:
@@ -342,6 +372,14 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
             except Unsupported:  # a configuration too large to execute here: proved, not checked
                 pass
         bad = verify_formula(formula, checks)
+        # a race at a checked size: the programs run in reverse order give other outputs
+        reversed_runs = [sp.reverse for sp in [*specs, *checks] if sp.reverse is not None]
+        if bad is None and reversed_runs:
+            why = verify_formula(formula, reversed_runs)
+            if why is not None:
+                bad = (f"the kernel's result depends on the order its programs run in (a race); with the "
+                       f"programs in reverse order: {why}")
+        findings = sorted({str(f) for sp in [*specs, *checks] for f in sp.findings})
         timings["check"] = time.monotonic() - t
     except SynthFailure as e:
         return result(Status.UNSUPPORTED, None, f"no formula: {e}")

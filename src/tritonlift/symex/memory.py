@@ -41,6 +41,7 @@ class Buffer:
     index_of: dict[int, tuple[int, ...]]  # storage offset -> logical index
     writer: np.ndarray  # program index (linear) of the last plain store, -1 for none
     written: np.ndarray  # bool: written by the kernel(s)
+    reader: np.ndarray  # program index (linear) that read the cell, -1 for none, -2 for several
 
     @property
     def name(self) -> str:
@@ -62,7 +63,8 @@ def make_buffer(t: ConcreteTensor, init: Any = None) -> Buffer:
             cells[off] = const(t.value_range[0]) if single else read(t.name, *idx)
         elif init is not None:
             cells[off] = const(init)
-    return Buffer(t, cells, index_of, np.full(size, -1, dtype=np.int64), np.zeros(size, dtype=bool))
+    return Buffer(t, cells, index_of, np.full(size, -1, dtype=np.int64), np.zeros(size, dtype=bool),
+                  np.full(size, -1, dtype=np.int64))
 
 
 @dataclass
@@ -72,6 +74,11 @@ class Memory:
     _seen: set = field(default_factory=set)
     partial: bool = False  # only some programs run (`run_launch(programs=...)`)
     caveat: str = ""  # why a partial run's outputs may differ from the whole launch's
+    # the result may depend on the order the programs run in: a program read a cell another
+    # program wrote, or two programs wrote different values to one cell (`run_launch` then runs
+    # the programs in reverse order too and compares)
+    order_sensitive: bool = False
+    current: int = -1  # the linear id of the program running
     # a partial run's stores: (tensor, logical index) -> (program, lane tuple of the store's tile)
     stored_by: dict[tuple[str, tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
 
@@ -134,6 +141,9 @@ class Memory:
                              f"(shape {buf.tensor.shape})", loc, program)
             return undef(f"out-of-bounds read of {buf.name}")
         self._foreign(buf, off, "reads")
+        if buf.writer[off] >= 0 and buf.writer[off] != self.current:
+            self.order_sensitive = True
+        _mark_read(buf, off, self.current)
         v = buf.cells[off]
         if v is None:
             self.note("uninit", f"read of {buf.name}{list(buf.index_of[off])} before it is written", loc, program)
@@ -204,6 +214,10 @@ class Memory:
             return undef(f"data-dependent read of {buf.name}")
         cands, index = found
         self._foreign(buf, None, "reads at a data-dependent offset")
+        if any(buf.writer[o] >= 0 and buf.writer[o] != self.current for o, _ in cands):
+            self.order_sensitive = True
+        for o, _ in cands:
+            _mark_read(buf, o, self.current)
         self.note("gather", f"data-dependent index into {buf.name} assumed in bounds", loc, program)
         facts = _facts(pred) if isinstance(pred, Term) else {}
         memo: dict[int, Term] = {}
@@ -228,6 +242,8 @@ class Memory:
             hit = cond if guard is True else build.logical_and(guard, cond)
             buf.cells[o] = build.where(hit, value, old if old is not None else undef(f"unwritten {buf.name}"))
             buf.written[o] = True
+            if buf.reader[o] not in (-1, self.current) or buf.writer[o] not in (-1, self.current):
+                self.order_sensitive = True
 
     def _atomic_scatter(self, kind: str, buf: Buffer, off: Term, value: Term, guard: Term | bool,
                         loc, program) -> Term:
@@ -281,7 +297,10 @@ class Memory:
             if guard is not True:
                 new = build.where(guard, new, old if old is not None else undef(f"unwritten {buf.name}"))
             w = buf.writer[off]
+            if buf.reader[off] == -2 or buf.reader[off] >= 0 and buf.reader[off] != pid_lin:
+                self.order_sensitive = True  # another program read this cell before: it saw the old value
             if w >= 0 and w != pid_lin and old is not None and old is not new:
+                self.order_sensitive = True
                 self.note("race", f"programs {w} and {pid_lin} write different values to "
                                   f"{buf.name}{list(buf.index_of[off])}", loc, program)
             buf.cells[off] = new
@@ -339,6 +358,11 @@ class Memory:
             buf.written[off] = True
             olds[i] = old
         return concretize(olds.reshape(shape))
+
+
+def _mark_read(buf: Buffer, off: int, program: int) -> None:
+    r = buf.reader[off]
+    buf.reader[off] = program if r in (-1, program) else -2
 
 
 def _affine(t: Term) -> tuple[int, dict[Term, int]] | None:

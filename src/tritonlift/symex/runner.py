@@ -38,6 +38,10 @@ class Spec:
     programs: tuple[tuple[int, int, int], ...] = ()
     partial_caveat: str = ""
     stored_by: dict[tuple[str, tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
+    # the same launch with every grid's programs run in reverse order, when its outputs differ
+    # from these (a race: the result depends on the program order); None otherwise
+    reverse: Spec | None = None
+    reversed_order: bool = False  # this run's programs ran last to first
 
     def elements(self):
         """(tensor, index, term) for every written output element, in index order."""
@@ -99,13 +103,18 @@ def _value(v: Any, constexpr: bool, launch: ConcreteLaunch, loc: SourceLoc) -> A
 
 
 def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None,
-               programs: frozenset[tuple[int, int, int]] | None = None) -> Spec:
+               programs: frozenset[tuple[int, int, int]] | None = None, reverse: bool = False) -> Spec:
     """Symbolically execute every launch of `launch`; raise on unsupported constructs.
 
     `programs`: execute only these programs (x, y, z) of a single-step launch (replaying a solver
     model at sizes too large to execute whole). Their outputs are the launch's when no other
     program writes what they read or write: `Spec.partial_caveat` says when that is not known
-    (they read memory the kernel writes that they did not write themselves, or use atomics)."""
+    (they read memory the kernel writes that they did not write themselves, or use atomics).
+
+    Programs run in launch order (`reverse`: last to first). When the result may depend on the
+    order (a program read what another wrote, or two wrote different values to one element),
+    the launch is run again in the other order; if an output differs, `Spec.reverse` holds that
+    run and a race finding names the element."""
     spec = launch.spec
     index = index or SourceIndex()
     base_dir = Path(spec.path).parent
@@ -118,9 +127,11 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None,
         if step.elementwise:
             _run_elementwise(fn, step, launch, memory, index)
             continue
-        for z, y, x in product(range(step.grid[2]), range(step.grid[1]), range(step.grid[0])):
+        order = list(product(range(step.grid[2]), range(step.grid[1]), range(step.grid[0])))
+        for z, y, x in reversed(order) if reverse else order:
             if programs is not None and (x, y, z) not in programs:
                 continue
+            memory.current = x + step.grid[0] * (y + step.grid[1] * z)
             interp = Interpreter(index, memory, (x, y, z), step.grid)
             args = bind_args(fn, step, launch, interp)
             interp.run_kernel(fn, args)
@@ -140,8 +151,29 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None,
         outputs[name] = arr
         shapes[name] = t.shape
     ranges = {n: t.value_range for n, t in launch.tensors.items() if t.value_range is not None}
-    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(memory.findings), ranges,
-                tuple(sorted(programs)) if programs is not None else (), memory.caveat, memory.stored_by)
+    findings = list(memory.findings)
+    other: Spec | None = None
+    if memory.order_sensitive and not reverse and programs is None:
+        other = run_launch(launch, index, None, reverse=True)
+        moved = _first_difference(outputs, other.outputs)
+        if moved is None:
+            other = None
+        else:
+            name, idx = moved
+            findings.append(Finding("race", f"the result depends on the program order: {name}{list(idx)} differs "
+                                            f"when the programs run in reverse order", None))
+    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(findings), ranges,
+                tuple(sorted(programs)) if programs is not None else (), memory.caveat, memory.stored_by, other,
+                reverse)
+
+
+def _first_difference(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> tuple[str, tuple[int, ...]] | None:
+    """The first output element whose term differs between two runs (terms are hash-consed)."""
+    for name, arr in a.items():
+        for idx in np.ndindex(arr.shape):
+            if arr[idx] is not b[name][idx]:
+                return name, tuple(int(i) for i in idx)
+    return None
 
 
 def _run_elementwise(fn: FunctionRef, step: ConcreteStep, launch: ConcreteLaunch, memory: Memory,

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..dsl.evaluate import Env, evaluate
-from ..dsl.term import Op, Term, walk
+from ..dsl.term import Op, Term, const, walk
 from ..errors import DslError
 from ..frontend.concrete import ConcreteLaunch, ConcreteTensor
 from ..result import OutputFormula
@@ -59,6 +59,7 @@ class Counterexample:
     # the kernel's value depends on an unspecified value (a read outside a tensor, a masked-out
     # lane without other=): the number it was taken as; None when it does not
     undef_value: float | None = None
+    reverse_order: bool = False  # the kernel's value with its programs run last to first (a race)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The inputs as numpy arrays (float64 for floats, int64 for ints, bool for bools)."""
@@ -70,6 +71,7 @@ class Counterexample:
             "index": list(self.index), "inputs": dict(self.inputs), "reals": dict(self.reals),
             "kernel_value": self.kernel_value, "formula_value": self.formula_value, "found_by": self.found_by,
             "programs": [list(p) for p in self.programs], "unspecified_value": self.undef_value,
+            "program_order": "reverse" if self.reverse_order else "launch",
         }
 
 
@@ -196,6 +198,8 @@ class Problem:
         """The kernel's value of the element; `undef_value`: the number an unspecified value in
         it is taken as (else such an element has no value)."""
         term = self.spec.outputs[tensor][index]
+        if term is None and self.conc.tensors[tensor].direction == "inout":
+            return _number(Term.make(Op.READ, tuple(const(int(i)) for i in index), (tensor,)), self.env(inputs))
         if term is None:
             init = self.conc.tensors[tensor].init
             return None if init is None else float(init)
@@ -233,7 +237,7 @@ class Problem:
         assert k is not None and f is not None
         return Counterexample(dict(self.conc.sizes), dict(self.conc.choice), tensor, tuple(int(i) for i in index),
                               {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals), k, f,
-                              found_by, self.spec.programs)
+                              found_by, self.spec.programs, None, self.spec.reversed_order)
 
     def undefined_witness(self, inputs: Inputs, tensor: str, index: tuple[int, ...]) -> Counterexample | None:
         """For an element whose kernel term holds an unspecified value (a read outside a tensor,
@@ -252,7 +256,7 @@ class Problem:
                 return Counterexample(dict(self.conc.sizes), dict(self.conc.choice), tensor, tuple(int(i) for i in index),
                                       {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals), k, f,
                                       f"the kernel's value depends on an unspecified value ({'; '.join(reasons)}), "
-                                      f"here taken as {u:g}", self.spec.programs, u)
+                                      f"here taken as {u:g}", self.spec.programs, u, self.spec.reversed_order)
         return None
 
 
@@ -368,8 +372,6 @@ UNDEF_VALUES = (0.0, 1.0, -3.0, 1000.0)  # what an unspecified value is taken as
 
 def fill_undef(t: Term, value: float) -> Term:
     """`t` with every unspecified value replaced by the constant `value` (iterative)."""
-    from ..dsl.term import const
-
     memo: dict[int, Term] = {}
     for n in walk(t):
         if n.op is Op.UNDEF:

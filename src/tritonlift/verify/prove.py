@@ -423,13 +423,15 @@ def _search(conc, sp, outputs, elements) -> Counterexample | None:
     inputs = draw(conc, "small integers", 0)
     if not sp.programs:  # after a partial run, elements of programs not executed are unwritten
         for t, idx in elements:
-            if sp.outputs[t][idx] is None and conc.tensors[t].init is None:
+            if sp.outputs[t][idx] is None and conc.tensors[t].init is None and conc.tensors[t].direction != "inout":
                 f = problem.formula_value(inputs, t, idx) if inputs else None
                 if inputs is not None and f is not None:
                     return Counterexample(dict(conc.sizes), dict(conc.choice), t, tuple(idx),
                                           {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals),
                                           None, f, "the kernel never writes this element")
-    plain = [(t, idx) for t, idx in elements if sp.outputs[t][idx] is not None and not has_undef(sp.outputs[t][idx])]
+    # an inout element the kernel does not write keeps its input (`Problem.kernel_value`)
+    plain = [(t, idx) for t, idx in elements if sp.outputs[t][idx] is None and conc.tensors[t].direction == "inout"
+             or sp.outputs[t][idx] is not None and not has_undef(sp.outputs[t][idx])]
     w = random_search(problem, plain, seeds=3)
     if w is not None or inputs is None:
         return w
