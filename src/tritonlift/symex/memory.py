@@ -150,10 +150,11 @@ class Memory:
             return undef(f"unwritten {buf.name}")
         return v
 
-    def _candidates(self, buf: Buffer, off: Term) -> tuple[list[tuple[int, Term]], tuple[Term, ...]] | None:
+    def _candidates(self, buf: Buffer, off: Term) -> tuple[list[tuple[int, Term]], tuple[Term, ...], list] | None:
         """A data-dependent offset `c + Σ a_j·t_j` split over the dimensions by the strides: each
         symbolic part goes to the dimension whose stride divides its coefficient. Returns the cells
-        it may address, each with the condition selecting it, and the symbolic logical index."""
+        it may address, each with the condition selecting it, the symbolic logical index, and per
+        dimension the index's [lo, hi] from the declared data ranges (None where unknown)."""
         aff = _affine(off)
         if aff is None:
             return None
@@ -167,6 +168,7 @@ class Memory:
             return None
         order = sorted(range(len(strides)), key=lambda d: -strides[d])
         extra: list[Term] = [const(0)] * len(strides)
+        spans: list[tuple[int, int] | None] = [(base[d], base[d]) for d in range(len(strides))]
         for atom, a in parts.items():
             fits = [d for d in order if strides[d] > 0 and a % strides[d] == 0]
             # the data's declared range names its dimension (labels in [0, N) index the extent-N
@@ -178,7 +180,15 @@ class Memory:
             if dim is None:
                 return None
             extra[dim] = build.add(extra[dim], build.mul(const(a // strides[dim]), atom))
+            span, known = spans[dim], self._value_span(atom)
+            if span is not None and known is not None:
+                k = a // strides[dim]
+                lo, hi = sorted((k * known[0], k * known[1]))
+                spans[dim] = (span[0] + lo, span[1] + hi)
+            else:
+                spans[dim] = None
         index = tuple(build.add(const(base[d]), extra[d]) for d in range(len(strides)))
+
         sym_dims = [d for d in range(len(strides)) if extra[d].op is not Op.CONST]
         combos = 1
         for d in sym_dims:
@@ -194,7 +204,30 @@ class Memory:
                 cond = build.logical_and(cond, build.compare(Op.EQ, index[d], const(v)))
             o = sum(i * s for i, s in zip(idx, strides, strict=True))
             cands.append((o, cond))
-        return cands, index
+        return cands, index, spans
+
+    def _value_span(self, atom: Term) -> tuple[int, int] | None:
+        """[lo, hi] (inclusive) of an int element the kernel loaded, from its declared range."""
+        if atom.op is not Op.READ or atom.attrs[0] not in self.buffers:
+            return None
+        r = self.buffers[atom.attrs[0]].tensor.value_range
+        return None if r is None else (int(r[0]), int(r[1]) - 1)
+
+    def _outside(self, buf: Buffer, index: tuple[Term, ...], spans: list) -> Term | None:
+        """The condition under which a data-dependent index lies outside the tensor, when the
+        declared data ranges say it can (None when they say it cannot, or say nothing)."""
+        conds: list[Term] = []
+        for d, (span, n) in enumerate(zip(spans, buf.tensor.shape, strict=True)):
+            if span is None or (span[0] >= 0 and span[1] < n):
+                continue
+            conds.append(build.logical_or(build.compare(Op.LT, index[d], const(0)),
+                                          build.compare(Op.GE, index[d], const(n))))
+        if not conds:
+            return None
+        out = conds[0]
+        for c in conds[1:]:
+            out = build.logical_or(out, c)
+        return out
 
     def _range_width(self, atom: Term) -> int | None:
         """The upper bound of the declared value range of the int data an index term reads (an
@@ -212,7 +245,12 @@ class Memory:
         if found is None:
             self.note("gather", f"cannot map data-dependent offset {off} to an index of {buf.name}", loc, program)
             return undef(f"data-dependent read of {buf.name}")
-        cands, index = found
+        cands, index, spans = found
+        outside = self._outside(buf, index, spans)
+        if outside is not None:  # the declared data ranges allow an index outside the tensor
+            self.note("oob", f"data-dependent read of {buf.name} at index [{', '.join(map(str, index))}] can fall "
+                             f"outside the tensor (shape {buf.tensor.shape}) for data in its declared range",
+                      loc, program)
         self._foreign(buf, None, "reads at a data-dependent offset")
         if any(buf.writer[o] >= 0 and buf.writer[o] != self.current for o, _ in cands):
             self.order_sensitive = True
@@ -222,9 +260,11 @@ class Memory:
         facts = _facts(pred) if isinstance(pred, Term) else {}
         memo: dict[int, Term] = {}
         cells = [buf.cells[o] if buf.cells[o] is None else _assume(buf.cells[o], facts, memo) for o, _ in cands]
+        oob = undef(f"out-of-bounds read of {buf.name}")
         if all(c is read(buf.name, *buf.index_of[o]) for c, (o, _) in zip(cells, cands, strict=True)):
-            return read(buf.name, *index)
-        acc: Term | None = None
+            inside = read(buf.name, *index)
+            return inside if outside is None else build.where(outside, oob, inside)
+        acc: Term | None = None if outside is None else oob
         for (_o, cond), cell in reversed(list(zip(cands, cells, strict=True))):
             v = cell if cell is not None else undef(f"unwritten {buf.name}")
             acc = v if acc is None else build.where(cond, v, acc)
@@ -235,7 +275,7 @@ class Memory:
         if found is None:
             self.note("gather", f"store to {buf.name} at a data-dependent offset is not modelled", loc, program)
             return
-        cands, _index = found
+        cands = found[0]
         self.note("gather", f"data-dependent store index into {buf.name} assumed in bounds", loc, program)
         for o, cond in cands:
             old = buf.cells[o]
@@ -253,7 +293,7 @@ class Memory:
         if found is None:
             self.note("gather", f"atomic on {buf.name} at a data-dependent offset is not modelled", loc, program)
             return undef("unmodelled atomic")
-        cands, _index = found
+        cands = found[0]
         self.note("gather", f"data-dependent atomic index into {buf.name} assumed in bounds", loc, program)
         old_sel: Term | None = None
         for o, cond in reversed(cands):
