@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import DslError
-from .term import BINDERS, Op, Term, as_term, const
+from .term import BINDERS, Op, Term, as_term, const, is_outside_memory
 
 INF = math.inf
 
@@ -97,10 +97,11 @@ def mul(a: Any, b: Any) -> Term:
         return b
     if _is(b, 1):
         return a
-    # 0 * t = 0 for every finite t (non-constant terms are finite reals)
-    if _is(a, 0) and b.op is not Op.CONST:
+    # 0 * t = 0 for every finite t (non-constant terms are finite reals; memory read outside
+    # every tensor is not: it may hold NaN or an infinity)
+    if _is(a, 0) and b.op is not Op.CONST and not is_outside_memory(b):
         return a
-    if _is(b, 0) and a.op is not Op.CONST:
+    if _is(b, 0) and a.op is not Op.CONST and not is_outside_memory(a):
         return b
     return Term.make(Op.MUL, (a, b))
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..dsl import build
-from ..dsl.term import Op, Term, const, read, undef
+from ..dsl.term import OUTSIDE_MEMORY, Op, Term, const, read, undef
 from ..errors import SourceLoc
 from ..frontend.concrete import ConcreteTensor
 from .values import Tile, as_objects, concretize, lane_term
@@ -139,7 +139,7 @@ class Memory:
         if not 0 <= off < buf.cells.size or off not in buf.index_of:
             self.note("oob", f"read of {buf.name} at element offset {off}, outside the tensor "
                              f"(shape {buf.tensor.shape})", loc, program)
-            return undef(f"out-of-bounds read of {buf.name}")
+            return undef(f"{OUTSIDE_MEMORY} of {buf.name}")
         self._foreign(buf, off, "reads")
         if buf.writer[off] >= 0 and buf.writer[off] != self.current:
             self.order_sensitive = True
@@ -249,8 +249,8 @@ class Memory:
         outside = self._outside(buf, index, spans)
         if outside is not None:  # the declared data ranges allow an index outside the tensor
             self.note("oob", f"data-dependent read of {buf.name} at index [{', '.join(map(str, index))}] can fall "
-                             f"outside the tensor (shape {buf.tensor.shape}) for data in its declared range",
-                      loc, program)
+                             f"outside its extents {list(buf.tensor.shape)} (into another row, or past the "
+                             f"tensor) for data in its declared range", loc, program)
         self._foreign(buf, None, "reads at a data-dependent offset")
         if any(buf.writer[o] >= 0 and buf.writer[o] != self.current for o, _ in cands):
             self.order_sensitive = True
@@ -260,7 +260,7 @@ class Memory:
         facts = _facts(pred) if isinstance(pred, Term) else {}
         memo: dict[int, Term] = {}
         cells = [buf.cells[o] if buf.cells[o] is None else _assume(buf.cells[o], facts, memo) for o, _ in cands]
-        oob = undef(f"out-of-bounds read of {buf.name}")
+        oob = undef(f"{OUTSIDE_MEMORY} of {buf.name}")
         if all(c is read(buf.name, *buf.index_of[o]) for c, (o, _) in zip(cells, cands, strict=True)):
             inside = read(buf.name, *index)
             return inside if outside is None else build.where(outside, oob, inside)
