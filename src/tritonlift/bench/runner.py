@@ -16,7 +16,6 @@ No torch or triton here: this module is the core's runner, not interpreter tooli
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 import signal
 import statistics
@@ -35,6 +34,7 @@ from typing import Any
 from ..errors import TritonLiftError
 from ..options import Options
 from ..result import LiftResult, Status
+from ..workerproc import WorkerProcess
 
 VARIANT_MARKERS = (".scalar.", ".loop.", ".small.", ".host.")  # .small: blocks scaled down; .host: the host's blocks where the primary cannot use them yet
 # TOML files that live beside the launch specs but are not specs (the CI floor).
@@ -198,26 +198,16 @@ class Worker:
     """One spawned process lifting specs on request; `run` kills it when a spec overruns."""
 
     def __init__(self) -> None:
-        self._ctx = multiprocessing.get_context("spawn")
-        self._proc = None
-        self._conn = None
+        self._proc = WorkerProcess(_worker_main, name="tritonlift-bench-worker")
 
     def run(self, path: Path, opts: Options, timeout: float) -> BenchRow:
-        if self._proc is None:
-            parent, child = self._ctx.Pipe()
-            self._proc = self._ctx.Process(target=_worker_main, args=(child,), daemon=True,
-                                           name="tritonlift-bench-worker")
-            self._proc.start()
-            child.close()
-            self._conn = parent
         t0 = time.monotonic()
-        self._conn.send((path, opts))
+        self._proc.send((path, opts))
         try:
-            if self._conn.poll(timeout):
-                return self._conn.recv()
+            if self._proc.poll(timeout):
+                return self._proc.recv()
         except (EOFError, OSError):
-            self._proc.join(1.0)
-            code = self._proc.exitcode
+            code = self._proc.exit_code()
             self.close(force=True)
             return failed_row(path, f"internal error: the worker process died (exit code {code})",
                               time.monotonic() - t0)
@@ -227,19 +217,7 @@ class Worker:
     def close(self, force: bool = False) -> None:
         """Stop the worker: killed at once when `force` (it is busy), otherwise asked to exit and
         killed only if it has not within a second."""
-        if self._proc is None:
-            return
-        if not force:
-            try:
-                self._conn.send(None)
-            except OSError:
-                pass
-            self._proc.join(1.0)
-        if self._proc.is_alive():
-            self._proc.kill()
-            self._proc.join()
-        self._conn.close()
-        self._proc = self._conn = None
+        self._proc.stop(force)
 
 
 # -- the run -----------------------------------------------------------------------------------
