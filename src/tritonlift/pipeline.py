@@ -394,6 +394,11 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
     all_sizes = [*synth_sizes, *unseen]
     reason = ("equal to the kernel exactly at the checked sizes"
               + (f" and autotune configurations ({len(configs)} more)" if configs else ""))
+    from .symex.runner import unexercised
+
+    never = unexercised([*specs, *checks])
+    if never:  # what a bounded claim does not cover even at its sizes
+        reason += "; never exercised at these sizes: " + "; ".join(never[:6]) + ("; ..." if len(never) > 6 else "")
     if not opts.prove:
         return _simplified(result(Status.BOUNDED, formula, reason + "; not proved for all sizes (--no-prove)",
                                   all_sizes, findings), spec, opts, timings)

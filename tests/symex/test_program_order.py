@@ -109,3 +109,17 @@ def test_gather_outside_the_declared_range_is_an_out_of_bounds_finding(tmp_path)
 def test_gather_inside_the_declared_range_is_a_plain_read():
     sp = run_spec(load(KERNELS / "embedding_gather.toml"), {"M": 2, "V": 3, "D": 1})
     assert not any(f.kind == "oob" for f in sp.findings)
+
+
+def test_bounded_names_the_branch_its_sizes_never_took():
+    from tritonlift.pipeline import lift
+
+    r = lift(ADV / "threshold_780.toml", Options(prove=False, simplify=False))
+    assert "the if at threshold_780.py:13 was always false" in r.reason
+
+
+def test_constexpr_branches_are_not_named():
+    from tritonlift.symex.runner import unexercised
+
+    sp = run_spec(load(KERNELS / "softmax_row.toml"), {"M": 2, "N": 3})
+    assert unexercised([sp]) == []

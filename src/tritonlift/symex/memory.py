@@ -79,6 +79,8 @@ class Memory:
     # the programs in reverse order too and compares)
     order_sensitive: bool = False
     current: int = -1  # the linear id of the program running
+    # branches taken and loop trip counts seen, by (kind, location) (`Walker.exercised`)
+    coverage: dict[tuple[str, SourceLoc], set] = field(default_factory=dict)
     # a partial run's stores: (tensor, logical index) -> (program, lane tuple of the store's tile)
     stored_by: dict[tuple[str, tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
 

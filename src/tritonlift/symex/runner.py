@@ -42,6 +42,8 @@ class Spec:
     # from these (a race: the result depends on the program order); None otherwise
     reverse: Spec | None = None
     reversed_order: bool = False  # this run's programs ran last to first
+    # branches taken (True/False) and loop trip counts seen, by (kind, location)
+    coverage: dict[tuple[str, SourceLoc], frozenset] = field(default_factory=dict)
 
     def elements(self):
         """(tensor, index, term) for every written output element, in index order."""
@@ -164,7 +166,25 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None,
                                             f"when the programs run in reverse order", None))
     return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(findings), ranges,
                 tuple(sorted(programs)) if programs is not None else (), memory.caveat, memory.stored_by, other,
-                reverse)
+                reverse, {k: frozenset(v) for k, v in memory.coverage.items()})
+
+
+def unexercised(specs: list[Spec]) -> list[str]:
+    """The branches and loops these runs never exercised: an `if` on runtime values that always
+    went one way, a loop over runtime bounds that never ran twice (constexpr ones are the same at
+    every size and are not named)."""
+    seen: dict[tuple[str, SourceLoc], set] = {}
+    for sp in specs:
+        for k, v in sp.coverage.items():
+            seen.setdefault(k, set()).update(v)
+    out = []
+    for (kind, loc), outcomes in sorted(seen.items(), key=lambda kv: (str(kv[0][1].file), kv[0][1].line, kv[0][1].col)):
+        where = f"{Path(loc.file).name}:{loc.line}"
+        if kind == "if" and len(outcomes) < 2:
+            out.append(f"the if at {where} was always {'true' if True in outcomes else 'false'}")
+        elif kind == "loop" and max(outcomes, default=0) < 2:
+            out.append(f"the loop at {where} never ran twice")
+    return out
 
 
 def _first_difference(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> tuple[str, tuple[int, ...]] | None:
