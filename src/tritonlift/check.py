@@ -280,7 +280,7 @@ def _runs(launch: LaunchSpec, index) -> list[_Run]:
     first two sizes under every other autotune configuration (as `lift` checks)."""
     base = synthesis_sizes(launch)
     unseen = check_sizes(launch, base, None)
-    past = past_thresholds(launch, base + unseen, None)  # past every cap, tile and split size
+    past = past_thresholds(launch, base + unseen, None, index)  # past every cap, tile and split size
     points = [(s, None) for s in base + unseen + past]
     others = [(s, ch) for ch in _other_configs(autotune_params(launch), default_choice(launch)) for s in base[:2]]
     runs = []

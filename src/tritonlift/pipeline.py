@@ -6,7 +6,7 @@ import dataclasses
 import itertools
 from pathlib import Path
 
-from .errors import SpecError
+from .errors import SpecError, TritonLiftError
 from .frontend.bounds import check_bounds, check_size_bound
 from .frontend.concrete import (
     ConcreteLaunch,
@@ -280,14 +280,40 @@ def _int_constant(e) -> int | None:
     return None
 
 
-def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, int] | None) -> list[dict[str, int]]:
-    """For every threshold C and size symbol, a size just past 2·C (a loop capped at C runs at least
-    twice with a masked tail), while the launch stays small enough to execute."""
+def kernel_thresholds(spec: LaunchSpec, index: SourceIndex) -> list[int]:
+    """Integer constants the launched kernels compare with or cap by (`if start >= 64`,
+    `tl.minimum(n, 128)`, `offs < 1203`): a size past them may take another branch."""
+    import ast
+
+    found: set[int] = set()
+    for step in spec.steps:
+        try:
+            fn = index.kernel(step.kernel, Path(spec.path).parent)
+        except TritonLiftError:
+            continue
+        for node in ast.walk(fn.node):
+            operands: list[ast.expr] = []
+            if isinstance(node, ast.Compare):
+                operands = [node.left, *node.comparators]
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                    "minimum", "maximum", "min", "max"):
+                operands = list(node.args)
+            found |= {o.value for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, int)
+                      and not isinstance(o.value, bool) and o.value >= 2}
+    return sorted(found)
+
+
+def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, int] | None,
+                    index: SourceIndex | None = None) -> list[dict[str, int]]:
+    """For every threshold C (the spec's, and the kernels' with `index`) and size symbol, a size
+    just past 2·C (a loop capped at C runs at least twice with a masked tail), while the launch
+    stays small enough to execute."""
     if not spec.sizes or not used:
         return []
     base = min(used, key=lambda u: sum(u.values()))
     out: list[dict[str, int]] = []
-    for c in thresholds(spec):
+    found = set(thresholds(spec)) | (set(kernel_thresholds(spec, index)) if index is not None else set())
+    for c in sorted(found, reverse=True):  # the largest first: past it, past the smaller ones too
         for n in spec.sizes:
             for v in (2 * c + 1, c + 1):
                 cand = {**base, n: v}
@@ -359,7 +385,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         opts.stage("check")
         unseen = check_sizes(spec, synth_sizes, None)
         checks = [execute(instantiate(spec, s), index) for s in unseen]
-        for s in past_thresholds(spec, synth_sizes + unseen, None):
+        for s in past_thresholds(spec, synth_sizes + unseen, None, index):
             try:
                 checks.append(execute(instantiate(spec, s), index))
                 unseen.append(s)
