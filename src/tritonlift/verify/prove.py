@@ -388,9 +388,11 @@ def _refute(spec: LaunchSpec, formula: Formula, opts: Options, bad: Obligation,
         ran = execute_at(spec, point, choice, index)
         if ran is not None:
             conc, sp = ran
-            w = _search(conc, sp, outputs, written_elements(sp, list(outputs), point) if sp.programs else None)
-            if w is not None:
-                return w
+            for run in (sp, sp.reverse):  # a race shows in one of the two program orders
+                if run is not None:
+                    w = _search(conc, run, outputs, written_elements(run, list(outputs), point) if run.programs else None)
+                    if w is not None:
+                        return w
     candidates: list[dict[str, int]] = []
     try:
         base = synthesis_sizes(spec)
@@ -406,9 +408,10 @@ def _refute(spec: LaunchSpec, formula: Formula, opts: Options, bad: Obligation,
             sp = run_launch(conc, index)
         except (TritonLiftError, RecursionError):
             continue
-        w = _search(conc, sp, outputs, None)
-        if w is not None:
-            return w
+        for run in (sp, sp.reverse):
+            w = _search(conc, run, outputs, None) if run is not None else None
+            if w is not None:
+                return w
     return None
 
 
