@@ -315,6 +315,8 @@ def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[s
     found = set(thresholds(spec)) | (set(kernel_thresholds(spec, index)) if index is not None else set())
     for c in sorted(found, reverse=True):  # the largest first: past it, past the smaller ones too
         for n in spec.sizes:
+            if any(u[n] > 2 * c for u in used):
+                continue  # a used size is past it already
             for v in (2 * c + 1, c + 1):
                 cand = {**base, n: v}
                 total = 1
