@@ -18,20 +18,8 @@ from ..dsl import build
 from ..dsl.term import Op, Term, const, read, undef
 from ..errors import SourceLoc
 from ..frontend.concrete import ConcreteTensor
+from ..result import Finding
 from .values import Tile, as_objects, concretize, lane_term
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str  # oob | race | uninit | gather | note
-    message: str
-    loc: SourceLoc | None
-    program: tuple[int, ...] = ()
-
-    def __str__(self) -> str:
-        where = f"{self.loc}: " if self.loc else ""
-        pid = f" (program {self.program})" if self.program else ""
-        return f"{where}{self.kind}: {self.message}{pid}"
 
 
 @dataclass
