@@ -22,7 +22,6 @@ from .errors import Diagnostic, TritonLiftError, UsageError
 from .options import Options
 
 
-
 def _sizes(text: str | None) -> dict[str, int] | None:
     if not text:
         return None
@@ -181,7 +180,7 @@ def cmd_check(args: argparse.Namespace, opts: Options) -> int:
 
 
 def cmd_assumptions(args: argparse.Namespace, opts: Options) -> int:
-    from .verify.axioms import assumed_constants_text, assumptions_text
+    from .render.assumptions import assumed_constants_text, assumptions_text
 
     print(assumptions_text())
     print()
