@@ -38,6 +38,7 @@ from .pipeline import (
     _other_configs,
     check_sizes,
     execute,
+    hunt_findings,
     kernel_location,
     load,
     source_index,
@@ -133,9 +134,11 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     unstated = tuple(n for n in outs if formula.get(n) is None)
 
     runs: list[_Run] = []
+    hunted: list[Spec] = []  # executions at more sizes, for findings only (when the formula is not proved)
 
     def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), error=None, verdict=None) -> CheckResult:
-        findings = merge_findings(f for r in sorted(runs, key=lambda r: r.weight) for f in r.spec.findings)
+        specs = [r.spec for r in sorted(runs, key=lambda r: r.weight)] + hunted
+        findings = merge_findings(f for sp in specs for f in sp.findings)
         findings = merge_findings([*findings, *(verdict.findings if verdict else ())])
         bugs = [f for f in findings if f.bug]
         if bugs and status is not Status.ERROR:  # a bug found outranks any other outcome; `reason` keeps the stage's
@@ -211,6 +214,8 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
         ordered = [OutputVerdict(v.tensor, Status.REFUTED, _differ_text(w)) if v.tensor == w.tensor else v
                    for v in ordered]
         status, cex = Status.REFUTED, w
+    if status is not Status.PROVED:  # "not proved" or "refuted" may be a bug at sizes not checked yet
+        hunted += hunt_findings(launch, index, sizes)
     return result(status, ordered, cex, _reason(status, ordered, len(sizes), verdict, opts.prove), sizes,
                   verdict=verdict)
 

@@ -359,7 +359,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         bad = verify_formula(formula, checks)
         timings["check"] = time.monotonic() - t
     except SynthFailure as e:
-        runs += _hunt(spec, index, synth_sizes)  # a bug at other sizes may be why no formula fits
+        runs += hunt_findings(spec, index, synth_sizes)  # a bug at other sizes may be why no formula fits
         return result(Status.UNSUPPORTED, None, f"no formula: {e}")
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
@@ -368,7 +368,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return result(Status.ERROR, None, "internal error: expression nesting too deep",
                       error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
     if bad is not None:
-        runs += _hunt(spec, index, synth_sizes + unseen)
+        runs += hunt_findings(spec, index, synth_sizes + unseen)
         return result(Status.UNSUPPORTED, None, f"formula rejected by the generalisation check: {bad}")
     all_sizes = [*synth_sizes, *unseen]
     reason = ("equal to the kernel exactly at the checked sizes"
@@ -389,7 +389,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                           seconds=time.monotonic() - t)
     timings["prove"] = time.monotonic() - t
     if verdict.status is not Status.PROVED:
-        runs += _hunt(spec, index, all_sizes)  # "not proved" may be a bug at sizes not checked yet
+        runs += hunt_findings(spec, index, all_sizes)  # "not proved" may be a bug at sizes not checked yet
     if verdict.status is Status.PROVED:
         r = result(Status.PROVED, formula, "", all_sizes)
     elif verdict.status is Status.FINDINGS:
@@ -403,7 +403,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
     return _simplified(r, spec, opts, timings)
 
 
-def _hunt(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int]]) -> list[Spec]:
+def hunt_findings(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int]]) -> list[Spec]:
     """Executions at the check sizes and past the spec's thresholds, for their findings only
     (when no formula was found: a race or an out-of-bounds access there is the answer); sizes
     that cannot be executed here are skipped."""

@@ -149,7 +149,7 @@ def layout_race(ob: Obligation, spec: LaunchSpec, choice: dict[str, int]) -> Fin
     j = [model.get(f"{name}.j{k}") for k in range(rank)]
     pair = (f": {name}[{', '.join(map(str, i))}] and {name}[{', '.join(map(str, j))}]"
             if all(v is not None for v in (*i, *j)) else "")
-    where = f" at {', '.join(f'{k}={v}' for k, v in sizes.items())}" if sizes else " at some allowed size"
+    where = "" if sizes else " at some allowed size"
     conf = f" (autotune choice {choice})" if choice else ""
     return Finding(FindingKind.RACE, f"distinct elements of {name} share an address{where}{pair}{conf}: "
                    f"stores to them race", spec.loc("tensors", name), (), sizes)
