@@ -9,7 +9,14 @@ import json
 from pathlib import Path
 
 from tritonlift.options import Options
-from tritonlift.result import SCHEMA_VERSION, Assumptions, Obligation, ObligationStatus, Status, Verdict
+from tritonlift.result import (
+    SCHEMA_VERSION,
+    Assumptions,
+    Obligation,
+    ObligationStatus,
+    Status,
+    Verdict,
+)
 
 KERNELS = Path(__file__).resolve().parents[1] / "kernels"
 SOFTMAX = KERNELS / "softmax_row.toml"
