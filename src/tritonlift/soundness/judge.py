@@ -87,7 +87,7 @@ def lift_summary(spec_path: str, cfg: dict[str, Any]) -> dict[str, Any]:
     if formula is not None and _parse(formula, spec_path) is None and r.lifted is not None:
         formula = str(r.lifted)  # the simplified text does not parse back: judge the lifted form
     return {"status": str(r.status), "reason": r.reason[:400], "formula": formula,
-            "checked_sizes": [dict(s) for s in r.checked_sizes], "findings": list(r.findings)[:5],
+            "checked_sizes": [dict(s) for s in r.checked_sizes], "findings": [str(f) for f in r.findings][:5],
             "seconds": round(time.monotonic() - t0, 3)}
 
 
@@ -278,7 +278,9 @@ def stage_check(cfg: dict[str, Any], mutant: dict[str, Any], base: dict[str, Any
     out: dict[str, Any] = {"status": str(r.status), "reason": r.reason[:300], "seconds": round(time.monotonic() - t0, 3),
                            "replays": False, "replay": ""}
     cex = r.counterexample
-    if r.status.name != "REFUTED" or cex is None:
+    # FINDINGS (a bug found: a race, an access outside a tensor) with a counterexample is replayed
+    # like REFUTED: the counterexample is the same concrete claim
+    if r.status.name not in ("REFUTED", "FINDINGS") or cex is None:
         return out
     out["counterexample"] = {"sizes": dict(cex.sizes), "tensor": cex.tensor, "index": list(cex.index),
                              "kernel_value": cex.kernel_value, "formula_value": cex.formula_value}

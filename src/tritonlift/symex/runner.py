@@ -5,6 +5,7 @@ launch in order over shared memory, and collect the Spec.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
@@ -153,7 +154,8 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None,
         outputs[name] = arr
         shapes[name] = t.shape
     ranges = {n: t.value_range for n, t in launch.tensors.items() if t.value_range is not None}
-    findings = list(memory.findings)
+    at = dict(launch.sizes)  # every finding says at which sizes it was found
+    findings = [dataclasses.replace(f, sizes=at) for f in memory.findings]
     other: Spec | None = None
     if memory.order_sensitive and not reverse and programs is None:
         other = run_launch(launch, index, None, reverse=True)
@@ -163,7 +165,7 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None,
         else:
             name, idx = moved
             findings.append(Finding("race", f"the result depends on the program order: {name}{list(idx)} differs "
-                                            f"when the programs run in reverse order", None))
+                                            f"when the programs run in reverse order", None, sizes=at))
     return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(findings), ranges,
                 tuple(sorted(programs)) if programs is not None else (), memory.caveat, memory.stored_by, other,
                 reverse, {k: frozenset(v) for k, v in memory.coverage.items()})
