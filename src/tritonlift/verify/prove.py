@@ -401,11 +401,13 @@ def _refute(spec: LaunchSpec, formula: Formula, opts: Options, bad: Obligation,
         base = synthesis_sizes(spec)
         candidates += base + check_sizes(spec, base, choice)
     except TritonLiftError:
-        pass
+        base = []
+    small = 0
     for sizes in sorted(candidates, key=lambda s: sum(s.values())):  # small ones read best
-        if sizes in seen or len(seen) >= 6:
+        if sizes in seen or small >= 6:
             continue
         seen.append(sizes)
+        small += 1
         try:
             conc = instantiate(spec, sizes, dict(choice))
             sp = run_launch(conc, index)
@@ -415,7 +417,38 @@ def _refute(spec: LaunchSpec, formula: Formula, opts: Options, bad: Obligation,
             w = _search(conc, run, outputs, None) if run is not None else None
             if w is not None:
                 return w
+    # just past every threshold of the spec and the kernels, however large (a size-threshold bug
+    # is found there even when the solver gave no model)
+    for past in _past_every_threshold(spec, base, index):
+        if past.sizes in seen:
+            continue
+        seen.append(past.sizes)
+        ran = execute_at(spec, past, choice, index)
+        for run in (ran[1], ran[1].reverse) if ran is not None else ():
+            w = _search(ran[0], run, outputs, None) if run is not None else None  # type: ignore[index]
+            if w is not None:
+                return w
     return None
+
+
+def _past_every_threshold(spec: LaunchSpec, base: list[dict[str, int]], index) -> list:
+    """Sizes one past each threshold constant (c + 1 and 2·c + 1) of the spec's expressions and
+    the kernels, for every size symbol, from the smallest base size; at most six."""
+    from ..frontend.bounds import MAX_SIZE
+    from ..pipeline import kernel_thresholds, satisfies, thresholds
+    from .replay import ModelPoint
+
+    if not base:
+        return []
+    start = min(base, key=lambda u: sum(u.values()))
+    out: list = []
+    for c in sorted(set(thresholds(spec)) | set(kernel_thresholds(spec, index)), reverse=True):
+        for n in spec.sizes:
+            for v in (c + 1, 2 * c + 1):
+                cand = {**start, n: v}
+                if v <= MAX_SIZE and all(cand != p.sizes for p in out) and satisfies(spec, cand):
+                    out.append(ModelPoint(cand))
+    return out[:6]
 
 
 def _search(conc, sp, outputs, elements) -> Counterexample | None:
