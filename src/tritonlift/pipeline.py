@@ -323,10 +323,26 @@ def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[s
                 total = 1
                 for x in cand.values():
                     total *= x
-                if total <= THRESHOLD_ELEMENTS and v <= THRESHOLD_SIZE and cand not in used and cand not in out and satisfies(spec, cand, choice):
+                if total <= THRESHOLD_ELEMENTS and v <= THRESHOLD_SIZE and cand not in used and cand not in out \
+                        and satisfies(spec, cand, choice) and _affordable(spec, cand, choice, index):
                     out.append(cand)
                     break
     return out[:4]
+
+
+THRESHOLD_LANE_PROGRAMS = 1 << 13  # ... and its programs x lanes of the largest tile stay below this
+
+
+def _affordable(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None,
+                index: SourceIndex | None) -> bool:
+    """A size past a threshold is executed only when its programs x tile lanes stay small (a
+    256-column tile over 33 programs would cost minutes)."""
+    if index is None:
+        return True
+    try:
+        return check_bounds(instantiate(spec, sizes, choice), index).lane_programs <= THRESHOLD_LANE_PROGRAMS
+    except TritonLiftError:
+        return False
 
 
 def satisfies(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> bool:
