@@ -31,6 +31,7 @@ from ..dsl.term import Op, Term, const, sym, var
 from ..errors import TritonLiftError, Unsupported
 from ..frontend.concrete import autotune_params
 from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
+from ..frontend.resolve import resolve_step
 from ..frontend.source import FunctionRef
 from ..options import Options
 from ..result import (
@@ -224,6 +225,7 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
     later launches, so that terms of different launches never share a symbol)."""
     T, enc = world.T, world.enc
     fn = index.kernel(step.kernel, Path(spec.path).parent, spec.loc("kernel"))
+    step = resolve_step(spec, step, choice)  # constexprs computed from constexprs: over sizes only
     if step.elementwise:
         return _run_elementwise(fn, step, spec, model, index, world, choice)
     args = _bind(fn, step, spec, model, choice)

@@ -1,0 +1,120 @@
+"""Constexprs computed from constexprs: a launch argument may name other arguments of its launch
+(in any order, at every autotune value); the prover sees them written over sizes only, and proves
+or refutes the kernel as the interpreter runs it."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tritonlift.errors import SpecError
+from tritonlift.frontend.concrete import instantiate
+from tritonlift.frontend.launch import load_launch
+from tritonlift.frontend.resolve import resolve_step
+from tritonlift.result import Status
+from tritonlift.user_formula import parse_user_formula
+from tritonlift.verify.prove import ProveConfig, prove
+from tritonlift.verify.solver import default_backend
+
+SPEC = """\
+op = "row_sum"
+kernel = "k.py::{name}"
+grid = ["M"]
+[sizes]
+M = ""
+N = ""
+[tensors]
+x = "in f32[M, N]"
+out = "out f32[M]"
+[args]
+x_ptr = "x"
+out_ptr = "out"
+N = "N"
+stride_row = "N"
+TILE = "STEP * 2"
+BLOCK_N = [2, 4]
+STEP = "BLOCK_N"
+"""
+
+KERNELS = '''\
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def good(x_ptr, out_ptr, N, stride_row, BLOCK_N: tl.constexpr, STEP: tl.constexpr, TILE: tl.constexpr):
+    row = tl.program_id(0)
+    acc = tl.zeros([TILE], dtype=tl.float32)
+    for start in range(0, N, TILE):
+        cols = start + tl.arange(0, TILE)
+        acc += tl.load(x_ptr + row * stride_row + cols, mask=cols < N, other=0.0)
+    tl.store(out_ptr + row, tl.sum(acc, axis=0))
+
+
+@triton.jit
+def skips(x_ptr, out_ptr, N, stride_row, BLOCK_N: tl.constexpr, STEP: tl.constexpr, TILE: tl.constexpr):
+    # steps by TILE = 2 * BLOCK_N but reads BLOCK_N columns: half of every row is skipped
+    row = tl.program_id(0)
+    acc = tl.zeros([BLOCK_N], dtype=tl.float32)
+    for start in range(0, N, TILE):
+        cols = start + tl.arange(0, BLOCK_N)
+        acc += tl.load(x_ptr + row * stride_row + cols, mask=cols < N, other=0.0)
+    tl.store(out_ptr + row, tl.sum(acc, axis=0))
+'''
+
+
+def _spec(tmp_path, name: str = "good", text: str = SPEC):
+    (tmp_path / "k.py").write_text(KERNELS)
+    p = tmp_path / "s.toml"
+    p.write_text(textwrap.dedent(text).replace("{name}", name))
+    return load_launch(p)
+
+
+def test_resolved_arguments_mention_sizes_only(tmp_path):
+    spec = _spec(tmp_path)
+    step = spec.steps[0]
+    for choice, tile in (({"0.BLOCK_N": 0}, 4), ({"0.BLOCK_N": 1}, 8)):
+        r = resolve_step(spec, step, choice)
+        assert r.args["TILE"].expr is not None and not r.args["TILE"].expr.names
+        assert r.args["TILE"].expr.eval({}) == tile
+        assert r.args["STEP"].expr.eval({}) == tile // 2
+        assert r.args["N"].expr.names == {"N"}
+        assert instantiate(spec, {"M": 2, "N": 5}, choice).steps[0].args["TILE"] == tile
+
+
+def test_substitution_keeps_precedence(tmp_path):
+    text = SPEC.replace('TILE = "STEP * 2"', 'TILE = "STEP * 2"\nW = "N - STEP"\nV = "W * 3 // 2"')
+    spec = _spec(tmp_path, text=text)
+    r = resolve_step(spec, spec.steps[0], {"0.BLOCK_N": 1})
+    assert r.args["V"].expr.names == {"N"}
+    for n in (1, 7, 30):
+        assert r.args["V"].expr.eval({"N": n}) == (n - 4) * 3 // 2
+
+
+def test_a_circle_of_constexprs_is_a_located_error(tmp_path):
+    text = SPEC.replace('STEP = "BLOCK_N"', 'STEP = "TILE // 2"')
+    with pytest.raises(SpecError) as e:
+        _spec(tmp_path, text=text)
+    assert "in a circle" in e.value.message
+    assert e.value.loc is not None and e.value.loc.line in (15, 17)
+
+
+@pytest.fixture(scope="module")
+def config():
+    with default_backend() as backend:
+        yield ProveConfig(backend=backend)
+
+
+def test_kernel_with_a_derived_tile_is_proved_for_every_configuration(tmp_path, config):
+    spec = _spec(tmp_path)
+    v = prove(spec, parse_user_formula("out[i] = Σ_{k<N} x[i, k]", spec), config=config)
+    assert v.status is Status.PROVED, v.explain()
+
+
+def test_kernel_that_misuses_the_derived_tile_is_refuted(tmp_path, config):
+    spec = _spec(tmp_path, "skips")
+    v = prove(spec, parse_user_formula("out[i] = Σ_{k<N} x[i, k]", spec), config=config)
+    assert v.status is Status.REFUTED, v.explain()
+    cex = v.counterexample
+    assert cex is not None and cex.sizes["N"] > 2  # replayed under the interpreter by the refuter
