@@ -118,3 +118,69 @@ def test_kernel_that_misuses_the_derived_tile_is_refuted(tmp_path, config):
     assert v.status is Status.REFUTED, v.explain()
     cex = v.counterexample
     assert cex is not None and cex.sizes["N"] > 2  # replayed under the interpreter by the refuter
+
+
+# -- flags of sizes and conditional expressions ------------------------------------------------------
+
+FLAG_KERNEL = '''\
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def scale(x_ptr, y_ptr, N, BLOCK: tl.constexpr, EVEN: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    if EVEN:  # the host promises whole blocks: no mask
+        tl.store(y_ptr + offs, tl.load(x_ptr + offs) * 2.0)
+    else:
+        tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=offs < N, other=0.0) * 2.0, mask=offs < N)
+'''
+
+FLAG_SPEC = """\
+kernel = "f.py::scale"
+grid = ["cdiv(N, BLOCK)"]
+[sizes]
+N = ""
+[tensors]
+x = "in f32[N]"
+y = "out f32[N]"
+[args]
+x_ptr = "x"
+y_ptr = "y"
+N = "N"
+BLOCK = {block}
+EVEN = "{even}"
+"""
+
+
+def _flag_spec(tmp_path, block: str, even: str):
+    (tmp_path / "f.py").write_text(FLAG_KERNEL)
+    p = tmp_path / "f.toml"
+    p.write_text(FLAG_SPEC.format(block=block, even=even))
+    return load_launch(p)
+
+
+@pytest.mark.parametrize(("block", "even"), [
+    ("[2, 4]", "N % BLOCK == 0"),  # autotuned block, flag computed from it
+    ('"8 if N > 16 else 2"', "not (N % BLOCK != 0)"),  # host `if` on a size picks the block
+    ('"4"', "N % BLOCK == 0 and N >= 4"),
+])
+def test_a_flag_of_sizes_is_a_case_split_of_the_prover(tmp_path, config, block, even):
+    spec = _flag_spec(tmp_path, block, even)
+    v = prove(spec, parse_user_formula("y[i] = x[i] * 2.0", spec), config=config)
+    assert v.status is Status.PROVED, v.explain()
+
+
+@pytest.mark.parametrize("even", ["N % BLOCK == 0 or N > 8", "N >= 4", "True"])
+def test_a_flag_that_admits_a_partial_block_is_not_proved(tmp_path, config, even):
+    # N = 9 (or 5, or any N not a multiple of 4) runs the unmasked side past the end of x and y
+    spec = _flag_spec(tmp_path, '"4"', even)
+    v = prove(spec, parse_user_formula("y[i] = x[i] * 2.0", spec), config=config)
+    assert v.status is not Status.PROVED, v.explain()
+
+
+def test_flags_and_conditionals_evaluate_like_the_host(tmp_path):
+    spec = _flag_spec(tmp_path, '"8 if N > 16 else 2"', "N % BLOCK == 0")
+    for n, block, even in ((16, 2, True), (17, 8, False), (24, 8, True), (3, 2, False)):
+        args = instantiate(spec, {"N": n}).steps[0].args
+        assert (args["BLOCK"], args["EVEN"]) == (block, even)

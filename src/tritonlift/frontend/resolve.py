@@ -24,7 +24,10 @@ def chosen(step: LaunchStep, choice: dict[str, int]) -> dict[str, ArgValue]:
     for k, a in step.args.items():
         if a.kind == "values":
             idx = choice.get(f"{step.index}.{k}", 0)
-            a = a.value[idx] if 0 <= idx < len(a.value) else a.value[0]
+            if idx < 0:  # bound to a symbol over its whole list (verify/blocks.py): kept as listed,
+                out[k] = a  # and arguments naming it keep the name (the prover binds or refuses it)
+                continue
+            a = a.value[idx]
         out[k] = a
     return out
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 SCHEMA_ID = "https://tritonlift.dev/launch-spec.schema.json"
 
-Expr = str | int  # an integer expression: a string of sizes and [let] names, or a number
+Expr = str | int  # an integer expression: a string of sizes, [let] names (and args), or a number
 Constant = bool | int | float | str
 
 
@@ -41,7 +41,7 @@ class ArgTable(_Strict):
 
     tensor: str | None = Field(default=None, description="a tensor: its base pointer")
     offset: Expr | None = Field(default=None, description="with tensor: a pointer `offset` elements in")
-    int_: Expr | None = Field(default=None, alias="int", description="an int expression")
+    int_: Expr | None = Field(default=None, alias="int", description="an int expression, a flag of sizes ('K % BLOCK_K == 0') or 'a if c else b'")
     real: str | None = Field(default=None, description="a symbolic real declared in [reals]")
     float_: float | int | None = Field(default=None, alias="float", description="a float constant")
     str_: str | None = Field(default=None, alias="str", description="a constexpr string")

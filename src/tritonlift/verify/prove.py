@@ -323,6 +323,10 @@ def _arg(v: ArgValue, name: str, constexpr: bool, spec: LaunchSpec, model: SizeM
     if v.kind == "int":
         assert v.expr is not None
         x = model.value(v.expr, name)
+        if v.expr.boolean:  # a flag of sizes: a constant, or a condition the evaluator splits on
+            if isinstance(x, int):
+                return bool(x) if constexpr else scalar(const(bool(x)), "int1")
+            return scalar(x, "int1")
         if isinstance(x, int) and not isinstance(x, bool):
             return x if constexpr else scalar(const(x), "int32" if -(2**31) <= x < 2**31 else "int64")
         return scalar(x, "int32")

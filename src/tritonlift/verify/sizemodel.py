@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import z3
 
 from ..dsl import build
-from ..dsl.term import Term, sym
+from ..dsl.term import Op, Term, sym
 from ..errors import Unsupported
-from ..frontend.intexpr import IntExpr
+from ..frontend.intexpr import IntExpr, is_condition
 from ..frontend.launch import LaunchSpec, LaunchStep
 from .theory import Z3Theory
 
@@ -167,6 +167,8 @@ class SizeModel:
                 return self._power_of_two(args[0])
             if fn == "ceil_sqrt" and len(args) == 1:
                 return self._ceil_sqrt(args[0])
+        if isinstance(node, ast.IfExp):  # host `a if c else b` on sizes
+            return z3.If(self._bool(node.test), self.int_(node.body), self.int_(node.orelse))
         raise Unsupported(f"launch expression {ast.unparse(node)!r} cannot be modelled symbolically")
 
     def boolean(self, e: IntExpr) -> z3.BoolRef:
@@ -185,6 +187,10 @@ class SizeModel:
             return z3.And(*parts) if isinstance(node.op, ast.And) else z3.Or(*parts)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return z3.Not(self._bool(node.operand))
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):  # a substituted flag
+            return z3.BoolVal(node.value, self.T.ctx)
+        if isinstance(node, ast.IfExp):
+            return z3.If(self._bool(node.test), self._bool(node.body), self._bool(node.orelse))
         raise Unsupported(f"constraint {ast.unparse(node)!r} is not a comparison")
 
     def value(self, e: IntExpr, name: str) -> int | Term:
@@ -214,6 +220,10 @@ class SizeModel:
             key = name if name not in self.syms and name not in self.spec.tensors else f"P_{name}"
             self.syms[key] = self._power_of_two(self.int_(node.args[0]), key)
             return sym(key, "size")
+        if is_condition(node):  # a flag of sizes (`N % BLOCK == 0`): 1 or 0, tested `!= 0`
+            key = f"B_{name}"
+            self.syms[key] = z3.If(self._bool(node), z3.IntVal(1, self.T.ctx), z3.IntVal(0, self.T.ctx))
+            return build.compare(Op.NE, sym(key, "int"), 0)
         key = f"E_{name}"
         self.syms[key] = self.int_(node)
         return sym(key, "int")
