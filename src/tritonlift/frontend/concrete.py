@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import SpecError
 from .intexpr import IntExprError
-from .launch import ArgValue, LaunchSpec, LaunchStep
+from .launch import CONFIGS_KEY, JOINT, ArgValue, LaunchSpec, LaunchStep, choice_key
 
 
 class ConstraintViolation(SpecError):
@@ -94,6 +94,11 @@ def default_choice(spec: LaunchSpec) -> dict[str, int]:
     run most often at small sizes). Every configuration is still proved."""
     out: dict[str, int] = {}
     for s in spec.steps:
+        joint = [a for a in s.args.values() if a.kind == JOINT]
+        if joint:  # the configuration whose values, parameter by parameter, are least
+            rows = [tuple(_literal_int(a.value[i]) for a in joint) for i in range(len(joint[0].value))]
+            known = [(r, i) for i, r in enumerate(rows) if all(isinstance(x, int) for x in r)]
+            out[f"{s.index}.{CONFIGS_KEY}"] = min(known)[1] if len(known) == len(rows) else 0
         for k, a in s.args.items():
             if a.kind != "values":
                 continue
@@ -115,7 +120,8 @@ def _literal_int(v: Any) -> int | None:
 
 def autotune_params(spec: LaunchSpec) -> dict[str, int]:
     """`"<step>.<param>"` -> number of listed values, for every autotuned constexpr."""
-    return {f"{s.index}.{k}": len(a.value) for s in spec.steps for k, a in s.args.items() if a.kind == "values"}
+    return {choice_key(s.index, k, a): len(a.value) for s in spec.steps for k, a in s.args.items()
+            if a.kind in ("values", JOINT)}
 
 
 def instantiate(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> ConcreteLaunch:
@@ -188,8 +194,8 @@ def _step(spec: LaunchSpec, step: LaunchStep, env: dict[str, Any], choice: dict[
     for _ in range(len(pending) + 1):
         progress = False
         for k, a in list(pending.items()):
-            if a.kind == "values":
-                idx = choice.setdefault(f"{step.index}.{k}", 0)
+            if a.kind in ("values", JOINT):
+                idx = choice.setdefault(choice_key(step.index, k, a), 0)
                 if not 0 <= idx < len(a.value):
                     raise SpecError(f"autotune choice {idx} out of range for {k}", spec.loc(*base, "args", k))
                 a = a.value[idx]

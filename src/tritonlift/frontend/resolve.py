@@ -13,17 +13,19 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from ..errors import SpecError
+from ..errors import SpecError, Unsupported
 from .intexpr import IntExpr, IntExprError, parse_int_expr
-from .launch import ArgValue, LaunchSpec, LaunchStep
+from .launch import JOINT, ArgValue, LaunchSpec, LaunchStep, choice_key
 
 
 def chosen(step: LaunchStep, choice: dict[str, int]) -> dict[str, ArgValue]:
     """The arguments of `step` with every autotune list replaced by its chosen value."""
     out: dict[str, ArgValue] = {}
     for k, a in step.args.items():
-        if a.kind == "values":
-            idx = choice.get(f"{step.index}.{k}", 0)
+        if a.kind in ("values", JOINT):
+            idx = choice.get(choice_key(step.index, k, a), 0)
+            if idx < 0 and a.kind == JOINT:
+                raise Unsupported("joint autotune configurations are proved one by one")
             if idx < 0:  # bound to a symbol over its whole list (verify/blocks.py): kept as listed,
                 out[k] = a  # and arguments naming it keep the name (the prover binds or refuses it)
                 continue

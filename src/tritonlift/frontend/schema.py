@@ -18,6 +18,8 @@ SCHEMA_ID = "https://tritonlift.dev/launch-spec.schema.json"
 
 Expr = str | int  # an integer expression: a string of sizes, [let] names (and args), or a number
 Constant = bool | int | float | str
+CONFIGS_DOC = ("joint autotune configurations, one table each ({ BLOCK_M = 64, BLOCK_N = 32, num_warps = 4 }): "
+               "each is proved, not the product of the values; num_warps/num_stages/num_ctas/maxnreg are dropped")
 
 
 class _Strict(BaseModel):
@@ -67,6 +69,7 @@ class LaunchEntry(_Strict):
     args: dict[str, ArgValue] = Field(default_factory=dict, description="every kernel parameter, by name")
     elementwise: bool = Field(default=False, description="launch a scalar function element-wise")
     outputs: OutputsTable | list[str] | None = None
+    configs: list[dict[str, Constant]] | None = Field(default=None, min_length=1, description=CONFIGS_DOC)
 
 
 class LaunchSpecFile(_Strict):
@@ -90,6 +93,7 @@ class LaunchSpecFile(_Strict):
         default_factory=dict, description='"<in|out|inout|temp> <dtype>[<shape>]" or a table')
     let: dict[str, Expr] = Field(default_factory=dict, description="named int expressions")
     args: dict[str, ArgValue] = Field(default_factory=dict, description="every kernel parameter, by name")
+    configs: list[dict[str, Constant]] | None = Field(default=None, min_length=1, description=CONFIGS_DOC)
     launch: list[LaunchEntry] | None = Field(default=None, description="several launches, in order")
     constraints: list[str] = Field(default_factory=list, description="boolean expressions over sizes")
     samples: list[dict[str, int]] = Field(default_factory=list, description="sizes to execute by default")
