@@ -42,7 +42,10 @@ def assumptions(spec: LaunchSpec, lemmas: Iterable[str] = (), constants: Iterabl
     for name, d in spec.tensors.items():
         if d.value_range is not None:
             lo, hi = d.value_range
-            data.append(f"every element of {name} lies in [{lo.text}, {hi.text})")
+            also = "".join(f" or is {a.text}" for a in d.also)
+            data.append(f"every element of {name} lies in [{lo.text}, {hi.text}){also}")
+        if d.distinct:
+            data.append(f"the elements of {name} are pairwise distinct")
     for name, cs in spec.reals.items():
         data.append(f"{name} real" + "".join(f", {c}" for c in cs))
     return Assumptions(sizes=tuple(sizes), data=tuple(data), lemmas=_unique(lemmas), constants=_unique(constants))

@@ -44,6 +44,8 @@ class TensorDecl:
     strides: tuple[IntExpr, ...] | None  # None: contiguous row-major
     value_range: tuple[IntExpr, IntExpr] | None = None  # int data sampled in [lo, hi)
     init: float | int | None = None  # initial contents of an out/temp tensor (host zero-fills)
+    also: tuple[IntExpr, ...] = ()  # int data: values allowed besides the range (an ignore_index)
+    distinct: bool = False  # int data: pairwise distinct elements (scatter/gather indices)
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ def _tensor(name: str, v: Any, err, expr) -> TensorDecl:
         table: dict[str, Any] = {"dir": direction, "dtype": dtype, "shape": shape}
     elif isinstance(v, dict):
         table = v
-        unknown = set(table) - {"dir", "dtype", "shape", "strides", "range", "init"}
+        unknown = set(table) - {"dir", "dtype", "shape", "strides", "range", "init", "also", "distinct"}
         if unknown:
             raise err(key, f"unknown tensor field {sorted(unknown)[0]!r}")
     else:
@@ -259,10 +261,20 @@ def _tensor(name: str, v: Any, err, expr) -> TensorDecl:
         if not isinstance(r, list) or len(r) != 2:
             raise err(key, "range must be [lo, hi]")
         rng = (expr(key, r[0]), expr(key, r[1]))
+    also: tuple[IntExpr, ...] = ()
+    if "also" in table:
+        if rng is None or not isinstance(table["also"], list):
+            raise err(key, "also = [...] lists values allowed besides range = [lo, hi): give both")
+        also = tuple(expr(key, a) for a in table["also"])
+    distinct = table.get("distinct", False)
+    if not isinstance(distinct, bool) or distinct and (rng is None or also):
+        raise err(key, "distinct = true needs range = [lo, hi) (and no also): the elements are distinct values of it")
+    if (also or distinct) and not dt.startswith(("int", "uint")):
+        raise err(key, f"also/distinct describe integer data; {name} is {dt}")
     init = table.get("init")
     if init is not None and (isinstance(init, bool) or not isinstance(init, (int, float))):
         raise err(key, f"init must be a number, got {init!r}")
-    return TensorDecl(name, direction, dt, shape, strides, rng, init)
+    return TensorDecl(name, direction, dt, shape, strides, rng, init, also, distinct)
 
 
 def _split_top(text: str) -> list[str]:

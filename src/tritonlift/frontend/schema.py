@@ -36,6 +36,9 @@ class TensorTable(_Strict):
     range: list[Expr] | None = Field(default=None, min_length=2, max_length=2,
                                      description="[lo, hi): integer data drawn from this range")
     init: int | float | None = Field(default=None, description="initial contents of an out/temp tensor")
+    also: list[Expr] | None = Field(default=None, description="int data: values allowed besides range "
+                                    "(an ignore_index: range = ['0', 'V'], also = ['-100'])")
+    distinct: bool = Field(default=False, description="int data: pairwise distinct elements of range")
 
 
 class ArgTable(_Strict):

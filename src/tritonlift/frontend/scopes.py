@@ -48,7 +48,7 @@ def check_names(spec: LaunchSpec) -> LaunchSpec:
         check(e, base, ("let", name), "a [let] expression")
     order = _let_order(spec)
     for name, d in spec.tensors.items():
-        for e in (*d.shape, *(d.strides or ()), *(d.value_range or ())):
+        for e in (*d.shape, *(d.strides or ()), *(d.value_range or ()), *d.also):
             check(e, base, ("tensors", name), "a tensor shape")
     multi = len(spec.steps) > 1 or "[[launch]]" in spec.source_text
     for step in spec.steps:

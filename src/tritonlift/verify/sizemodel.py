@@ -66,7 +66,9 @@ class SizeModel:
             m.notes.append(f"constraint {c.text}")
         for name, d in spec.tensors.items():
             if d.value_range is not None:
-                m.notes.append(f"input data {name} in [{d.value_range[0]}, {d.value_range[1]})")
+                also = "".join(f" or {a}" for a in d.also)
+                m.notes.append(f"input data {name} in [{d.value_range[0]}, {d.value_range[1]}){also}"
+                               + (", pairwise distinct" if d.distinct else ""))
         for name, cs in spec.reals.items():
             r = z3.Real(name, T.ctx)
             m.reals[name] = m.syms[name] = r
