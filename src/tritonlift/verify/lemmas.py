@@ -474,6 +474,9 @@ for op, (sym, ext) in ((k, v) for k, v in _OPS.items() if k != "prod"):
               _swap(op), (f"{op}_swap_empty", f"{op}_swap_step", *ext), "the nested reduction"),
     )
 
+from .lemmas_pairs import LEMMAS as _PAIRS  # noqa: E402  (the (value, index) pair rows: loops_argmax.py)
+
+LEMMAS += _PAIRS
 LEMMA: dict[str, Lemma] = {lem.name: lem for lem in LEMMAS}
 
 
