@@ -38,6 +38,7 @@ PROVED_CORPUS = [*ELEMENTWISE, *(f"{n}.scalar" for n in ELEMENTWISE),
                  "28_cumsum", "31_addmm.small", "40_liger_kl_div.small", "42_liger_jsd.small", "34_liger_rms_norm", "35_liger_layer_norm", "36_liger_swiglu", "37_liger_geglu",
                  "38_liger_softmax", "40_liger_kl_div", "41_liger_rope", "42_liger_jsd"]
 PROVED_KERNELS = ["argmax_row", "axpy", "bool_mask_and", "bool_or_select", "col_sum_loop", "count_positive",
+                  "cummax_loop", "cummax_scan", "cumsum_scan_loop",
                   "cross_entropy_row", "cumsum_loop", "cumsum_row", "early_return", "embedding_gather", "flat_affine",
                   "geglu_sibling_import", "gelu_libdevice", "gelu_tanh_act", "grid_stride_1d", "grid_stride_2d",
                   "hardtanh_abs", "ignore_row", "inplace_double", "layer_norm", "leaky_relu", "math_mix",
@@ -66,6 +67,9 @@ BUGS = {
     "argmax_blocks_last_tie": ("idx[i] = argmax_{k<N} x[i, k]", Status.REFUTED),
     "argmax_blocks_no_offset": ("idx[i] = argmax_{k<N} x[i, k]", Status.REFUTED),
     "argmax_blocks_stale_value": ("idx[i] = argmax_{k<N} x[i, k]", Status.REFUTED),
+    # scan carries: never applied (wrong from the second block, N > 64), overwritten (wrong from N > 512)
+    "cummax_loop_no_carry": ("y[i, j] = max_over(k, 0, j + 1, x[i, k])", Status.UNKNOWN),
+    "cumsum_scan_stale_carry": ("y[i, j] = Σ_{k<j+1} x[i, k]", Status.UNKNOWN),
 }
 WRONG = [
     ("01_abs", "out[i] = x[i]"),

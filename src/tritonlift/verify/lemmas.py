@@ -475,8 +475,9 @@ for op, (sym, ext) in ((k, v) for k, v in _OPS.items() if k != "prod"):
     )
 
 from .lemmas_pairs import LEMMAS as _PAIRS  # noqa: E402  (the (value, index) pair rows: loops_argmax.py)
+from .loops_scan import LEMMAS as _SCANS  # noqa: E402  (scans: loops_scan.py)
 
-LEMMAS += _PAIRS
+LEMMAS += _PAIRS + _SCANS
 LEMMA: dict[str, Lemma] = {lem.name: lem for lem in LEMMAS}
 
 

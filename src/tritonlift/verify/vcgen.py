@@ -32,13 +32,14 @@ from . import loops as LP
 from . import loops_argmax as LA
 from .lanebuiltins import Access, Decode, LaneBuiltins, static_int
 from .lanetile import Lanes
+from .loops_scan import LaneScans
 
 # fact(kind, claim, enclosing loops, location) -> proved for every allowed size, program and iteration
 Fact = Callable[[str, Term, tuple[tuple[str, Term], ...], SourceLoc | None], bool]
 LIMIT = 4096  # iterations of a loop over a constant range that are unrolled
 
 
-class Evaluator(LaneBuiltins, Walker):
+class Evaluator(LaneScans, LaneBuiltins, Walker):
     error = Unsupported
     domain = "the prover"
     max_unroll = LIMIT
