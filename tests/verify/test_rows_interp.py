@@ -1,5 +1,5 @@
-"""Kernels PROVED through the invariant rows of loops_argmax.py, loops_welford.py and loops_scan.py,
-checked against the kernels themselves under ``TRITON_INTERPRET=1``.
+"""Kernels PROVED through the rows of verify/loops_argmax.py and verify/loops_scan.py, checked
+against the kernels themselves under ``TRITON_INTERPRET=1``.
 
 For each spec: `lift` must say PROVED; then the kernel runs under the interpreter at sizes past
 every block cap the host has (several loop iterations and a masked tail at the real block sizes),
@@ -45,6 +45,7 @@ CASES = {
     "tests/kernels/cummax_scan.toml": ([{"M": 3, "N": 300}], _ties),
     "tests/kernels/cummax_loop.toml": ([{"M": 3, "N": 200}, {"M": 2, "N": 65}], _ties),  # BLOCK capped at 64
     "tests/kernels/cumsum_scan_loop.toml": ([{"M": 3, "N": 700}], None),  # blocks of 256
+    "tests/kernels/unseen/cumprod_col.toml": ([{"M": 37, "N": 9}], None),  # a prefix of a padded column
 }
 
 

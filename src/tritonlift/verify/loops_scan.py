@@ -9,7 +9,7 @@ needs no row of its own: the carry is a running max (`loops.py`), and the normal
 carry's flat range [0, s) with the block's prefix [s, s + l + 1) by the split lemmas, as it does
 for cumsum. The block's prefix reads lanes b ≤ l of a masked tile; under the store's mask l < N
 every one of them is in range, so the pads never count (`max_masked_head`, `min_masked_head`,
-`sum_masked_head`). Reverse scans, tuple scans ((value, index) pairs) and other combine
+`sum_masked_head`, `prod_masked_head`). Reverse scans, tuple scans ((value, index) pairs) and other combine
 functions are refused by name.
 """
 
@@ -145,8 +145,9 @@ def _masked_head(op: str):
 
 
 LEMMAS: tuple[Lemma, ...] = tuple(
-    Lemma(f"{op}_masked_head", f"hi ≤ N → {op}_{{k∈[lo,hi)}} where(k < N, f(k), {unit}) = {op}_{{[lo,hi)}} f  (a mask "
-          "that holds on the whole range, as in a running max up to a lane < N)",
-          "induction on n ≥ lo of n ≤ N → the claim on [lo, n)", _masked_head(op), (f"{op}_ext",),
-          f"the masked {op}", ("hi ≤ N",))
-    for op, unit in (("max", "−∞"), ("min", "+∞")))
+    Lemma(f"{op}_masked_head", f"hi ≤ N → {sym}_{{k∈[lo,hi)}} where(k < N, f(k), {unit}) = {sym}_{{[lo,hi)}} f  (a mask "
+          "that holds on the whole range, as in a running max or product up to a lane < N)",
+          "induction on n ≥ lo of n ≤ N → the claim on [lo, n)", _masked_head(op), uses,
+          f"the masked {sym}", ("hi ≤ N",))
+    for op, sym, unit, uses in (("max", "max", "−∞", ("max_ext",)), ("min", "min", "+∞", ("min_ext",)),
+                                ("prod", "Π", "1", ())))

@@ -75,6 +75,7 @@ RULES: tuple[Rule, ...] = (
     Rule(Op.MAXR, "max_padded_tail", "pad"),
     Rule(Op.MAXR, "max_masked_head", "head"),
     Rule(Op.MINR, "min_masked_head", "head"),
+    Rule(Op.PROD, "prod_masked_head", "head"),
     Rule(Op.MINR, "min_masked_tail", "tail"),
     Rule(Op.MINR, "min_padded_tail", "pad"),
     Rule(Op.ARGMAX, "argmax_masked_tail", "tail"),
