@@ -37,7 +37,7 @@ PROVED_CORPUS = [*ELEMENTWISE, *(f"{n}.scalar" for n in ELEMENTWISE),
                  "01_abs.loop", "15_sum", "16_sum_dim", "17_mean_dim", "18_max", "19_max_dim", "19_max_dim.small", "20_min", "21_prod", "22_argmax", "23_softmax", "25_layer_norm", "26_rms_norm",
                  "28_cumsum", "31_addmm.small", "40_liger_kl_div.small", "42_liger_jsd.small", "34_liger_rms_norm", "35_liger_layer_norm", "36_liger_swiglu", "37_liger_geglu",
                  "38_liger_softmax", "40_liger_kl_div", "41_liger_rope", "42_liger_jsd"]
-PROVED_KERNELS = ["argmax_row", "axpy", "bool_mask_and", "bool_or_select", "col_sum_loop", "count_positive",
+PROVED_KERNELS = ["argmax_row", "argmin_blocks", "axpy", "bool_mask_and", "bool_or_select", "col_sum_loop", "count_positive",
                   "cummax_loop", "cummax_scan", "cumsum_scan_loop",
                   "cross_entropy_row", "cumsum_loop", "cumsum_row", "early_return", "embedding_gather", "flat_affine",
                   "geglu_sibling_import", "gelu_libdevice", "gelu_tanh_act", "grid_stride_1d", "grid_stride_2d",

@@ -42,6 +42,7 @@ CASES = {
     "corpus/19_max_dim.small.toml": ([{"M": 3, "N": 11}], _ties),
     "tests/kernels/idioms/fg_argmax_dim.toml": ([{"M": 5, "N": 4100, "K": 2}, {"M": 3, "N": 300, "K": 3}],
                                                 _ties),  # BLOCK_N = min(next_pow2(N), 4096)
+    "tests/kernels/argmin_blocks.toml": ([{"M": 4, "N": 101}], _ties),  # 26 blocks of 4
     "tests/kernels/cummax_scan.toml": ([{"M": 3, "N": 300}], _ties),
     "tests/kernels/cummax_loop.toml": ([{"M": 3, "N": 200}, {"M": 2, "N": 65}], _ties),  # BLOCK capped at 64
     "tests/kernels/cumsum_scan_loop.toml": ([{"M": 3, "N": 700}], None),  # blocks of 256
