@@ -34,8 +34,9 @@ over lanes). Preservation: R(c)·E(a − b) = R(b)... by linearity and E(β − 
 v(n)·E(m(n) − m(n+1)) + R(n)[m(n+1)] = v(n+1) whatever the maxima are; `tests/verify/test_loops.py`
 checks the rescaling numerically on random rescalable terms.
 
-A carried variable whose update fits no pattern (a Welford triple, an argmax pair, ...) makes the
-loop unsupported, naming the variable: the bounded result stands.
+The index of a running (value, index) pair is matched by `loops_argmax.py` (argmax/argmin across
+blocks). A carried variable whose update fits no pattern (a Welford triple, ...) makes the loop
+unsupported, naming the variable: the bounded result stands.
 """
 
 from __future__ import annotations

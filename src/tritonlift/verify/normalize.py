@@ -73,6 +73,9 @@ RULES: tuple[Rule, ...] = (
     Rule(Op.PROD, "prod_masked_tail", "tail"),
     Rule(Op.MAXR, "max_masked_tail", "tail"),
     Rule(Op.MAXR, "max_padded_tail", "pad"),
+    Rule(Op.MAXR, "max_masked_head", "head"),
+    Rule(Op.MINR, "min_masked_head", "head"),
+    Rule(Op.PROD, "prod_masked_head", "head"),
     Rule(Op.MINR, "min_masked_tail", "tail"),
     Rule(Op.MINR, "min_padded_tail", "pad"),
     Rule(Op.ARGMAX, "argmax_masked_tail", "tail"),
@@ -239,6 +242,8 @@ class Normalizer:
         meet at `prev_multiple_of(K, B)`, which the solver, not the syntax, shows equal)."""
         red = JOIN[t.op]
         parts = _chain(t, t.op)
+        if len(parts) > 1 and red in FLAT:  # a block's prefix at offset s next to a carry over [0, s)
+            parts = [self._unshift(x, red, parts, ctx) for x in parts]
         done = False
         while not done:
             done = True
@@ -266,6 +271,20 @@ class Normalizer:
         for p in parts[1:]:
             acc = build.apply(t.op, acc, p)
         return acc
+
+    def _unshift(self, x: Term, red: Op, parts: list[Term], ctx: tuple) -> Term:
+        """x as a reduction over [s, s + n) (`loops_scan.unshift`) when another part reduces the
+        same body over a range ending at s; otherwise x."""
+        from .loops_scan import unshift
+
+        r = unshift(x, red)
+        if r is None or not any(y.op is red and y.args[2] is r[0].args[2] and y is not x for y in parts):
+            return x
+        sc = SideCondition(f"tile_shift_{FLAT[red]}", TO.linear(r[1]), ctx, x)
+        if not self.holds(sc):
+            return x
+        self.side.append(sc)
+        return r[0]
 
     def _flat_then_masked(self, t: Term, v: str, lo: Term, hi: Term, body: Term,
                           ctx: tuple) -> Term | tuple[Term, str, Term, Term, Term] | None:
