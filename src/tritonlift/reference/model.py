@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import UsageError
+
 
 @dataclass(frozen=True)
 class Arg:
@@ -78,6 +80,6 @@ class RefOp:
         return {p.name: p.default for p in self.params} | dict(self.fixed)
 
 
-class ReferenceError(ValueError):
+class ReferenceError(UsageError):
     """A reference operator cannot be stated for this request (unknown op, a parameter outside
     what the formula covers, tensors that do not fit)."""
