@@ -54,9 +54,12 @@ def test_explicit_mapping_and_errors() -> None:
 def test_check_against_proves_and_refutes(capsys: pytest.CaptureFixture[str]) -> None:
     spec = str(CORPUS / "36_liger_swiglu.toml")
     assert main(["check", "--launch", spec, "--against", "liger::swiglu", "--no-prove"]) == 3  # BOUNDED
-    assert "against liger::swiglu() with a=a, b=b, out=c" in capsys.readouterr().err
+    assert "against liger::swiglu(gate_multiplier='gate_multiplier') with a=a, b=b, out=c" in capsys.readouterr().err
     assert main(["check", "--launch", spec, "--against", "liger::geglu", "--no-prove"]) == 1  # REFUTED
     assert "error:" in capsys.readouterr().out
     assert main(["check", "--launch", spec, "--against", "liger::swiglu", "--map", "a=b,b=a", "--no-prove"]) == 1
+    # a constant where the kernel has the real: refuted (gate_multiplier = 1.5 in the counterexample)
+    assert main(["check", "--launch", spec, "--against", "liger::swiglu", "--param", "gate_multiplier=1",
+                 "--no-prove"]) == 1
     assert main(["check", "--launch", spec, "--against", "liger::swiglu", "--formula", "c[i, j] = a[i, j]"]) == 2
     assert main(["check", "--launch", spec]) == 2
