@@ -148,9 +148,14 @@ def _map_tensors(op: RefOp, launch: LaunchSpec, given: dict[str, str]) -> dict[s
             if a.name in mapping:
                 continue
             pick = next((n for n in free if _fits(a, launch.tensors[n])), None)
+            if pick is None and group is op.outputs:  # an in-place result: the inout tensor it read
+                used = set(mapping[o.name] for o in op.outputs if o.name in mapping)
+                pick = next((n for n, d in launch.tensors.items() if d.direction == "inout" and n not in used
+                             and _fits(a, d)), None)
             if pick is not None:
                 mapping[a.name] = pick
-                free.remove(pick)
+                if pick in free:
+                    free.remove(pick)
             elif group is op.inputs and not a.optional:
                 raise ReferenceError(f"{op.name} reads {a.name} ({a.dtype}): no {a.dtype} input tensor of "
                                      f"{launch.path.name} is left for it (map one with --map {a.name}=TENSOR)")
