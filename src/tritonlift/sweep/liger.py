@@ -9,11 +9,11 @@ from typing import Any
 from .table import SweepCall
 
 L = "liger"
-O = "liger_kernel.ops"
+OPS_MODULE = "liger_kernel.ops"
 
 
 def _c(name: str, call: str, shapes: dict[str, str], op: str, params: dict[str, Any] | None = None, **kw: Any) -> SweepCall:
-    return SweepCall(L, name, f"{O}.{call}", shapes, op, dict(params or {}), **kw)
+    return SweepCall(L, name, f"{OPS_MODULE}.{call}", shapes, op, dict(params or {}), **kw)
 
 
 _XW = {"x": "M,N", "w": "N"}

@@ -62,6 +62,7 @@ def run_one(c: SweepCall, out: Path, cache: Path, max_size: int, timeout: float)
     t1 = time.monotonic()
     rec["stage"] = "reference"
     import tritonlift
+
     from ..reference.against import formula_against
 
     try:
@@ -143,6 +144,7 @@ def lift_fields(r: Any) -> dict[str, Any]:
 
 def _latex_text(spec: Path, text: str) -> list[str]:
     import tritonlift
+
     from ..render.latex import formula_latex
     from ..user_formula import parse_user_formula
 
@@ -181,7 +183,10 @@ def replay(against: Any, cex: Any) -> dict[str, Any]:
     except Exception as e:  # torch refuses these inputs (shapes the formula allows, torch does not)
         return {"torch_value": None, "verdict": f"torch cannot run these inputs: {_first_line(e)}"}
     k, f = cex.kernel_value, cex.formula_value
-    close = (lambda a, b: a is not None and b is not None and abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b)))
+
+    def close(a: float | None, b: float | None) -> bool:
+        return a is not None and b is not None and abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
     if close(torch_value, f) and not close(torch_value, k):
         verdict = "real divergence: torch agrees with the reference formula, not with the kernel"
     elif close(torch_value, k):
