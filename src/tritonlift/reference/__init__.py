@@ -79,8 +79,12 @@ def get(name: str, **params: Any) -> RefOp:
 
         close = difflib.get_close_matches(full, names() + list(ALIASES), n=3)
         raise ReferenceError(f"no reference operator {name!r}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+    defaults: dict[str, Any] = {}  # a variant's parameter defaults to the first row's value
     for op in rows:
-        if all(str(params.get(k, v)) == str(v) for k, v in op.fixed.items()):
+        for k, v in op.fixed.items():
+            defaults.setdefault(k, v)
+    for op in rows:
+        if all(str(params.get(k, defaults[k])) == str(v) for k, v in op.fixed.items()):
             return op
     choices = "; ".join(", ".join(f"{k}={v!r}" for k, v in op.fixed.items()) for op in rows)
     raise ReferenceError(f"{full} has no variant for {params} (variants: {choices})")

@@ -81,7 +81,7 @@ def formula_against(launch: LaunchSpec, name: str, params: dict[str, Any] | None
     """The reference operator `name` as a formula over `launch`'s tensors. Raises ReferenceError
     when it cannot be stated there (a tensor that does not fit, a size the spec does not give)."""
     given = dict(params or {})
-    op = get(name, **{k: v for k, v in given.items() if isinstance(v, str)})
+    op = get(name, **given)
     mapping = _map_tensors(op, launch, dict(tensors or {}))
     symbolic: dict[str, str] = {}  # reference parameter -> spec real
     values: dict[str, Any] = {}

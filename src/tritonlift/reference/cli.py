@@ -46,6 +46,28 @@ def against_args(args: argparse.Namespace, launch_path: str, kernel: str | None)
     return formula_against(launch, args.against, params, parse_pairs(args.map, "--map"))
 
 
+def check_traced(call: str, spec: Any, against: str | None, opts: Any) -> int:
+    """`trace --check`: the traced spec checked against the operator the call implements."""
+    from .. import api
+    from ..exitcodes import for_status
+    from ..pipeline import load
+    from ..render.check_text import check_text
+    from .against import formula_against
+    from .calls import identify
+
+    tensors: dict[str, str] = {}
+    if against is not None:
+        name, params = against, {}
+    else:
+        op, params, tensors = identify(call)
+        name = op.name
+    a = formula_against(load(spec), name, params, tensors)
+    print(f"against {a.describe()}")
+    r = api.check(spec, a.formula, options=opts)
+    print(check_text(r))
+    return int(for_status(r.status, r.error.kind if r.error else None))
+
+
 def add_reference_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("op", nargs="?", help="an operator, e.g. aten::softmax (default: list the library)")
     p.add_argument("--param", action="append", metavar="NAME=VALUE", help="parameters, e.g. dim=0")
@@ -67,7 +89,7 @@ def run_reference(args: argparse.Namespace) -> int:
             print(f"{sum(len(v) for v in cats.values())} operators, {len(OPS)} rows")
         return 0
     params = {k: value_of(v) for k, v in parse_pairs(args.param, "--param").items()}
-    op = get(args.op, **{k: v for k, v in params.items() if isinstance(v, str)})
+    op = get(args.op, **params)
     inst = expand(op, params, args.rank)
     if args.json:
         print(json.dumps({"op": op.name, "category": op.category, "params": inst.params,

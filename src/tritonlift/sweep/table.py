@@ -56,6 +56,6 @@ def category(c: SweepCall) -> str:
     from ..reference import get
 
     try:
-        return get(c.op, **{k: v for k, v in c.params.items() if isinstance(v, str)}).category
+        return get(c.op, **c.params).category
     except Exception:
         return "other"
