@@ -63,3 +63,13 @@ def test_check_against_proves_and_refutes(capsys: pytest.CaptureFixture[str]) ->
                  "--no-prove"]) == 1
     assert main(["check", "--launch", spec, "--against", "liger::swiglu", "--formula", "c[i, j] = a[i, j]"]) == 2
     assert main(["check", "--launch", spec]) == 2
+
+
+def test_reference_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reference"]) == 0
+    listing = capsys.readouterr().out
+    assert "activation (" in listing and "aten::elu" in listing and "operators," in listing
+    assert main(["reference", "aten::cumsum", "--param", "dim=0", "--rank", "2"]) == 0
+    assert "out[j, i0] = sum(k, 0, j + 1, x[k, i0])" in capsys.readouterr().out
+    assert main(["reference", "aten::softmax", "--param", "dim=5"]) == 2
+    assert "not a dim of a rank-2 tensor" in capsys.readouterr().err
