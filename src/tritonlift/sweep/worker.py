@@ -77,6 +77,9 @@ def run_one(c: SweepCall, out: Path, cache: Path, max_size: int, timeout: float)
     except tritonlift.TritonLiftError as e:
         rec["status"], rec["reason"] = "ERROR", f"check: {e.message}"
         return rec
+    except RecursionError:  # a bug of check at these blocks, reported as such
+        rec["status"], rec["reason"] = "ERROR", "check: expression nesting too deep (RecursionError) at the host's blocks"
+        return rec
     rec["check"] = check_fields(r)
     rec["status"], rec["reason"] = rec["check"]["status"], rec["check"]["reason"]
     rec["findings"] = list(rec["check"]["findings"])
