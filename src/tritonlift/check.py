@@ -152,6 +152,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     try:
         opts.stage("symex")
         runs += _runs(launch, index)
+        symex_seconds = time.monotonic() - t0
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
         return result(status, reason=e.diagnostic().headline(), error=e.diagnostic())
@@ -215,7 +216,8 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
                    for v in ordered]
         status, cex = Status.REFUTED, w
     if status is not Status.PROVED:  # "not proved" or "refuted" may be a bug at sizes not checked yet
-        hunted += hunt_findings(launch, index, sizes)
+        opts.stage("findings")
+        hunted += hunt_findings(launch, index, sizes, max(1.0, 2 * symex_seconds))
     return result(status, ordered, cex, _reason(status, ordered, len(sizes), verdict, opts.prove), sizes,
                   verdict=verdict)
 
