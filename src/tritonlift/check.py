@@ -138,16 +138,18 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
 
     def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), error=None, verdict=None) -> CheckResult:
         specs = [r.spec for r in sorted(runs, key=lambda r: r.weight)] + hunted
-        findings = merge_findings(f for sp in specs for f in sp.findings)
-        findings = merge_findings([*findings, *(verdict.findings if verdict else ())])
-        bugs = [f for f in findings if f.bug]
-        if bugs and status is not Status.ERROR:  # a bug found outranks any other outcome; `reason` keeps the stage's
+        executed = merge_findings(f for sp in specs for f in sp.findings)
+        # a bug an execution shows outranks any other outcome (`reason` keeps the stage's); the
+        # prover's findings (an overflow past some size) restrict what a PROVED covers instead
+        if any(f.bug for f in executed) and status is not Status.ERROR:
             status = Status.FINDINGS
+        findings = merge_findings([*executed, *(verdict.all_findings() if verdict else ())])
         lemmas = verdict.assumptions if verdict and verdict.status is Status.PROVED else ()
+        conditions = verdict.covers if verdict else ()
         return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
                            kernel_location(launch, index), status, formula, tuple(verdicts), cex, reason,
                            time.monotonic() - t0, tuple(sizes), findings, unstated, error, verdict,
-                           coverage(launch, sizes), assumptions(launch, lemmas))
+                           coverage(launch, sizes, conditions), assumptions(launch, lemmas))
 
     try:
         opts.stage("symex")

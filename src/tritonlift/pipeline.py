@@ -405,8 +405,11 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         # REFUTED by the prover contradicts the exact checks above only if they disagree; a result
         # never claims more than it established, so anything but PROVED stays BOUNDED
         r = result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: {verdict.message}", all_sizes)
-    r = dataclasses.replace(r, verdict=verdict, findings=merge_findings([*r.findings, *verdict.findings]),
-                            assumptions=assumptions(spec, verdict.assumptions))
+    # the prover's findings (an overflow past some size) restrict what the claim covers; they
+    # decide the status only through the verdict's own status
+    r = dataclasses.replace(r, verdict=verdict, findings=merge_findings([*r.findings, *verdict.all_findings()]),
+                            assumptions=assumptions(spec, verdict.assumptions),
+                            coverage=coverage(spec, all_sizes, verdict.covers))
     return _simplified(r, spec, opts, timings)
 
 
