@@ -35,6 +35,7 @@ from .frontend.concrete import ConcreteLaunch, autotune_params, default_choice, 
 from .frontend.launch import LaunchSpec
 from .options import Options
 from .pipeline import (
+    HUNT_SECONDS,
     _other_configs,
     check_sizes,
     execute,
@@ -219,7 +220,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
         status, cex = Status.REFUTED, w
     if status is not Status.PROVED:  # "not proved" or "refuted" may be a bug at sizes not checked yet
         opts.stage("findings")
-        hunted += hunt_findings(launch, index, sizes, max(1.0, 2 * symex_seconds))
+        hunted += hunt_findings(launch, index, sizes, min(HUNT_SECONDS, max(1.0, 2 * symex_seconds)))
     return result(status, ordered, cex, _reason(status, ordered, len(sizes), verdict, opts.prove), sizes,
                   verdict=verdict)
 

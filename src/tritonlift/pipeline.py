@@ -440,9 +440,12 @@ def hunt_findings(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int
     return out
 
 
+HUNT_SECONDS = 15.0  # the most the finding hunt may take, however slow the executions were
+
+
 def _budget(timings: dict[str, float]) -> float:
-    """Seconds the finding hunt may take: twice the symbolic execution so far, at least one."""
-    return max(1.0, 2 * (timings.get("symex", 0.0) + timings.get("check", 0.0)))
+    """Seconds the finding hunt may take: twice the symbolic execution so far, within [1, 15]."""
+    return min(HUNT_SECONDS, max(1.0, 2 * (timings.get("symex", 0.0) + timings.get("check", 0.0))))
 
 
 def _one_size_up(spec: LaunchSpec, used: list[dict[str, int]]) -> list[dict[str, int]]:
