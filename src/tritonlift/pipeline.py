@@ -384,7 +384,8 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return _simplified(result(Status.BOUNDED, formula, reason + "; not proved for all sizes (--no-prove)",
                                   all_sizes), spec, opts, timings)
     if any(f.bug for sp in runs for f in sp.findings):  # the status is decided: no proof can lift it
-        return _simplified(result(Status.BOUNDED, formula, reason, all_sizes), spec, opts, timings)
+        return _simplified(result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: the kernel has a "
+                                  f"bug (the findings)", all_sizes), spec, opts, timings)
     from .verify.prove import ProveConfig, prove
 
     t = time.monotonic()
