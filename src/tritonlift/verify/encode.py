@@ -24,6 +24,7 @@ import z3
 from ..dsl.term import BINDERS, UNARY_MATH, Op, Term, free_vars
 from ..errors import Unsupported
 from .reductions import Reductions
+from .signs import Signs, euclidean
 from .sizemodel import SizeModel
 from .theory import Z3Theory
 
@@ -53,6 +54,7 @@ class Encoder:
         self.reductions: dict[tuple[Term, str], Tagged] = {}
         self.used_ops: set[Op] = set()
         self._memo: dict[Term, z3.ExprRef] = {}  # keyed by the term: ids of dead terms get reused
+        self.signs: Signs | None = None  # known signs: division without case splits (signs.py)
 
     # -- sorts -------------------------------------------------------------------------------------
     def var(self, name: str) -> z3.ArithRef:
@@ -151,6 +153,8 @@ class Encoder:
         if op in (Op.FLOORDIV, Op.MOD):
             if not (z3.is_int(a[0]) and z3.is_int(a[1])):
                 raise Unsupported("// or % on reals")
+            if euclidean(a[0], a[1], self.signs):  # no sign case split (signs.py)
+                return a[0] / a[1] if op is Op.FLOORDIV else a[0] % a[1]
             q = c_div(a[0], a[1])
             return q if op is Op.FLOORDIV else a[0] - a[1] * q
         if op is Op.NEG:

@@ -142,18 +142,31 @@ class World:
 
     def check(self, kind: str, name: str, hyps: list, goal: z3.BoolRef, loc: SourceLoc | None = None,
               record: bool = True) -> Obligation:
-        qname = f"{self.prefix}{kind}.{name}"
+        """Ask whether `hyps` imply `goal`. A conjunction is asked one conjunct at a time (the
+        same hypotheses each time): it holds exactly when every conjunct does, and the negation
+        of a conjunction is a disjunction the solver must case-split over all at once, which
+        was measured 10x slower (mm's in-bounds box: 4 s in one query, 0.8 s in four)."""
         t0 = time.perf_counter()
-        q = Query.from_z3(qname, [*hyps, *self.data_ranges(), z3.Not(goal)], self.limits)
-        if self.dump_dir is not None:
-            dump(q, self.dump_dir)
-        ans = self.backend.check(q)
+        parts = _conjuncts_z3(goal)
+        answers = []
+        for k, g in enumerate(parts):
+            qname = f"{self.prefix}{kind}.{name}" + (f".{k}" if len(parts) > 1 else "")
+            q = Query.from_z3(qname, [*hyps, *self.data_ranges(), z3.Not(g)], self.limits)
+            if self.dump_dir is not None:
+                dump(q, self.dump_dir)
+            ans = self.backend.check(q)
+            answers.append(ans)
+            if ans.status is not Status.UNSAT:
+                break
+        ans = answers[-1]
         status = {Status.UNSAT: "proved", Status.SAT: "failed", Status.UNKNOWN: "unknown"}[ans.status]
+        which = f" (conjunct {len(answers)} of {len(parts)})" if status != "proved" and len(parts) > 1 else ""
         text = {"proved": "unsat", "failed": "sat: the solver found a model where it fails (math functions "
                 "uninterpreted, so not yet a counterexample)",
                 "unknown": f"unknown: {ans.reason}"}[status]
-        ob = Obligation(name, kind, status, max(ans.seconds, time.perf_counter() - t0), f"{text} [{ans.solver}]",
-                        ans.model, _loc(loc))
+        solvers = "+".join(dict.fromkeys(a.solver for a in answers))
+        ob = Obligation(name, kind, status, max(sum(a.seconds for a in answers), time.perf_counter() - t0),
+                        f"{text}{which} [{solvers}]", ans.model, _loc(loc))
         if record:
             self.done.append(ob)
         return ob
@@ -451,6 +464,19 @@ def _unmatched(kernel: Term, formula: Term) -> str:
 def _short(t: Term, n: int = 100) -> str:
     s = to_text(t)
     return s if len(s) <= n else s[: n - 3] + "..."
+
+
+def _conjuncts_z3(goal: z3.BoolRef) -> list[z3.BoolRef]:
+    """The conjuncts of `goal`, nested conjunctions flattened, `true` left out (at least one)."""
+    out: list[z3.BoolRef] = []
+    todo = [goal]
+    while todo:
+        g = todo.pop()
+        if z3.is_and(g):
+            todo.extend(reversed(g.children()))
+        elif not z3.is_true(g):
+            out.append(g)
+    return out or [goal]
 
 
 def _conjuncts(t: Term) -> list[Term]:

@@ -42,6 +42,7 @@ from .inout import read_before_write
 from .lanetile import Lanes, as_lanes, broadcast_to, cast, lane, scalar
 from .obligations import Obligation, World, invert_index, layouts
 from .query import Limits
+from .signs import Signs
 from .sizemodel import SizeModel
 from .theory import Z3Theory
 from .vcgen import Access, Evaluator
@@ -106,11 +107,11 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     choices = [dict(zip(names, c, strict=True)) for c in itertools.product(*(range(params[n]) for n in names))]
     if len(choices) > MAX_CONFIGS:
         return Verdict(Status.UNSUPPORTED, f"{len(choices)} autotune configurations (at most {MAX_CONFIGS} are proved)")
-    backend = config.backend
+    from .solver import default_backend, kept_backend
+
+    backend = config.backend or kept_backend()
     owned = backend is None
     if owned:
-        from .solver import default_backend
-
         backend = default_backend()
     index = source_index(opts)
     done: list[Obligation] = []
@@ -165,6 +166,7 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     model = SizeModel.build(spec, T)
     lay = layouts(spec, model)
     enc = Encoder(T, model, {n: d.dtype for n, d in spec.tensors.items()})
+    enc.signs = Signs.of_sizes(model.sizes, model.hyps)
     world = World(T, model, enc, lay, backend, config.limits, config.dump_smt, tag)
     used: list[str] = [*model.notes]
     temps: dict[str, tuple[tuple[str, ...], Term]] = {}

@@ -151,10 +151,12 @@ class SizeModel:
             if op is ast.FloorDiv:
                 return py_floordiv(a, b)
             if op is ast.Mod:
-                return a - b * py_floordiv(a, b)
+                return a % b if _positive_numeral(b) else a - b * py_floordiv(a, b)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             fn, args = node.func.id, [self.int_(a) for a in node.args]
             if fn == "cdiv" and len(args) == 2:
+                if _positive_numeral(args[1]):
+                    return (args[0] + args[1] - 1) / args[1]  # ceil(a / b) for b > 0
                 return -py_floordiv(-args[0], args[1])
             if fn in ("min", "max") and args:
                 acc = args[0]
@@ -231,8 +233,15 @@ class SizeModel:
         return tuple(out)
 
 
+def _positive_numeral(b: z3.ArithRef) -> bool:
+    return z3.is_int_value(b) and b.as_long() > 0
+
+
 def py_floordiv(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
-    """Python's `a // b` (floor) for integers, exactly, for either sign of b ≠ 0."""
+    """Python's `a // b` (floor) for integers, exactly, for either sign of b ≠ 0. A positive
+    numeral divisor (a block size) needs no reals: SMT-LIB's `div` is floor then."""
+    if _positive_numeral(b):
+        return a / b
     return z3.ToInt(z3.ToReal(a) / z3.ToReal(b))
 
 
