@@ -28,6 +28,7 @@ from .signs import Signs, euclidean
 from .sizemodel import SizeModel
 from .theory import Z3Theory
 
+BITWISE = (Op.BAND, Op.BOR, Op.BXOR, Op.SHL, Op.SHR)
 INT_DTYPES = ("int1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 
 
@@ -157,6 +158,8 @@ class Encoder:
                 return a[0] / a[1] if op is Op.FLOORDIV else a[0] % a[1]
             q = c_div(a[0], a[1])
             return q if op is Op.FLOORDIV else a[0] - a[1] * q
+        if op in BITWISE:
+            return self._bitwise(op, a[0], a[1])
         if op is Op.NEG:
             return -self._num(a[0])
         if op is Op.POW:
@@ -197,6 +200,31 @@ class Encoder:
         if op is Op.CALL:
             return self._fun(t.attrs[0], len(a))(*[self._as_real(x) for x in a])
         raise Unsupported(f"operation {op.name.lower()} is not modelled by the prover")
+
+    def _bitwise(self, op: Op, x: z3.ExprRef, y: z3.ExprRef) -> z3.ExprRef:
+        """Integer &, |, ^, <<, >> on unbounded two's-complement integers (wrap-around is not
+        modelled, as everywhere in the prover). Exact where it is arithmetic: `x & (2^k − 1)` is
+        `x mod 2^k` and `x >> k` is `floor(x / 2^k)` for every integer x (the arithmetic shift;
+        a logical shift of an unsigned value, which is ≥ 0, is the same), `x << k` is `x·2^k`, for
+        a constant k (0 ≤ k < 64). Otherwise an uninterpreted function of the operands: equal
+        operands give equal results and nothing more is assumed (enough to prove that a kernel
+        hands a counter-based generator such as Philox the inputs the formula states)."""
+        x, y = self._num(x), self._num(y)
+        if not (z3.is_int(x) and z3.is_int(y)):
+            raise Unsupported(f"bitwise {op.name.lower()} on a real value")
+        k = y.as_long() if z3.is_int_value(y) else None
+        if op is Op.BAND:
+            k = k if k is not None else (x.as_long() if z3.is_int_value(x) else None)
+            other = y if z3.is_int_value(x) else x
+            if k is not None and k >= 0 and (k + 1) & k == 0:
+                return other % (k + 1) if k else z3.IntVal(0, self.T.ctx)
+        elif op in (Op.SHL, Op.SHR) and k is not None and 0 <= k < 64:
+            return x * (1 << k) if op is Op.SHL else x / (1 << k)
+        f = self.funs.get((f"int_{op.name.lower()}", 2))
+        if f is None:
+            f = self.funs[(f"int_{op.name.lower()}", 2)] = z3.Function(f"int_{op.name.lower()}", self.T.Int,
+                                                                     self.T.Int, self.T.Int)
+        return f(x, y)
 
     def _num(self, e: z3.ExprRef) -> z3.ExprRef:
         if z3.is_bool(e):

@@ -162,7 +162,7 @@ class World:
         status = {Status.UNSAT: "proved", Status.SAT: "failed", Status.UNKNOWN: "unknown"}[ans.status]
         which = f" (conjunct {len(answers)} of {len(parts)})" if status != "proved" and len(parts) > 1 else ""
         text = {"proved": "unsat", "failed": "sat: the solver found a model where it fails (math functions "
-                "uninterpreted, so not yet a counterexample)",
+                f"uninterpreted, so not yet a counterexample){self._sizes_of(ans.model)}",
                 "unknown": f"unknown: {ans.reason}"}[status]
         solvers = "+".join(dict.fromkeys(a.solver for a in answers))
         ob = Obligation(name, kind, status, max(sum(a.seconds for a in answers), time.perf_counter() - t0),
@@ -170,6 +170,12 @@ class World:
         if record:
             self.done.append(ob)
         return ob
+
+    def _sizes_of(self, model: tuple[tuple[str, str], ...]) -> str:
+        """The sizes of a solver model, as ` (at N=5, offset=4294967296)`: where to look."""
+        vals = dict(model)
+        shown = [f"{n}={vals[n]}" for n in self.model.sizes if n in vals][:6]
+        return f" (at {', '.join(shown)})" if shown else ""
 
     def data_ranges(self) -> list[z3.BoolRef]:
         """Declared value ranges of integer input tensors (`range = [lo, hi]`: a precondition on
