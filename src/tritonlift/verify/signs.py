@@ -31,17 +31,18 @@ INDEX_VAR = re.compile(r"[plt]\d+")
 
 
 class Signs:
-    def __init__(self, nonneg_names: set[str], positive_names: set[str], size_names: set[str] = frozenset()) -> None:
-        self.nonneg_names = nonneg_names | positive_names
-        self.positive_names = positive_names
+    def __init__(self, lows: dict[str, int], size_names: set[str] = frozenset()) -> None:
+        self.lows = lows  # symbol -> a lower bound the hypotheses give it
         self.size_names = size_names  # never taken for index variables, whatever their names
         # by AST id, holding the term: a dead term's id is reused by the next one z3 builds
-        self._memo: dict[tuple[int, bool], tuple[z3.ExprRef, bool]] = {}
+        self._memo: dict[int, tuple[z3.ExprRef, int | None]] = {}
 
     @staticmethod
     def of_sizes(sizes: dict[str, z3.ArithRef], hyps: list[z3.BoolRef]) -> Signs:
-        """Which size symbols the hypotheses bound below by 0 or 1 (one small linear query each)."""
-        nonneg, positive = set(), set()
+        """Lower bounds of the size symbols the hypotheses give: the least value a symbol can
+        take when that is found quickly (a block size listed as {16, 32, ...} gives 16), else
+        1 or 0 when entailed; nothing otherwise. Small linear queries, in process."""
+        lows: dict[str, int] = {}
         if sizes:
             ctx = next(iter(sizes.values())).ctx
             s = z3.Solver(ctx=ctx)
@@ -50,48 +51,85 @@ class Signs:
             for name, v in sizes.items():
                 if not z3.is_int(v):
                     continue
-                if s.check(v < 1) == z3.unsat:
-                    positive.add(name)
-                elif s.check(v < 0) == z3.unsat:
-                    nonneg.add(name)
-        return Signs(nonneg, positive, set(sizes))
+                opt = z3.Optimize(ctx=ctx)
+                opt.set("timeout", 500)
+                opt.add(*hyps)
+                h = opt.minimize(v)
+                if opt.check() == z3.sat:
+                    lo = opt.lower(h)
+                    if z3.is_int_value(lo) and s.check(v < lo.as_long()) == z3.unsat:  # confirmed
+                        lows[name] = lo.as_long()
+                        continue
+                for lo in (1, 0):
+                    if s.check(v < lo) == z3.unsat:
+                        lows[name] = lo
+                        break
+        return Signs(lows, set(sizes))
 
     def nonneg(self, e: z3.ExprRef) -> bool:
-        return self._sign(e, False)
+        lb = self.lower(e)
+        return lb is not None and lb >= 0
 
     def positive(self, e: z3.ExprRef) -> bool:
-        return self._sign(e, True)
+        lb = self.lower(e)
+        return lb is not None and lb >= 1
 
-    def _sign(self, e: z3.ExprRef, strict: bool) -> bool:
-        key = (e.get_id(), strict)
+    def lower(self, e: z3.ExprRef) -> int | None:
+        """A lower bound of `e` in every launch, or None (unknown)."""
+        key = e.get_id()
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._memo[key] = (e, self._compute(e, strict))
+            hit = self._memo[key] = (e, self._lower(e))
         return hit[1]
 
-    def _compute(self, e: z3.ExprRef, strict: bool) -> bool:
+    def _lower(self, e: z3.ExprRef) -> int | None:
         if z3.is_int_value(e):
-            v = e.as_long()
-            return v > 0 if strict else v >= 0
+            return e.as_long()
         if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
             name = e.decl().name()
-            if strict:
-                return name in self.positive_names
-            return name in self.nonneg_names or (name not in self.size_names and INDEX_VAR.fullmatch(name) is not None)
+            if name in self.lows:
+                return self.lows[name]
+            return 0 if name not in self.size_names and INDEX_VAR.fullmatch(name) else None
         if not z3.is_app(e):
-            return False
+            return None
         k, a = e.decl().kind(), e.children()
+        lows = [self.lower(x) for x in a] if k != z3.Z3_OP_ITE else []
         if k == z3.Z3_OP_ADD:
-            if not all(self.nonneg(x) for x in a):
-                return False
-            return not strict or any(self.positive(x) for x in a)
+            return None if None in lows else sum(lows)
+        if k == z3.Z3_OP_SUB and len(a) == 2 and z3.is_int_value(a[1]):
+            return None if lows[0] is None else lows[0] - a[1].as_long()
         if k == z3.Z3_OP_MUL:
-            return all(self._sign(x, strict) for x in a)
+            if None in lows or min(lows) < 0:
+                return None
+            out = 1
+            for v in lows:
+                out *= v
+            return out
         if k in (z3.Z3_OP_IDIV, z3.Z3_OP_MOD):
-            return not strict and self.nonneg(a[0]) and self.positive(a[1])
+            if lows[0] is None or lows[0] < 0 or lows[1] is None or lows[1] < 1:
+                return None
+            if k == z3.Z3_OP_IDIV and _ceil_div_of_positive(a[0], a[1], self):
+                return 1
+            return 0
         if k == z3.Z3_OP_ITE:
-            return self._sign(a[1], strict) and self._sign(a[2], strict)
+            lo = [self.lower(a[1]), self.lower(a[2])]
+            return None if None in lo else min(lo)
+        return None
+
+
+def _ceil_div_of_positive(num: z3.ExprRef, den: z3.ExprRef, signs: Signs) -> bool:
+    """num = x + den − 1 with x ≥ 1 (cdiv(x, den) as host and kernel code write it): ≥ 1."""
+    if not (z3.is_app(num) and num.decl().kind() == z3.Z3_OP_SUB and z3.is_int_value(num.children()[1])
+            and num.children()[1].as_long() == 1):
         return False
+    s = num.children()[0]
+    if not (z3.is_app(s) and s.decl().kind() == z3.Z3_OP_ADD):
+        return False
+    rest = [x for x in s.children() if not x.eq(den)]
+    if len(rest) != len(s.children()) - 1:
+        return False
+    lows = [signs.lower(x) for x in rest]
+    return None not in lows and sum(lows) >= 1
 
 
 def euclidean(a: z3.ArithRef, b: z3.ArithRef, signs: Signs | None) -> bool:
