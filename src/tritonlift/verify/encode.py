@@ -24,9 +24,11 @@ import z3
 from ..dsl.term import BINDERS, UNARY_MATH, Op, Term, free_vars
 from ..errors import Unsupported
 from .reductions import Reductions
+from .signs import Signs, euclidean
 from .sizemodel import SizeModel
 from .theory import Z3Theory
 
+BITWISE = (Op.BAND, Op.BOR, Op.BXOR, Op.SHL, Op.SHR)
 INT_DTYPES = ("int1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 
 
@@ -53,6 +55,7 @@ class Encoder:
         self.reductions: dict[tuple[Term, str], Tagged] = {}
         self.used_ops: set[Op] = set()
         self._memo: dict[Term, z3.ExprRef] = {}  # keyed by the term: ids of dead terms get reused
+        self.signs: Signs | None = None  # known signs: division without case splits (signs.py)
 
     # -- sorts -------------------------------------------------------------------------------------
     def var(self, name: str) -> z3.ArithRef:
@@ -151,8 +154,12 @@ class Encoder:
         if op in (Op.FLOORDIV, Op.MOD):
             if not (z3.is_int(a[0]) and z3.is_int(a[1])):
                 raise Unsupported("// or % on reals")
+            if euclidean(a[0], a[1], self.signs):  # no sign case split (signs.py)
+                return a[0] / a[1] if op is Op.FLOORDIV else a[0] % a[1]
             q = c_div(a[0], a[1])
             return q if op is Op.FLOORDIV else a[0] - a[1] * q
+        if op in BITWISE:
+            return self._bitwise(op, a[0], a[1])
         if op is Op.NEG:
             return -self._num(a[0])
         if op is Op.POW:
@@ -193,6 +200,31 @@ class Encoder:
         if op is Op.CALL:
             return self._fun(t.attrs[0], len(a))(*[self._as_real(x) for x in a])
         raise Unsupported(f"operation {op.name.lower()} is not modelled by the prover")
+
+    def _bitwise(self, op: Op, x: z3.ExprRef, y: z3.ExprRef) -> z3.ExprRef:
+        """Integer &, |, ^, <<, >> on unbounded two's-complement integers (wrap-around is not
+        modelled, as everywhere in the prover). Exact where it is arithmetic: `x & (2^k − 1)` is
+        `x mod 2^k` and `x >> k` is `floor(x / 2^k)` for every integer x (the arithmetic shift;
+        a logical shift of an unsigned value, which is ≥ 0, is the same), `x << k` is `x·2^k`, for
+        a constant k (0 ≤ k < 64). Otherwise an uninterpreted function of the operands: equal
+        operands give equal results and nothing more is assumed (enough to prove that a kernel
+        hands a counter-based generator such as Philox the inputs the formula states)."""
+        x, y = self._num(x), self._num(y)
+        if not (z3.is_int(x) and z3.is_int(y)):
+            raise Unsupported(f"bitwise {op.name.lower()} on a real value")
+        k = y.as_long() if z3.is_int_value(y) else None
+        if op is Op.BAND:
+            k = k if k is not None else (x.as_long() if z3.is_int_value(x) else None)
+            other = y if z3.is_int_value(x) else x
+            if k is not None and k >= 0 and (k + 1) & k == 0:
+                return other % (k + 1) if k else z3.IntVal(0, self.T.ctx)
+        elif op in (Op.SHL, Op.SHR) and k is not None and 0 <= k < 64:
+            return x * (1 << k) if op is Op.SHL else x / (1 << k)
+        f = self.funs.get((f"int_{op.name.lower()}", 2))
+        if f is None:
+            f = self.funs[(f"int_{op.name.lower()}", 2)] = z3.Function(f"int_{op.name.lower()}", self.T.Int,
+                                                                     self.T.Int, self.T.Int)
+        return f(x, y)
 
     def _num(self, e: z3.ExprRef) -> z3.ExprRef:
         if z3.is_bool(e):

@@ -43,12 +43,14 @@ from ..result import (
     Verdict,
 )
 from ..symex.values import DTypeV
+from . import blocks
 from . import termops as TO
 from .encode import Encoder
 from .inout import read_before_write
 from .lanetile import Lanes, as_lanes, broadcast_to, cast, lane, scalar
 from .obligations import Obligation, World, invert_index, layouts
 from .query import Limits
+from .signs import Signs
 from .sizemodel import SizeModel
 from .theory import Z3Theory
 from .vcgen import Access, Evaluator
@@ -82,16 +84,20 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     choices = [dict(zip(names, c, strict=True)) for c in itertools.product(*(range(params[n]) for n in names))]
     if len(choices) > MAX_CONFIGS:
         return Verdict(Status.UNSUPPORTED, f"{len(choices)} autotune configurations (at most {MAX_CONFIGS} are proved)")
-    backend = config.backend
+    from .solver import default_backend, kept_backend
+
+    backend = config.backend or kept_backend()
     owned = backend is None
     if owned:
-        from .solver import default_backend
-
         backend = default_backend()
     index = source_index(opts)
     done: list[Obligation] = []
     assumptions: list[str] = []
     try:
+        together = _all_configurations(spec, formula, choices, index, backend, config)
+        if together is not None:
+            obs, used = together
+            return Verdict(Status.PROVED, "", tuple(obs), tuple(used), "", None, time.monotonic() - t0)
         for choice in choices:
             tag = "" if len(choices) == 1 else "[" + ",".join(f"{k}={v}" for k, v in choice.items()) + "]"
             try:
@@ -135,6 +141,22 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     return Verdict(Status.PROVED, "", tuple(done), tuple(assumptions), "", None, time.monotonic() - t0)
 
 
+def _all_configurations(spec: LaunchSpec, formula: Formula, choices: list[dict[str, int]], index, backend,
+                        config: ProveConfig) -> tuple[list[Obligation], list[str]] | None:
+    """Every configuration in one proof, each listed parameter a symbol (`blocks.py`), when
+    there are more than two and the proof goes through; else None (prove them one by one)."""
+    if len(choices) <= 2 or blocks.listed(spec) is None:
+        return None
+    choice = {k: blocks.SYMBOLIC for k in choices[0]}
+    # one query stands for all the configurations: worth more time than each of theirs
+    config = replace(config, limits=replace(config.limits, seconds=max(config.limits.seconds, blocks.SECONDS)))
+    try:
+        obs, used = _prove_config(spec, formula, choice, index, backend, config, "[all configurations]")
+    except (Unsupported, RecursionError, z3.Z3Exception, blocks.Abandoned):
+        return None
+    return (obs, used) if all(o.proved for o in obs) else None
+
+
 def layout_race(ob: Obligation, spec: LaunchSpec, choice: dict[str, int]) -> Finding | None:
     """A failed layout obligation as a race finding: the solver's model gives sizes at which two
     distinct elements of a written tensor share an address. The query is integer arithmetic over
@@ -165,7 +187,14 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     model = SizeModel.build(spec, T)
     lay = layouts(spec, model)
     enc = Encoder(T, model, {n: d.dtype for n, d in spec.tensors.items()})
+    if blocks.SYMBOLIC in choice.values():
+        names = blocks.bind(model, blocks.listed(spec) or {})
+        enc.signs = Signs.of_sizes({**model.sizes, **{n: model.syms[n] for n in names.values()}}, model.hyps)
+    else:
+        enc.signs = Signs.of_sizes(model.sizes, model.hyps)
     world = World(T, model, enc, lay, backend, config.limits, config.dump_smt, tag)
+    if blocks.SYMBOLIC in choice.values():
+        world.done = blocks.FirstFailureStops()
     used: list[str] = [*model.notes]
     temps: dict[str, tuple[tuple[str, ...], Term]] = {}
     stores: dict[str, list[Access]] = {}
@@ -314,7 +343,10 @@ def _bind(fn: FunctionRef, step: LaunchStep, spec: LaunchSpec, model: SizeModel,
 def _arg(v: ArgValue, name: str, constexpr: bool, spec: LaunchSpec, model: SizeModel, step: LaunchStep,
          choice: dict[str, int]) -> Any:
     if v.kind == "values":
-        return _arg(v.value[choice.get(f"{step.index}.{name}", 0)], name, constexpr, spec, model, step, choice)
+        k = choice.get(f"{step.index}.{name}", 0)
+        if k == blocks.SYMBOLIC:
+            return scalar(sym(model.listed[f"{step.index}.{name}"], "int"), "int32")
+        return _arg(v.value[k], name, constexpr, spec, model, step, choice)
     if v.kind == "tensor":
         assert v.expr is not None
         return Lanes(model.term(v.expr, f"{name}_off"), (), spec.tensors[v.name].dtype, v.name)
