@@ -35,6 +35,7 @@ from ..frontend.source import FunctionRef
 from ..options import Options
 from ..result import Formula, Status
 from ..symex.values import DTypeV
+from . import atomics as AT
 from . import termops as TO
 from .counterexample import Counterexample
 from .encode import Encoder
@@ -176,11 +177,26 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     for name, layout in lay.items():  # explicit strides of a written tensor: rows must not overlap
         if layout.direction in ("out", "inout", "temp") and not layout.contiguous and layout.shape:
             world.injective(name)
+    atomic: dict[str, tuple] = {}  # tensor -> sites, the launch's grid
+    deferred: dict[str, tuple[list[Access], Any]] = {}  # outputs' stores: checked once no later launch updates them atomically
     for k, step in enumerate(spec.steps):
         accesses = [_compose(a, temps) for a in _run_step(spec, step, k, choice, index, model, world)]
+        AT.check_launch(accesses)
+        grid = [(f"p{a}", const(z3.simplify(g).as_long()) if z3.is_int_value(z3.simplify(g))
+                 else sym(f"GRID{a}" if k == 0 else f"GRID{k}_{a}", "int")) for a, g in enumerate(world.grid)]
+        for a in (a for a in accesses if AT.is_atomic(a)):
+            if lay[a.tensor].direction not in ("out", "inout") or a.tensor in temps:
+                raise Unsupported(f"an atomic into {a.tensor} ({lay[a.tensor].direction})", a.loc)
+            if atomic.setdefault(a.tensor, ([], grid, k, None))[2] != k:
+                raise Unsupported(f"atomics into {a.tensor} from several launches", a.loc)
+            atomic[a.tensor][0].append(a)
+        for name in {a.tensor for a in accesses if AT.is_atomic(a)}:
+            atomic[name] = (*atomic[name][:3], world.grid)
         mine: dict[str, list[Access]] = {}
         for a in accesses:
             d = lay[a.tensor].direction
+            if a.tensor in atomic and atomic[a.tensor][2] != k and not AT.is_atomic(a):
+                raise Unsupported(f"a {a.kind} of {a.tensor} after an earlier launch updated it with atomics", a.loc)
             if a.kind == "load" and d not in ("in", "inout") and not (d == "temp" and a.tensor in temps):
                 raise Unsupported(f"a load from {a.tensor} ({d}): reading back outputs is not supported by the prover",
                                   a.loc)
@@ -198,15 +214,27 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
             o = stated.get(name)
             if o is None:
                 continue
-            values = []
-            for s in sites:
-                ob, lemmas = world.value(s, o.body, o.index_vars)
-                values.append(ob)
-                used += [lem for lem in lemmas if lem not in used]
-            world.coverage(name, sites)
-            if sites and all(ob.proved for ob in values):
-                world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
-                                             "every masked-in store writes the formula's value at its decoded index"))
+            deferred[name] = (sites, world.grid)
+    for name, (sites, world.grid) in deferred.items():  # program ids range over the storing launch's grid
+        if name in atomic:  # filled by an earlier launch, then updated by atomics: the fill is the initial value
+            continue
+        o, values = stated[name], []
+        for s in sites:
+            ob, lemmas = world.value(s, o.body, o.index_vars)
+            values.append(ob)
+            used += [lem for lem in lemmas if lem not in used]
+        world.coverage(name, sites)
+        if sites and all(ob.proved for ob in values):
+            world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
+                                         "every masked-in store writes the formula's value at its decoded index"))
+    for name, (sites, grid, _, zgrid) in atomic.items():
+        op = AT.KINDS[sites[0].kind]
+        if name in deferred:
+            world.grid = deferred[name][1]
+        init = AT.initial(world, name, op, stores.get(name), len(lay[name].shape))
+        world.grid = zgrid
+        used += [lem for lem in AT.prove_content(world, name, sites, init, grid, stated.get(name)) if lem not in used]
+        stores.setdefault(name, [])
     used += [lem for lem in world.lemmas if lem not in used]
     for o in formula.outputs:
         if o.tensor not in stores:

@@ -29,6 +29,7 @@ from ..symex.values import DTypeV
 from ..symex.walker import BoundMethod, Frame, Walker, _Break, _Continue, _Return
 from . import lanetile as L
 from . import loops as LP
+from .atomics import AtomicBuiltins
 from .lanebuiltins import Access, Decode, LaneBuiltins, static_int
 from .lanetile import Lanes
 
@@ -37,7 +38,7 @@ Fact = Callable[[str, Term, tuple[tuple[str, Term], ...], SourceLoc | None], boo
 LIMIT = 4096  # iterations of a loop over a constant range that are unrolled
 
 
-class Evaluator(LaneBuiltins, Walker):
+class Evaluator(AtomicBuiltins, LaneBuiltins, Walker):
     error = Unsupported
     domain = "the prover"
     max_unroll = LIMIT
