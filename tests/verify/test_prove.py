@@ -48,6 +48,7 @@ PROVED_KERNELS = ["argmax_row", "atomic_absmax", "atomic_sum", "axpy", "bool_mas
                   "unary_exp_affine"]
 
 SOFTMAX = "y[i, j] = exp(x[i, j] - max_{k<N} x[i, k]) / Σ_{l<N} exp(x[i, l] - max_{k<N} x[i, k])"
+LOG_SOFTMAX = "y[i, j] = x[i, j] - (max_{k<N} x[i, k] + log(Σ_{l<N} exp(x[i, l] - max_{k<N} x[i, k])))"
 # buggy kernel -> (its intended formula, the verdict it must get)
 BUGS = {
     "softmax_offbyone": (SOFTMAX, Status.REFUTED),
@@ -65,6 +66,9 @@ BUGS = {
     "colsum_store": ("out[j] = Σ_{i<M} x[i, j]", Status.REFUTED),  # row blocks race: tl.store, not atomic_add
     "colsum_not_zeroed": ("out[j] = Σ_{i<M} x[i, j]", Status.UNSUPPORTED),  # atomics into unspecified memory
     "colsum_fill_one": ("out[j] = Σ_{i<M} x[i, j]", Status.REFUTED),  # atomics on top of a fill with 1.0
+    # per-lane online softmax: padded lanes compute NaN without the -inf guard (NaN is not modelled: UNKNOWN)
+    "perlane_softmax_no_guard": (LOG_SOFTMAX, Status.UNKNOWN),
+    "perlane_softmax_no_rescale": (LOG_SOFTMAX, Status.UNSUPPORTED),  # no invariant row: the sum is not rescaled
 }
 WRONG = [
     ("01_abs", "out[i] = x[i]"),

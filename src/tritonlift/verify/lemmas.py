@@ -474,6 +474,9 @@ for op, (sym, ext) in ((k, v) for k, v in _OPS.items() if k != "prod"):
               _swap(op), (f"{op}_swap_empty", f"{op}_swap_step", *ext), "the nested reduction"),
     )
 
+from .lemmas_softmax import SOFTMAX_LEMMAS  # noqa: E402  (rows registered from their own modules)
+
+LEMMAS += SOFTMAX_LEMMAS
 LEMMA: dict[str, Lemma] = {lem.name: lem for lem in LEMMAS}
 
 
