@@ -36,6 +36,7 @@ from ..options import Options
 from ..result import Formula, Status
 from ..symex.values import DTypeV
 from . import atomics as AT
+from . import overwrite as OW
 from . import termops as TO
 from .counterexample import Counterexample
 from .encode import Encoder
@@ -219,7 +220,7 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
         if name in atomic:  # filled by an earlier launch, then updated by atomics: the fill is the initial value
             continue
         o, values = stated[name], []
-        for s in sites:
+        for s in OW.surviving(world, sites):
             ob, lemmas = world.value(s, o.body, o.index_vars)
             values.append(ob)
             used += [lem for lem in lemmas if lem not in used]
@@ -263,7 +264,8 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
     for a, g in enumerate(world.grid):
         name = f"GRID{a}" if k == 0 else f"GRID{k}_{a}"
         model.syms[name] = g
-        grid_syms.append(sym(name, "int"))
+        one = z3.is_int_value(z3.simplify(g)) and z3.simplify(g).as_long() == 1
+        grid_syms.append(const(1) if one else sym(name, "int"))  # an axis of one program: its id is 0
     ev = Evaluator(index, world.decode, tuple(grid_syms), names_from=1000 * k, fact=world.fact)
     args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
     accesses = ev.run(fn, args)
