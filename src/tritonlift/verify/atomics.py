@@ -142,7 +142,7 @@ def contributions(sites: list[Access], names: list[tuple[str, Term]], ivars: tup
         mask, value = TO.subst(s.mask, det), TO.subst(s.value, det)
         for i, x in zip(s.index, e, strict=True):  # where `hit` holds, the index at inv(e) is e itself
             at = TO.linear(TO.subst(i, det))
-            if at is not x:
+            if at is not x and free_vars(at) & set(ivars):  # a constant index is no pattern to replace
                 value, mask = (TO.replace(TO.linear(t), at, x) for t in (value, mask))
         free = [(v, n) for v, n in ranges if v not in det]
         fv = {v for v, _ in free}

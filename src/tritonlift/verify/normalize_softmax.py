@@ -49,6 +49,13 @@ def finite(t: Term) -> Term | None:
         if fa is None or fb is None:
             return None
         return build.logical_or(build.logical_and(g, fa), build.logical_and(build.logical_not(g), fb))
+    if t.op in (Op.MAX, Op.MIN):  # max(a, b) is finite when one side is and neither can be +∞
+        far = POS_INF if t.op is Op.MAX else NEG_INF
+        inner = Op.MINR if t.op is Op.MAX else Op.MAXR
+        if not any(n is far or n.op is inner for a in t.args for n in walk(a)):
+            fa, fb = finite(t.args[0]), finite(t.args[1])
+            if fa is not None and fb is not None:
+                return build.logical_or(fa, fb)
     if t.op in (Op.ADD, Op.SUB, Op.MUL, Op.NEG, Op.MAX, Op.MIN, Op.EXP, Op.EXP2):
         out: Term = const(True)
         for a in t.args:
