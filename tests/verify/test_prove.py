@@ -34,9 +34,9 @@ CORPUS, KERNELS, BUGGY = ROOT / "corpus", ROOT / "tests" / "kernels", ROOT / "te
 ELEMENTWISE = ["01_abs", "02_neg", "03_add", "04_sub", "05_mul", "06_div", "07_pow", "08_exp", "09_rsqrt",
                "10_relu", "11_sigmoid", "12_silu", "13_tanh", "14_gelu"]
 PROVED_CORPUS = [*ELEMENTWISE, *(f"{n}.scalar" for n in ELEMENTWISE),
-                 "01_abs.loop", "15_sum", "16_sum_dim", "17_mean_dim", "18_max", "20_min", "21_prod", "22_argmax", "23_softmax", "25_layer_norm", "26_rms_norm",
+                 "01_abs.loop", "15_sum", "16_sum_dim", "17_mean_dim", "18_max", "20_min", "21_prod", "22_argmax", "23_softmax", "24_log_softmax", "25_layer_norm", "26_rms_norm",
                  "28_cumsum", "31_addmm.small", "40_liger_kl_div.small", "42_liger_jsd.small", "34_liger_rms_norm", "35_liger_layer_norm", "36_liger_swiglu", "37_liger_geglu",
-                 "38_liger_softmax", "40_liger_kl_div", "41_liger_rope", "42_liger_jsd"]
+                 "38_liger_softmax", "39_liger_cross_entropy", "39_liger_cross_entropy.small", "40_liger_kl_div", "41_liger_rope", "42_liger_jsd"]
 PROVED_KERNELS = ["argmax_row", "atomic_absmax", "atomic_sum", "axpy", "bool_mask_and", "bool_or_select", "col_sum_loop", "column_sum_atomic", "count_positive",
                   "cross_entropy_row", "cumsum_loop", "cumsum_row", "early_return", "embedding_gather", "flat_affine",
                   "geglu_sibling_import", "gelu_libdevice", "gelu_tanh_act", "grid_stride_1d", "grid_stride_2d",
