@@ -27,7 +27,8 @@ from typing import Any
 
 import z3
 
-from ..dsl.term import Op, Term, const, sym, var
+from ..dsl import build
+from ..dsl.term import Op, Term, const, free_vars, sym, var
 from ..errors import TritonLiftError, Unsupported
 from ..frontend.concrete import autotune_params
 from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
@@ -301,13 +302,48 @@ def _define_temp(world: World, name: str, sites: list[Access], used: list[str]) 
     if w is None:
         raise Unsupported(f"cannot invert the index at which {name} is written", s.loc)
     body = TO.subst(s.value, w)
-    ob, lemmas = world.value(s, body, ivars)
-    used += [lem for lem in lemmas if lem not in used]
+    ob = _inverse_writer(world, name, s, w, ivars, body)
+    if ob is None:  # the inversion is not shown to name the only writer: compare the values
+        ob, lemmas = world.value(s, body, ivars)
+        used += [lem for lem in lemmas if lem not in used]
     cov = world.coverage(name, sites)
     if not (ob.proved and cov.proved):
         raise Unsupported(f"the content of {name} could not be stated for every element ({ob.kind if not ob.proved else cov.kind} "
                           f"not proved)", s.loc)
     return ivars, body
+
+
+def _inverse_writer(world: World, name: str, s: Access, w: dict[str, Term], ivars: tuple[str, ...],
+                    body: Term) -> Obligation | None:
+    """The content `body` (the store's value at the inverted index) is the temp's content when
+    every program, lane and iteration that writes element d is the inverse of d: then the one
+    value written there is body(d). Asked of the solver; None when not proved, or when body
+    still mentions a program id, lane or iteration the index does not determine."""
+    own = {f"p{a}" for a in range(len(world.grid))} | {f"l{k}" for k in range(len(s.shape))} | {t for t, _ in s.loops}
+    if free_vars(body) & own:
+        return None
+    if not w:  # no program, lane or iteration is named by the index: every writer writes this same value
+        ob = Obligation(name, "value", "derived", 0.0, "every writer stores the same value, which names no program, "
+                        "lane or iteration", (), str(s.loc or ""))
+        world.done.append(ob)
+        return ob
+    d = tuple(var(v) for v in ivars)
+    same = build.logical_and(s.mask, _all_eq(s.index, d))
+    goal = world.enc.boolean(_all_eq(tuple(var(v) for v in w), tuple(w.values())))
+    ob = world.check("value", f"{name}{'@' + str(s.loc.line) if s.loc else ''} (one writer per element: the "
+                     f"content is the store's value at the inverted index)", world.context(s.shape, same, s.loops),
+                     goal, s.loc, record=False)
+    if not ob.proved:
+        return None
+    world.done.append(ob)
+    return ob
+
+
+def _all_eq(a: tuple[Term, ...], b: tuple[Term, ...]) -> Term:
+    out: Term = const(True)
+    for x, y in zip(a, b, strict=True):
+        out = build.logical_and(out, build.compare(Op.EQ, x, y))
+    return out
 
 
 class _Default:
