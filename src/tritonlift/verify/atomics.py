@@ -105,14 +105,14 @@ def check_launch(accesses: list[Access]) -> None:
 
 
 def contributions(sites: list[Access], names: list[tuple[str, Term]], ivars: tuple[str, ...],
-                  proved: Any) -> list[tuple[Term, Term]]:
+                  proved: Any, invert_index: Any) -> list[tuple[Term, Term]]:
     """For each site, (C, R): the condition C under which some program, lane and iteration of
     the site updates the element at index `ivars`, and the ⊕ of their values R (meaningful where
     C holds). `names`: the launch's program-id variables with their grid extents (axes of extent
     1 already replaced by 0). `proved(kind, hyp, goal, site)` discharges an obligation for every
-    allowed size, program, lane and iteration of the site, and says whether it held."""
-    from .obligations import invert_index
-
+    allowed size, program, lane and iteration of the site, and says whether it held.
+    `invert_index` is `obligations.invert_index` (passed in: obligations imports this module's
+    users)."""
     op = KINDS[sites[0].kind]
     e = tuple(var(v) for v in ivars)
     out = []
@@ -201,12 +201,11 @@ __all__ = ["AtomicBuiltins", "check_launch", "contributions", "element_access", 
 
 
 def prove_content(world: Any, name: str, sites: list[Access], init: Term, grid: list[tuple[str, Term]],
-                  stated: Any) -> list[str]:
+                  stated: Any, invert_index: Any, obligation: Any) -> list[str]:
     """The obligations of a tensor that `sites` (one launch) update atomically: index
     inversion, then its content at every element against the formula `stated` (None: not
-    stated, only the inversion is checked). Returns the lemmas the value's rewrites used."""
-    from .obligations import Obligation
-
+    stated, only the inversion is checked). Returns the lemmas the value's rewrites used.
+    `obligation` builds an `obligations.Obligation` record."""
     lay = world.lay[name]
     ivars = tuple(f"e{a}" for a in range(len(lay.shape)))
     one = [(v, n) for v, n in grid if n is const(1)]
@@ -220,7 +219,7 @@ def prove_content(world: Any, name: str, sites: list[Access], init: Term, grid: 
         hyps = world.context(s.shape, hyp, s.loops)
         return world.check(kind, f"{name}@{s.loc.line if s.loc else 0}", hyps, world.enc.boolean(goal), s.loc).proved
 
-    parts = contributions(sites, names, ivars, proved)
+    parts = contributions(sites, names, ivars, proved, invert_index)
     box: Term = const(True)
     for v, n in zip(ivars, lay.shape, strict=True):
         box = build.logical_and(box, build.logical_and(build.compare(Op.LE, const(0), var(v)),
@@ -232,7 +231,7 @@ def prove_content(world: Any, name: str, sites: list[Access], init: Term, grid: 
         marked.append((cond, body, ob.proved))
     op = KINDS[sites[0].kind]
     value = final_content(op, init, marked)
-    world.done.append(Obligation(name, "coverage", "derived", 0.0, "updated by atomics: every element holds its "
+    world.done.append(obligation(name, "coverage", "derived", 0.0, "updated by atomics: every element holds its "
                                  "initial value combined with every contribution", (), ""))
     if stated is None:
         return []

@@ -235,7 +235,8 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
             world.grid = deferred[name][1]
         init = AT.initial(world, name, op, stores.get(name), len(lay[name].shape))
         world.grid = zgrid
-        used += [lem for lem in AT.prove_content(world, name, sites, init, grid, stated.get(name)) if lem not in used]
+        used += [lem for lem in AT.prove_content(world, name, sites, init, grid, stated.get(name), invert_index,
+                                                                 Obligation) if lem not in used]
         stores.setdefault(name, [])
     used += [lem for lem in world.lemmas if lem not in used]
     for o in formula.outputs:
