@@ -92,7 +92,8 @@ class LaneBuiltins:
 
     # -- the tl.* table: program, memory ----------------------------------------------------------
     def tl_program_id(self, axis: Any) -> Lanes:
-        return L.scalar(var(f"p{static_int(axis)}"), "int32")
+        a = static_int(axis)
+        return L.scalar(const(0) if self.grid[a] is const(1) else var(f"p{a}"), "int32")
 
     def tl_num_programs(self, axis: Any) -> Lanes:
         return L.scalar(self.grid[static_int(axis)], "int32")

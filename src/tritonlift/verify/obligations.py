@@ -263,10 +263,12 @@ class World:
             ob = Obligation(tag, "value", "unknown", 0.0, f"not encodable: {e.message}", (), _loc(s.loc))
         else:
             ob = self.check("value", tag, ctx, goal, s.loc, record=False)
-        if not ob.proved:  # a rewrite that did not apply is the likelier reason
-            self.done += [seen[sc] for sc in dict.fromkeys(norm.unresolved)]
+        if not ob.proved:  # a rewrite that did not apply is the likelier reason: listed after the value
             ob = replace(ob, answer=ob.answer + _unmatched(kv, fv))
-        self.done.append(ob)
+            self.done.append(ob)
+            self.done += [seen[sc] for sc in dict.fromkeys(norm.unresolved)]
+        else:
+            self.done.append(ob)
         return ob, sorted({sc.lemma for sc in norm.side if sc.lemma in LEMMA})  # not arithmetic facts
 
     def coverage(self, tensor: str, stores: list[Access]) -> Obligation:

@@ -27,7 +27,8 @@ from typing import Any
 
 import z3
 
-from ..dsl.term import Op, Term, const, sym, var
+from ..dsl import build
+from ..dsl.term import Op, Term, const, free_vars, sym, var
 from ..errors import TritonLiftError, Unsupported
 from ..frontend.concrete import autotune_params
 from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
@@ -43,7 +44,9 @@ from ..result import (
     Verdict,
 )
 from ..symex.values import DTypeV
+from . import atomics as AT
 from . import blocks
+from . import overwrite as OW
 from . import termops as TO
 from .encode import Encoder
 from .inout import read_before_write
@@ -205,11 +208,26 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     for name, layout in lay.items():  # explicit strides of a written tensor: rows must not overlap
         if layout.direction in ("out", "inout", "temp") and not layout.contiguous and layout.shape:
             world.injective(name)
+    atomic: dict[str, tuple] = {}  # tensor -> sites, the launch's grid
+    deferred: dict[str, tuple[list[Access], Any]] = {}  # outputs' stores: checked once no later launch updates them atomically
     for k, step in enumerate(spec.steps):
         accesses = [_compose(a, temps) for a in _run_step(spec, step, k, choice, index, model, world)]
+        AT.check_launch(accesses)
+        grid = [(f"p{a}", const(z3.simplify(g).as_long()) if z3.is_int_value(z3.simplify(g))
+                 else sym(f"GRID{a}" if k == 0 else f"GRID{k}_{a}", "int")) for a, g in enumerate(world.grid)]
+        for a in (a for a in accesses if AT.is_atomic(a)):
+            if lay[a.tensor].direction not in ("out", "inout") or a.tensor in temps:
+                raise Unsupported(f"an atomic into {a.tensor} ({lay[a.tensor].direction})", a.loc)
+            if atomic.setdefault(a.tensor, ([], grid, k, None))[2] != k:
+                raise Unsupported(f"atomics into {a.tensor} from several launches", a.loc)
+            atomic[a.tensor][0].append(a)
+        for name in {a.tensor for a in accesses if AT.is_atomic(a)}:
+            atomic[name] = (*atomic[name][:3], world.grid)
         mine: dict[str, list[Access]] = {}
         for a in accesses:
             d = lay[a.tensor].direction
+            if a.tensor in atomic and atomic[a.tensor][2] != k and not AT.is_atomic(a):
+                raise Unsupported(f"a {a.kind} of {a.tensor} after an earlier launch updated it with atomics", a.loc)
             if a.kind == "load" and d not in ("in", "inout") and not (d == "temp" and a.tensor in temps):
                 raise Unsupported(f"a load from {a.tensor} ({d}): reading back outputs is not supported by the prover",
                                   a.loc)
@@ -227,15 +245,28 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
             o = stated.get(name)
             if o is None:
                 continue
-            values = []
-            for s in sites:
-                ob, lemmas = world.value(s, o.body, o.index_vars)
-                values.append(ob)
-                used += [lem for lem in lemmas if lem not in used]
-            world.coverage(name, sites)
-            if sites and all(ob.proved for ob in values):
-                world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
-                                             "every masked-in store writes the formula's value at its decoded index"))
+            deferred[name] = (sites, world.grid)
+    for name, (sites, world.grid) in deferred.items():  # program ids range over the storing launch's grid
+        if name in atomic:  # filled by an earlier launch, then updated by atomics: the fill is the initial value
+            continue
+        o, values = stated[name], []
+        for s in OW.surviving(world, sites):
+            ob, lemmas = world.value(s, o.body, o.index_vars)
+            values.append(ob)
+            used += [lem for lem in lemmas if lem not in used]
+        world.coverage(name, sites)
+        if sites and all(ob.proved for ob in values):
+            world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
+                                         "every masked-in store writes the formula's value at its decoded index"))
+    for name, (sites, grid, _, zgrid) in atomic.items():
+        op = AT.KINDS[sites[0].kind]
+        if name in deferred:
+            world.grid = deferred[name][1]
+        init = AT.initial(world, name, op, stores.get(name), len(lay[name].shape))
+        world.grid = zgrid
+        used += [lem for lem in AT.prove_content(world, name, sites, init, grid, stated.get(name), invert_index,
+                                                                 Obligation) if lem not in used]
+        stores.setdefault(name, [])
     used += [lem for lem in world.lemmas if lem not in used]
     for o in formula.outputs:
         if o.tensor not in stores:
@@ -264,7 +295,8 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
     for a, g in enumerate(world.grid):
         name = f"GRID{a}" if k == 0 else f"GRID{k}_{a}"
         model.syms[name] = g
-        grid_syms.append(sym(name, "int"))
+        one = z3.is_int_value(z3.simplify(g)) and z3.simplify(g).as_long() == 1
+        grid_syms.append(const(1) if one else sym(name, "int"))  # an axis of one program: its id is 0
     ev = Evaluator(index, world.decode, tuple(grid_syms), names_from=1000 * k, fact=world.fact)
     args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
     accesses = ev.run(fn, args)
@@ -300,13 +332,48 @@ def _define_temp(world: World, name: str, sites: list[Access], used: list[str]) 
     if w is None:
         raise Unsupported(f"cannot invert the index at which {name} is written", s.loc)
     body = TO.subst(s.value, w)
-    ob, lemmas = world.value(s, body, ivars)
-    used += [lem for lem in lemmas if lem not in used]
+    ob = _inverse_writer(world, name, s, w, ivars, body)
+    if ob is None:  # the inversion is not shown to name the only writer: compare the values
+        ob, lemmas = world.value(s, body, ivars)
+        used += [lem for lem in lemmas if lem not in used]
     cov = world.coverage(name, sites)
     if not (ob.proved and cov.proved):
         raise Unsupported(f"the content of {name} could not be stated for every element ({ob.kind if not ob.proved else cov.kind} "
                           f"not proved)", s.loc)
     return ivars, body
+
+
+def _inverse_writer(world: World, name: str, s: Access, w: dict[str, Term], ivars: tuple[str, ...],
+                    body: Term) -> Obligation | None:
+    """The content `body` (the store's value at the inverted index) is the temp's content when
+    every program, lane and iteration that writes element d is the inverse of d: then the one
+    value written there is body(d). Asked of the solver; None when not proved, or when body
+    still mentions a program id, lane or iteration the index does not determine."""
+    own = {f"p{a}" for a in range(len(world.grid))} | {f"l{k}" for k in range(len(s.shape))} | {t for t, _ in s.loops}
+    if free_vars(body) & own:
+        return None
+    if not w:  # no program, lane or iteration is named by the index: every writer writes this same value
+        ob = Obligation(name, "value", "derived", 0.0, "every writer stores the same value, which names no program, "
+                        "lane or iteration", (), str(s.loc or ""))
+        world.done.append(ob)
+        return ob
+    d = tuple(var(v) for v in ivars)
+    same = build.logical_and(s.mask, _all_eq(s.index, d))
+    goal = world.enc.boolean(_all_eq(tuple(var(v) for v in w), tuple(w.values())))
+    ob = world.check("value", f"{name}{'@' + str(s.loc.line) if s.loc else ''} (one writer per element: the "
+                     f"content is the store's value at the inverted index)", world.context(s.shape, same, s.loops),
+                     goal, s.loc, record=False)
+    if not ob.proved:
+        return None
+    world.done.append(ob)
+    return ob
+
+
+def _all_eq(a: tuple[Term, ...], b: tuple[Term, ...]) -> Term:
+    out: Term = const(True)
+    for x, y in zip(a, b, strict=True):
+        out = build.logical_and(out, build.compare(Op.EQ, x, y))
+    return out
 
 
 class _Default:
