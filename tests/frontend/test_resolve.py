@@ -184,3 +184,12 @@ def test_flags_and_conditionals_evaluate_like_the_host(tmp_path):
     for n, block, even in ((16, 2, True), (17, 8, False), (24, 8, True), (3, 2, False)):
         args = instantiate(spec, {"N": n}).steps[0].args
         assert (args["BLOCK"], args["EVEN"]) == (block, even)
+
+
+@pytest.mark.parametrize(("name", "status"), [("good", Status.PROVED), ("skips", Status.REFUTED)])
+def test_derived_constexprs_with_three_configurations(tmp_path, config, name, status):
+    # three or more configurations are first tried all at once (verify/blocks.py); a derived
+    # constexpr sends them back to one proof per configuration, never to the first value alone
+    spec = _spec(tmp_path, name, SPEC.replace("BLOCK_N = [2, 4]", "BLOCK_N = [2, 4, 8]"))
+    v = prove(spec, parse_user_formula("out[i] = Σ_{k<N} x[i, k]", spec), config=config)
+    assert v.status is status, v.explain()

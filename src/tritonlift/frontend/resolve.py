@@ -46,6 +46,10 @@ def resolve_step(spec: LaunchSpec, step: LaunchStep, choice: dict[str, int]) -> 
         if k in done:
             return done[k]
         a = args[k]
+        if a.expr is not None and any(args[n].kind == "values" for n in a.expr.names & set(args) - base):
+            # a listed parameter bound to its symbol (all configurations at once, verify/blocks.py):
+            # the caller falls back to one proof per configuration, where it is a number
+            raise Unsupported(f"argument {k} is computed from an autotuned one: proved per configuration")
         if a.expr is None or not (a.expr.names & scalar) - base:
             done[k] = a
             return a
