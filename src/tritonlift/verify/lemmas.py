@@ -475,9 +475,10 @@ for op, (sym, ext) in ((k, v) for k, v in _OPS.items() if k != "prod"):
     )
 
 from .lemmas_pairs import LEMMAS as _PAIRS  # noqa: E402  (the (value, index) pair rows: loops_argmax.py)
+from .lemmas_softmax import SOFTMAX_LEMMAS  # noqa: E402  (rows registered from their own modules)
 from .loops_scan import LEMMAS as _SCANS  # noqa: E402  (scans: loops_scan.py)
 
-LEMMAS += _PAIRS + _SCANS
+LEMMAS += _PAIRS + _SCANS + SOFTMAX_LEMMAS
 LEMMA: dict[str, Lemma] = {lem.name: lem for lem in LEMMAS}
 
 

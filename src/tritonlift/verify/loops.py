@@ -49,6 +49,7 @@ from typing import Any
 from ..dsl import build
 from ..dsl.term import Op, Term, const, free_vars, var, walk
 from ..errors import Unsupported
+from . import loops_softmax as LS
 from . import termops as TO
 from .lanetile import ONE, Lanes, as_lanes, broadcast_shapes, broadcast_to, lane
 
@@ -120,6 +121,7 @@ class Recurrence:
     dtype: str
 
     scale: Recurrence | None = None  # rescaled: the running max m whose new value is `SCALE` in h
+    guarded: bool = False  # rescaled under `where(m' == −inf, v, ...)` (loops_softmax.py)
 
     def at(self, n: Term, t: str, u: str) -> Lanes:
         """The value at the start of iteration n (n = K: after the loop)."""
@@ -130,7 +132,10 @@ class Recurrence:
             assert self.scale is not None
             m_n = self.scale.at(n, t, "v" + u[1:]).term  # its own binder name
             body = TO.subst(TO.subst(h, {t: var(u)}), {SCALE: m_n})
-            return Lanes(build.binder(Op.SUM, u, const(0), n, body), shape, self.dtype, None)
+            total = build.binder(Op.SUM, u, const(0), n, body)
+            if self.guarded:
+                total = LS.guarded_closed_form(m_n, total)
+            return Lanes(total, shape, self.dtype, None)
         if self.kind == "overwrite":
             last = TO.subst(h, {t: build.sub(n, 1)})
             term = build.where(build.compare(Op.GT, n, 0), last, v0)
@@ -257,7 +262,8 @@ def classify_rescaled(ph: Placeholder, new: Any, scales: dict[str, tuple[Placeho
             m_new = as_lanes(mnew).term
         except TypeError:
             continue
-        term = TO.replace(g.term, m_new, var(SCALE))
+        inner = LS.split_guard(g.term, m_new, ph.lanes.term)
+        term = TO.replace(g.term if inner is None else inner, m_new, var(SCALE))
         parts = _addends(term)
         P, Pm = ph.lanes.term, mph.lanes.term
         head = [i for i, (x, sign) in enumerate(parts) if sign > 0 and x.op is Op.MUL and P in x.args]
@@ -270,7 +276,10 @@ def classify_rescaled(ph: Placeholder, new: Any, scales: dict[str, tuple[Placeho
             continue
         if not all(_rescalable(x, form) for x, _ in rest):
             continue
-        return Recurrence(ph, "rescaled", _signed_sum(rest), g.shape, g.dtype, mrec)
+        R = _signed_sum(rest)
+        if inner is not None and not LS.vanishes_with(R, mrec.h, SCALE):
+            continue
+        return Recurrence(ph, "rescaled", R, g.shape, g.dtype, mrec, inner is not None)
     return None
 
 

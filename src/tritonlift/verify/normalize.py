@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from ..dsl import build
 from ..dsl.term import BINDERS, Op, Term, const, free_vars, var, walk
+from . import normalize_softmax as NS
 from . import termops as TO
 
 
@@ -202,6 +203,10 @@ class Normalizer:
             r = TO.rebuild(t, tuple(self._go(a, ctx) for a in t.args))
             if r.op in (Op.MOD, Op.FLOORDIV):
                 return self._in_range(r, ctx)
+            if r.op is Op.MUL:  # a per-lane online softmax's combine (normalize_softmax.py)
+                lane = NS.rescale_into_sum(r, lambda lemma, hyp, site: self._side(lemma, hyp, ctx, site))
+                if lane is not None:
+                    return self._go(lane, ctx)
             if r.op in JOIN:
                 return self._merge(r, ctx)
             return r
@@ -223,6 +228,14 @@ class Normalizer:
         if name != v:
             body = TO.subst(body, {v: var(name)})
         return build.binder(t.op, name, lo, hi, body)
+
+    def _side(self, lemma: str, hyp: Term, ctx: tuple, site: Term) -> bool:
+        sc = SideCondition(lemma, TO.linear(hyp), ctx, site)
+        if not self.holds(sc):
+            self.unresolved.append(sc)
+            return False
+        self.side.append(sc)
+        return True
 
     def _in_range(self, t: Term, ctx: tuple) -> Term:
         """x mod m = x and x div m = 0 where 0 ≤ x < m (asked of the solver in the context):

@@ -30,6 +30,7 @@ from ..symex.walker import BoundMethod, Frame, Walker, _Break, _Continue, _Retur
 from . import lanetile as L
 from . import loops as LP
 from . import loops_argmax as LA
+from .atomics import AtomicBuiltins
 from .lanebuiltins import Access, Decode, LaneBuiltins, static_int
 from .lanetile import Lanes
 from .loops_scan import LaneScans
@@ -39,7 +40,7 @@ Fact = Callable[[str, Term, tuple[tuple[str, Term], ...], SourceLoc | None], boo
 LIMIT = 4096  # iterations of a loop over a constant range that are unrolled
 
 
-class Evaluator(LaneScans, LaneBuiltins, Walker):
+class Evaluator(AtomicBuiltins, LaneScans, LaneBuiltins, Walker):
     error = Unsupported
     domain = "the prover"
     max_unroll = LIMIT
