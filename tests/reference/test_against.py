@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import tritonlift
+from tritonlift import reference as R
 from tritonlift.cli import main
 from tritonlift.reference import ReferenceError
 from tritonlift.reference.against import formula_against
@@ -73,3 +74,19 @@ def test_reference_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "out[j, i0] = sum(k, 0, j + 1, x[k, i0])" in capsys.readouterr().out
     assert main(["reference", "aten::softmax", "--param", "dim=5"]) == 2
     assert "not a dim of a rank-2 tensor" in capsys.readouterr().err
+
+
+def test_outputs_go_to_tensors_of_their_rank(tmp_path: Path) -> None:
+    """A kernel that declares its per-row statistics before its result: `out` still lands on
+    the [M, N] tensor, and a trailing size-1 dim of a spec tensor (g of shape [O, 1]) is read at 0."""
+    text = (CORPUS / "25_layer_norm.toml").read_text()
+    text = text.replace('y = "out f32[M, N]"\nmean = "out f32[M]"\nrstd = "out f32[M]"',
+                        'mean = "out f32[M]"\nrstd = "out f32[M]"\ny = "out f32[M, N]"')
+    spec = tmp_path / "ln.toml"
+    spec.write_text(text)
+    launch = tritonlift.load_launch(spec)
+    assert list(launch.tensors)[3:] == ["mean", "rstd", "y"]
+    a = formula_against(launch, "aten::native_layer_norm")
+    assert a.tensors["out"] == "y" and a.tensors["mean"] == "mean" and a.tensors["rstd"] == "rstd"
+    g = R.expand(R.get("aten::_weight_norm_interface"), views={"g": R.View(2, frozenset({1}))})
+    assert "g[o, 0]" in g.text()

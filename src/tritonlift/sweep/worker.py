@@ -63,10 +63,9 @@ def run_one(c: SweepCall, out: Path, cache: Path, max_size: int, timeout: float)
     rec["stage"] = "reference"
     import tritonlift
 
-    from ..reference.against import formula_against
 
     try:
-        against = formula_against(tritonlift.load_launch(spec), c.op, c.params, c.tensors)
+        against = _against(tritonlift.load_launch(spec), c)
     except tritonlift.TritonLiftError as e:
         rec["reason"] = f"reference: {e.message}"
         return rec
@@ -101,6 +100,21 @@ def run_one(c: SweepCall, out: Path, cache: Path, max_size: int, timeout: float)
         rec["status"] = "FINDINGS"
     rec["stage"] = "done"
     return rec
+
+
+def _against(launch: Any, c: SweepCall) -> Any:
+    """The reference operator over the traced spec; a loss whose kernel writes one value per
+    row (the host reducing them) is stated per row when its reduction cannot be stated."""
+    from ..reference import get
+    from ..reference.against import formula_against
+
+    try:
+        return formula_against(launch, c.op, c.params, c.tensors)
+    except Exception:
+        op = get(c.op, **c.params)
+        if op.param("reduction") is None or "reduction" in c.params:
+            raise
+        return formula_against(launch, c.op, {**c.params, "reduction": "none"}, c.tensors)
 
 
 def _timed(rec: dict[str, Any], stage: str, t0: float) -> dict[str, Any]:
