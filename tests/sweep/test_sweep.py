@@ -63,7 +63,7 @@ def test_report_counts_statuses_and_categories(tmp_path: Path) -> None:
     s = summarize(rows, wall=10.0)
     assert s["statuses"] == {"PROVED": 1, "REFUTED": 1, "FINDINGS": 1, "UNSUPPORTED": 1}
     assert s["categories"]["activation"] == {"PROVED": 1, "REFUTED": 1} and s["checked_end_to_end"] == 3
-    assert s["refuted_replays"] == [{"key": "a.elu", "verdict": "real divergence"}]
+    assert s["refuted_replays"] == [{"key": "a.elu", "verdict": "real divergence", "explanation": "not yet explained"}]
     page = html_page({"summary": s, "operators": rows})
     assert "katex" in page and "\\[y_{i} = x_{i}\\]" in page and "k.py:3:4: race" in page
     assert "| activation | 1 | 1 |" in table_markdown(s)
