@@ -5,8 +5,8 @@ exists, and the proof fails); its proof is not vacuous; its axiom form fires on 
 import pytest
 import z3
 
+from tritonlift.render.assumptions import assumptions_text
 from tritonlift.verify.axioms import BY_NAME as AXIOM
-from tritonlift.verify.axioms import assumptions_text
 from tritonlift.verify.lemmas import LEMMA, LEMMAS
 from tritonlift.verify.query import Limits, Query, Status
 from tritonlift.verify.solver import Cvc5Backend, Portfolio, Z3Backend
