@@ -94,3 +94,13 @@ def test_a_refutation_replays_through_torch() -> None:
     rp = replay(a, r.counterexample)
     assert rp["torch_value"] == pytest.approx(r.counterexample.formula_value)
     assert rp["verdict"].startswith("real divergence")
+
+
+def test_replay_verdicts() -> None:
+    from tritonlift.sweep.worker import _verdict
+
+    rp = {"torch_value": 2.0, "kernel_value": 0.43, "formula_value": 2.0}
+    assert _verdict(rp).startswith("real divergence")
+    assert _verdict({**rp, "host_value": 0.43}).endswith("gives the kernel's value too)")
+    assert _verdict({**rp, "host_value": 2.0}).startswith("not a divergence")  # the spec, not the kernel
+    assert _verdict({**rp, "kernel_value": 2.0, "formula_value": 5.0}).startswith("reference-library defect")
