@@ -104,6 +104,10 @@ def formula_against(launch: LaunchSpec, name: str, params: dict[str, Any] | None
         mapping = _map_tensors(op, launch, given_inputs, ranks)
     rank, views = _rank_and_views(op, launch, mapping, values, frozenset(symbolic))
     inst = expand(op, values, rank, views, frozenset(symbolic))
+    for r, s_name in mapping.items():
+        if op.arg(r) in op.outputs and len(inst.shapes[r]) != len(launch.tensors[s_name].shape):
+            raise ReferenceError(f"{op.name}: {r} has {len(inst.shapes[r])} dims here, {s_name} of "
+                                 f"{launch.path.name} has {len(launch.tensors[s_name].shape)} (another reduction?)")
     sizes = _unify(op, inst, launch, mapping)
     renamed = {p: sym(r, "real") for p, r in symbolic.items()}
     eqs: list[Equation] = []
