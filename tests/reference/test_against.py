@@ -27,11 +27,16 @@ def _against(stem: str, op: str, params: dict | None = None, tensors: dict | Non
     ("03_add", "aten::add.Tensor", {}, "out[i0] = x[i0] + alpha * y[i0]"),  # alpha: the spec's real
     ("03_add", "aten::add.Tensor", {"alpha": 2}, "out[i0] = x[i0] + 2.0 * y[i0]"),
     ("31_addmm", "aten::addmm", {}, "out[i, j] = beta * bias[j] + alpha * sum(k, 0, K, mat1[i, k] * mat2[k, j])"),
-    ("41_liger_rope", "liger::rope", {}, "k[i0, i1, s, d] = q[i0, i1, s, d] * cos[0, s, d] + where(d < D // 2, "
-     "-q[i0, i1, s, d + D // 2], q[i0, i1, s, d - D // 2]) * sin[0, s, d]"),
 ])
 def test_formula_over_the_spec(stem: str, op: str, params: dict, text: str) -> None:
     assert _against(stem, op, params).formula == text
+
+
+def test_a_spec_in_another_layout_is_refused() -> None:
+    """The corpus rope spec holds q as the host's transposed copy [B, S, HQ, D]: the reference's
+    [B, H, S, D] does not fit it (S would be both HQ and S), so nothing is stated."""
+    with pytest.raises(ReferenceError, match="not the same tensor"):
+        _against("41_liger_rope", "liger::rope", tensors={"q": "q", "out": "q"})
 
 
 def test_unmapped_outputs_are_not_stated() -> None:

@@ -18,7 +18,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from ..dsl.printer import parse
+from ..dsl.printer import parse, to_text
 from ..dsl.term import Op, Term, read, sym, walk
 from ..frontend.launch import LaunchSpec, TensorDecl
 from . import get
@@ -208,11 +208,15 @@ def _unify(op: RefOp, inst: Instance, launch: LaunchSpec, mapping: dict[str, str
     out: dict[str, Term] = {}
     for r, s in mapping.items():
         for d, e in zip(inst.shapes.get(r, ()), launch.tensors[s].shape, strict=False):
-            if d.op is Op.SYM and d.attrs[0] not in out:
+            if d.op is Op.SYM:
                 try:
-                    out[d.attrs[0]] = parse(e.text, kinds)
+                    term = parse(e.text, kinds)
                 except Exception as err:  # a shape expression the formula language cannot say
                     raise ReferenceError(f"{s}: dim {e.text!r} cannot be used in a formula ({err})") from None
+                if d.attrs[0] in out and out[d.attrs[0]] is not term:
+                    raise ReferenceError(f"{op.name}: {s} has a dim {e.text!r} where {r} has the dim of size "
+                                         f"{d.attrs[0]}, elsewhere {to_text(out[d.attrs[0]])} (not the same tensor?)")
+                out[d.attrs[0]] = term
     missing = sorted({n.attrs[0] for eq in inst.equations if eq.tensor in mapping
                       for n in walk(eq.body) if n.op is Op.SYM and n.attrs[1] == "size"} - set(out))
     if missing:
