@@ -1,6 +1,7 @@
-"""`python -m tritonlift`: the command line."""
+"""`python -m tritonlift ...`: the same command line as the `tritonlift` script."""
+
+import sys
 
 from .cli import main
 
-if __name__ == "__main__":
-    main()
+sys.exit(main())

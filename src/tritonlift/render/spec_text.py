@@ -6,6 +6,7 @@ from typing import Any
 
 from ..dsl.printer import to_text_shared
 from ..frontend.launch import LaunchSpec
+from ..result import SCHEMA_VERSION
 from ..symex.runner import Spec
 
 
@@ -36,6 +37,7 @@ def spec_json(launch: LaunchSpec, spec: Spec) -> dict[str, Any]:
     elements = list(spec.elements())
     defs, texts = to_text_shared([t for _, _, t in elements])
     return {
+        "schema_version": SCHEMA_VERSION,
         "launch": str(launch.path),
         "op": launch.op,
         "kernels": [s.kernel for s in launch.steps],
