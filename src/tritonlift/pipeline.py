@@ -330,7 +330,7 @@ def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[s
     return out[:4]
 
 
-THRESHOLD_LANE_PROGRAMS = 1 << 13  # ... and its programs x lanes of the largest tile stay below this
+THRESHOLD_LANE_PROGRAMS = 1 << 10  # ... and its programs x lanes of the largest tile stay below this
 
 
 def _affordable(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None,
