@@ -101,18 +101,17 @@ class CheckResult:
         }
 
 
-def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options) -> Status | None:
-    """The unbounded tier (DESIGN §7): Status.PROVED when the verifier proves the formula for
-    every size the spec allows (only the outputs the formula states), None otherwise."""
+def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options):
+    """The unbounded tier (DESIGN §7): the verifier's verdict for every size the spec allows
+    (only the outputs the formula states; PROVED when proved), None when it could not run."""
     if not opts.prove:
         return None
     from .verify.prove import ProveConfig, prove
 
     try:
-        verdict = prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt, refute_unsupported=True))
+        return prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt, refute_unsupported=True))
     except TritonLiftError:
         return None
-    return Status.PROVED if verdict.status is Status.PROVED else None
 
 
 @dataclass
@@ -217,9 +216,15 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     cex = next((witnesses[o.tensor] for o in formula.outputs if o.tensor in witnesses), None)
     if status is Status.BOUNDED:
         opts.stage("prove")
-    if status is Status.BOUNDED and prove_unbounded(launch, formula, opts) is Status.PROVED:
-        status = Status.PROVED
-    return result(status, ordered, cex, _reason(status, ordered, len(sizes)), sizes, findings)
+    verdict = prove_unbounded(launch, formula, opts) if status is Status.BOUNDED else None
+    reason = ""
+    if verdict is not None:  # findings of the prover (an integer overflow past some size) are reported either way
+        findings = [*findings, *(f for f in verdict.findings if f not in findings)]
+        if verdict.status is Status.PROVED:
+            status = Status.PROVED
+            if verdict.covers:
+                reason = "proved for the sizes where " + "; ".join(verdict.covers)
+    return result(status, ordered, cex, reason or _reason(status, ordered, len(sizes)), sizes, findings)
 
 
 def replay(counterexample: Counterexample, launch_path: str | Path, formula_text: str, *,

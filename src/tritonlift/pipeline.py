@@ -197,8 +197,14 @@ def run_spec(spec: LaunchSpec, sizes: dict[str, int] | None = None, choice: dict
 def execute(conc: ConcreteLaunch, index: SourceIndex) -> Spec:
     """Symbolic execution of a concrete launch, after checking it is within the stated bounds
     (frontend.bounds: grid, lanes per tile, storage, unrolled iterations)."""
+    from .errors import LaunchRejected
+
     check_bounds(conc, index)
-    return run_launch(conc, index)
+    try:
+        return run_launch(conc, index)
+    except LaunchRejected as e:  # name the sizes: the rule may hold at others
+        at = ", ".join(f"{k}={v}" for k, v in conc.sizes.items())
+        raise LaunchRejected(f"{e.message} (at {at})" if at else e.message, e.loc) from None
 
 
 # -- lift: symbolic execution at several sizes, synthesis, generalisation check ----------------
@@ -359,6 +365,8 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
     if not opts.prove:
         return _simplified(result(Status.BOUNDED, formula, reason + "; not proved for all sizes (--no-prove)",
                                   all_sizes, findings), spec, opts, timings)
+    import dataclasses
+
     from .verify.prove import ProveConfig, prove
 
     t = time.monotonic()
@@ -370,6 +378,15 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return _simplified(result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: "
                                   f"{str(e).splitlines()[0]}", all_sizes, findings), spec, opts, timings)
     timings["prove"] = time.monotonic() - t
+    findings = [*findings, *(f for f in verdict.findings if f not in findings)]
+    failed = verdict.failed
+    if verdict.status is Status.ERROR and failed is not None and failed.kind == "launch-rule":
+        from .errors import Diagnostic
+
+        diag = Diagnostic("launch rejected by Triton", verdict.message)
+        return dataclasses.replace(result(Status.ERROR, None, f"{failed.location}: {verdict.message}"
+                                          if failed.location else verdict.message, all_sizes, findings, diag),
+                                   proof=verdict.explain())
     if verdict.status is Status.PROVED:
         r = result(Status.PROVED, formula, "", all_sizes, findings)
     else:
@@ -377,9 +394,8 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         # never claims more than it established, so anything but PROVED stays BOUNDED
         r = result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: {verdict.message}",
                    all_sizes, findings)
-    import dataclasses
-
-    r = dataclasses.replace(r, proof=verdict.explain(), assumptions=tuple(verdict.assumptions), covers=coverage(spec))
+    r = dataclasses.replace(r, proof=verdict.explain(), assumptions=tuple(verdict.assumptions),
+                            covers=coverage(spec) + verdict.covers)
     return _simplified(r, spec, opts, timings)
 
 

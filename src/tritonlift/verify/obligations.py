@@ -55,6 +55,8 @@ class Obligation:
     answer: str = ""
     model: tuple[tuple[str, str], ...] = ()
     location: str = ""
+    finding: str = ""  # a problem to report even when proved (an overflow past some size)
+    covers: str = ""  # a restriction of what the proof covers ("`pid * B` stays within int32")
 
     @property
     def proved(self) -> bool:
@@ -103,6 +105,8 @@ class World:
         self._decoded: dict[tuple, tuple[tuple[Term, ...], str]] = {}
         self._facts: dict[tuple, bool] = {}
         self.lemmas: list[str] = []  # lemmas loop invariants rested on (vcgen.Evaluator.lemmas)
+        self.int_sites: list = []  # integer intermediates of every launch (intwidth.py)
+        self.extents: list = []  # tile shapes of every launch (launchrules.py)
 
     def pid_hyps(self) -> list[z3.BoolRef]:
         return [z3.And(0 <= self.enc.var(f"p{a}"), self.enc.var(f"p{a}") < g) for a, g in enumerate(self.grid)]
@@ -141,10 +145,10 @@ class World:
         return self.check("layout", f"{name} (distinct elements at distinct addresses)", hyps, addr[0] != addr[1])
 
     def check(self, kind: str, name: str, hyps: list, goal: z3.BoolRef, loc: SourceLoc | None = None,
-              record: bool = True) -> Obligation:
+              record: bool = True, extra: list | None = None) -> Obligation:
         qname = f"{self.prefix}{kind}.{name}"
         t0 = time.perf_counter()
-        q = Query.from_z3(qname, [*hyps, *self.data_ranges(), z3.Not(goal)], self.limits)
+        q = Query.from_z3(qname, [*hyps, *self.data_ranges(), *(extra or ()), z3.Not(goal)], self.limits)
         if self.dump_dir is not None:
             dump(q, self.dump_dir)
         ans = self.backend.check(q)
@@ -161,7 +165,8 @@ class World:
     def data_ranges(self) -> list[z3.BoolRef]:
         """Declared value ranges of integer input tensors (`range = [lo, hi]`: a precondition on
         the data, e.g. class indices in [0, N)) for the tensors read so far, as axioms with the
-        read as trigger."""
+        read as trigger. Each holds only inside the tensor's index box: read over every integer
+        index, `range = ["0", "K"]` would force K ≥ 1 and silently exclude K = 0."""
         out = []
         for (name, n), f in self.enc.reads.items():
             d = self.model.spec.tensors.get(name)
@@ -169,7 +174,9 @@ class World:
                 continue
             lo, hi = (self.model.int_(e.tree.body) for e in d.value_range)
             ks = [z3.Int(f"{name}.k{a}", self.T.ctx) for a in range(n)]
-            body = z3.And(lo <= f(*ks), f(*ks) < hi)
+            shape = self.lay[name].shape if name in self.lay and len(self.lay[name].shape) == n else None
+            box = [z3.And(0 <= k, k < self.enc.int_(e)) for k, e in zip(ks, shape, strict=True)] if shape else []
+            body = z3.Implies(z3.And(*box), z3.And(lo <= f(*ks), f(*ks) < hi)) if box else z3.And(lo <= f(*ks), f(*ks) < hi)
             out.append(z3.ForAll(ks, body, patterns=[f(*ks)]) if ks else body)
         return out
 

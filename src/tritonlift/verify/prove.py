@@ -35,6 +35,7 @@ from ..frontend.source import FunctionRef
 from ..options import Options
 from ..result import Formula, Status
 from ..symex.values import DTypeV
+from . import intwidth, launchrules, vacuity
 from . import termops as TO
 from .counterexample import Counterexample
 from .encode import Encoder
@@ -76,6 +77,16 @@ class Verdict:
     @property
     def failed(self) -> Obligation | None:
         return next((o for o in self.obligations if not o.proved), None)
+
+    @property
+    def findings(self) -> tuple[str, ...]:
+        """Problems found while proving (an integer overflow), in order, once each."""
+        return tuple(dict.fromkeys(o.finding for o in self.obligations if o.finding))
+
+    @property
+    def covers(self) -> tuple[str, ...]:
+        """Restrictions of what a PROVED verdict covers (the sizes without integer overflow)."""
+        return tuple(dict.fromkeys(o.covers for o in self.obligations if o.covers))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,6 +142,10 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
                                tuple(done), tuple(assumptions), str(e.loc or ""), None, time.monotonic() - t0)
             done += obs
             assumptions += [a for a in used if a not in assumptions]
+            bad = next((o for o in obs if not o.proved and o.kind == "launch-rule"), None)
+            if bad is not None:  # Triton rejects the launch at some allowed size: an error, whatever else holds
+                return Verdict(Status.ERROR, bad.answer, tuple(done), tuple(assumptions), bad.location, None,
+                               time.monotonic() - t0)
             bad = next((o for o in obs if not o.proved), None)
             if bad is not None:
                 cex = _refute(spec, formula, opts, bad, choice) if config.refute else None
@@ -176,8 +191,12 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     for name, layout in lay.items():  # explicit strides of a written tensor: rows must not overlap
         if layout.direction in ("out", "inout", "temp") and not layout.contiguous and layout.shape:
             world.injective(name)
+    every: list[Access] = []
     for k, step in enumerate(spec.steps):
+        first = len(world.extents)
         accesses = [_compose(a, temps) for a in _run_step(spec, step, k, choice, index, model, world)]
+        launchrules.obligations(world, world.extents[first:], tuple(g.text for g in step.grid))
+        every += accesses
         mine: dict[str, list[Access]] = {}
         for a in accesses:
             d = lay[a.tensor].direction
@@ -207,6 +226,8 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
             if sites and all(ob.proved for ob in values):
                 world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
                                              "every masked-in store writes the formula's value at its decoded index"))
+    intwidth.obligations(world, world.int_sites, every)
+    vacuity.obligations(world)
     used += [lem for lem in world.lemmas if lem not in used]
     for o in formula.outputs:
         if o.tensor not in stores:
@@ -239,6 +260,8 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
     ev = Evaluator(index, world.decode, tuple(grid_syms), names_from=1000 * k, fact=world.fact)
     args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
     accesses = ev.run(fn, args)
+    world.int_sites += ev.int_sites
+    world.extents += ev.extents
     world.lemmas += [lem for lem in ev.lemmas if lem not in world.lemmas]
     return accesses
 
@@ -357,6 +380,8 @@ def _run_elementwise(fn: FunctionRef, step: LaunchStep, spec: LaunchSpec, model:
         else:
             args[k] = _arg(v, k, False, spec, model, step, choice)
     result = ev.call_function(fn, [], args)
+    world.int_sites += ev.int_sites
+    world.extents += ev.extents
     results = list(result) if isinstance(result, tuple) else [result]
     if len(results) != len(step.outputs):
         raise Unsupported(f"{fn.name} returns {len(results)} values for {len(step.outputs)} outputs", fn.loc())

@@ -29,15 +29,17 @@ from ..symex.values import DTypeV
 from ..symex.walker import BoundMethod, Frame, Walker, _Break, _Continue, _Return
 from . import lanetile as L
 from . import loops as LP
+from .intwidth import IntWidthHooks
 from .lanebuiltins import Access, Decode, LaneBuiltins, static_int
 from .lanetile import Lanes
+from .launchrules import LaunchRuleHooks
 
 # fact(kind, claim, enclosing loops, location) -> proved for every allowed size, program and iteration
 Fact = Callable[[str, Term, tuple[tuple[str, Term], ...], SourceLoc | None], bool]
 LIMIT = 4096  # iterations of a loop over a constant range that are unrolled
 
 
-class Evaluator(LaneBuiltins, Walker):
+class Evaluator(IntWidthHooks, LaunchRuleHooks, LaneBuiltins, Walker):
     error = Unsupported
     domain = "the prover"
     max_unroll = LIMIT
@@ -53,6 +55,8 @@ class Evaluator(LaneBuiltins, Walker):
         self._bound = names_from  # bound-variable and loop names continue from here: terms of several
         self._nloops = names_from  # launches are composed, and must not capture each other's names
         self._undef = 0
+        self.int_sites: list = []  # integer intermediates (intwidth.py)
+        self.extents: list = []  # tile shapes (launchrules.py)
         self.lemmas: list[str] = []  # lemmas the invariant rows relied on (beyond the reductions' definitions)
 
     def run(self, fn: FunctionRef, args: dict[str, Any]) -> list[Access]:
@@ -182,6 +186,7 @@ class Evaluator(LaneBuiltins, Walker):
                     for nm, ph in phs.items()}
             frame = Frame(f.module, {**f.locals, **vals, st.target.id: it_value})
             mark, saved = len(self.accesses), self.decode
+            marks = len(self.int_sites), len(self.extents)
             if stub:
                 self.decode = lambda tensor, off, *_: ((off,), "stub")
             self.loops.append((t, K))
@@ -196,6 +201,7 @@ class Evaluator(LaneBuiltins, Walker):
                 self.decode = saved
                 if not record:
                     del self.accesses[mark:]
+                    del self.int_sites[marks[0]:], self.extents[marks[1]:]
             return frame.locals
 
         for stub in (True, False):
