@@ -13,7 +13,7 @@ from ..errors import LaunchRejected, SourceLoc
 MAX_NUMEL = 2**20  # TRITON_MAX_TENSOR_NUMEL
 
 
-def _pow2(n: int) -> bool:
+def is_pow2(n: int) -> bool:
     return n >= 1 and n & (n - 1) == 0
 
 
@@ -34,7 +34,7 @@ def check_arange(start: Any, end: Any, loc: SourceLoc | None) -> tuple[int, int]
                              "rejects a bound passed as an ordinary argument", loc)
     if end <= start:
         raise LaunchRejected(f"tl.arange({start}, {end}): the end must be greater than the start", loc)
-    if not _pow2(end - start):
+    if not is_pow2(end - start):
         raise LaunchRejected(f"tl.arange({start}, {end}) has {end - start} elements: Triton requires a power of "
                              f"two", loc)
     if end - start > MAX_NUMEL:
@@ -46,7 +46,7 @@ def check_arange(start: Any, end: Any, loc: SourceLoc | None) -> tuple[int, int]
 def check_shape(dims: tuple[int, ...], what: str, loc: SourceLoc | None) -> None:
     numel = 1
     for k, d in enumerate(dims):
-        if not _pow2(d):
+        if not is_pow2(d):
             raise LaunchRejected(f"{what} of shape {list(dims)}: extent {k} ({d}) is not a power of two, which "
                                  f"Triton requires", loc)
         numel *= d

@@ -33,7 +33,7 @@ The answer per intermediate, in order:
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import z3
@@ -182,6 +182,16 @@ def ordinary(world: Any) -> list[z3.BoolRef]:
     return out
 
 
+def ordinary_implied(world: Any) -> bool:
+    """The spec's constraints alone keep every tensor within the ordinary sizes (the same for every
+    autotune configuration: ordinary() involves tensor shapes only, so it is asked once)."""
+    key = ("ordinary implied",)
+    if key not in world.memo:
+        world.memo[key] = world.check("int-range", "ordinary sizes implied", list(world.model.hyps),
+                                      z3.And(*ordinary(world)), None, record=False).proved
+    return world.memo[key]
+
+
 def ordinary_text(world: Any) -> str:
     """The `covers` entry of case 2, in the spec's words: each tensor's element count."""
     from ..dsl.printer import to_text
@@ -195,9 +205,79 @@ def ordinary_text(world: Any) -> str:
         "; ".join(parts) + ")"
 
 
-def _goal(world: Any, site: IntSite) -> z3.BoolRef:
+def _abstract(world: Any, t: Term, facts: list[z3.BoolRef]) -> Term:
+    """`t` with every outermost reduction replaced by a fresh integer bounded by an interval:
+    Σ over [lo, hi) of a body in [a, b] lies in [n·a, n·b] for n = max(hi − lo, 0) (the solver
+    cannot look inside a reduction's recursive definition). A reduction whose body has no
+    interval stays as it is."""
+    from ..dsl.term import sym
+    from .termops import transform
+
+    def leaf(n: Term) -> Term | None:
+        if n.op is not Op.SUM:
+            return None
+        lo, hi, body = n.args
+        b = _bounds(world, body)
+        if b is None:
+            return None
+        name = f"INTW{len(world.model.syms)}"
+        v = world.model.syms[name] = z3.Int(name, world.T.ctx)
+        k = world.enc.int_(hi) - world.enc.int_(lo)
+        count = z3.If(k > 0, k, 0)
+        facts.append(z3.And(count * b[0] <= v, v <= count * b[1]))
+        return sym(name, "int")
+
+    return transform(t, leaf)
+
+
+def _bounds(world: Any, t: Term) -> tuple[Any, Any] | None:
+    """An interval [a, b] (z3 integers) containing every value of the integer term `t`, for any
+    value of the variables of enclosing reductions; None when none is found."""
+    op = t.op
+    if op is Op.CONST:
+        v = t.value
+        return (int(v), int(v)) if isinstance(v, (bool, int)) or float(v).is_integer() else None
+    if op in (Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.NOT):
+        return (0, 1)
+    if op is Op.READ:
+        d = world.model.spec.tensors.get(t.attrs[0])
+        return INT_RANGE.get(d.dtype) if d is not None else None
+    if op is Op.SYM and t.attrs[1] != "real":
+        s = world.model.syms.get(t.attrs[0])
+        return (s, s) if s is not None and z3.is_int(s) else None
+    parts = [_bounds(world, a) for a in t.args[1:]] if op is Op.WHERE else [_bounds(world, a) for a in t.args]
+    if any(p is None for p in parts) or not parts:
+        return None
+    if op is Op.WHERE or op in (Op.MIN, Op.MAX):
+        (a0, a1), (b0, b1) = parts
+        return (_min(a0, b0), _max(a1, b1))
+    if op is Op.ADD:
+        return (parts[0][0] + parts[1][0], parts[0][1] + parts[1][1])
+    if op is Op.SUB:
+        return (parts[0][0] - parts[1][1], parts[0][1] - parts[1][0])
+    if op is Op.NEG:
+        return (-parts[0][1], -parts[0][0])
+    if op is Op.MUL:
+        (a0, a1), (b0, b1) = parts
+        if isinstance(b0, int) and b0 == b1:
+            (a0, a1), (b0, b1) = (b0, b1), (a0, a1)
+        if isinstance(a0, int) and a0 == a1:
+            return (a0 * b0, a0 * b1) if a0 >= 0 else (a0 * b1, a0 * b0)
+    return None
+
+
+def _min(a: Any, b: Any) -> Any:
+    return min(a, b) if isinstance(a, int) and isinstance(b, int) else z3.If(a <= b, a, b)
+
+
+def _max(a: Any, b: Any) -> Any:
+    return max(a, b) if isinstance(a, int) and isinstance(b, int) else z3.If(a >= b, a, b)
+
+
+def _goal(world: Any, site: IntSite, facts: list[z3.BoolRef]) -> z3.BoolRef:
     lo, hi = INT_RANGE[site.dtype]
-    x = world.enc.int_(site.term) if not _has_binder(site.term) else world.enc.real(site.term)
+    term = _abstract(world, site.term, facts) if _has_binder(site.term) else site.term
+    x = world.enc.int_(term) if not _has_binder(term) else world.enc.real(term)
     fits = z3.And(lo <= x, x <= hi)
     if site.dtype != "int32" or site.kind in ("cast", "store"):
         return fits
@@ -223,74 +303,160 @@ def _size_syms(world: Any, t: Term) -> list[z3.ArithRef]:
     return out
 
 
-def _contexts(world: Any, site: IntSite, accesses: list[Any], seen: dict) -> list[list[z3.BoolRef]]:
-    """Where `site` must fit: under the mask of each access whose address or value contains it,
-    and in every lane if a mask contains it or no access does."""
-    ctxs: list[list[z3.BoolRef]] = []
-    everywhere = True
+def _contexts(world: Any, site: IntSite, accesses: list[Any], seen: dict) -> list[tuple[Any, list, bool]]:
+    """Where `site` must fit, as (key, hypotheses, traced): under the mask of each access whose
+    address or value contains it, and in every lane if a mask contains it or no access does.
+    `traced` says the value reaches an address, a mask or a stored value (a loop's closed form
+    may hide an intermediate, e.g. a pointer increment: then it is checked everywhere, and its
+    overflow restricts what the proof covers without being reported as a finding)."""
+    out: list[tuple[Any, list, bool]] = []
+    in_masks = False
     for a in accesses:
         key = id(a)
         if key not in seen:
             seen[key] = (_subterms(a.offset) | _subterms(a.value) | {i for x in a.index for i in _subterms(x)},
-                         _subterms(a.mask))
-        used, in_mask = seen[key]
+                         _subterms(a.mask), world.context(a.shape, a.mask, a.loops))
+        used, in_mask, ctx = seen[key]
         if site.term in in_mask:
-            continue
-        if site.term in used:
-            everywhere = False
-            ctxs.append(world.context(a.shape, a.mask, a.loops))
-    if everywhere or any(site.term in seen[id(a)][1] for a in accesses):
+            in_masks = True
+        elif site.term in used:
+            out.append((key, ctx, True))
+    if in_masks or not out:
         active = const(True) if site.active is True else site.active
-        ctxs.insert(0, world.context(site.shape, active, site.loops))
-    return ctxs
+        key = ("all", site.shape, site.loops, active)
+        if key not in seen:
+            seen[key] = world.context(site.shape, active, site.loops)
+        out.insert(0, (key, seen[key], in_masks))
+    return out
 
 
 def obligations(world: Any, sites: list[IntSite], accesses: list[Any]) -> None:
-    """One `int-range` obligation per distinct intermediate, appended to `world.done`."""
+    """`int-range` obligations, appended to `world.done`. One query states every intermediate in
+    range at ordinary sizes, each under its own context (a conjunction of implications); when it
+    fails, bisection finds the intermediates that fail (those that failed in an earlier autotune
+    configuration are checked on their own first), and each of them is judged (`_judge`)."""
     from .obligations import Obligation
 
     done: set[tuple[Term, str]] = set()
     seen: dict = {}
+    members: list[tuple[list, IntSite, z3.BoolRef, list, bool]] = []
     for site in sites:
         if (site.term, site.dtype) in done:
             continue
         done.add((site.term, site.dtype))
-        name = f"{site.what or site.kind}@{site.loc.line if site.loc else 0}"
+        facts: list[z3.BoolRef] = []  # bounds of the reductions abstracted away
         try:
-            goal = _goal(world, site)
+            goal = _goal(world, site, facts)
         except Unsupported as e:
-            world.done.append(Obligation(name, "int-range", "unknown", 0.0, f"not encodable: {e.message}", (),
+            world.done.append(Obligation(_name(site), "int-range", "unknown", 0.0, f"not encodable: {e.message}", (),
                                          str(site.loc or ""), finding=_finding(site, f"is not shown to stay in {site.dtype}",
                                                                  f" ({e.message})")))
             continue
-        worst = None
-        for ctx in _contexts(world, site, accesses, seen):
-            ob = world.check("int-range", name, ctx, goal, site.loc, record=False, extra=dtype_axioms(world))
-            if ob.proved:
-                continue
-            worst = _judge(world, site, name, ctx, goal, ob)
-            if not worst.proved:
-                break
-        if worst is not None:
-            world.done.append(worst)
-
-
-def _judge(world: Any, site: IntSite, name: str, ctx: list, goal: z3.BoolRef, first: Any) -> Any:
-    from dataclasses import replace
-
+        members += [(ctx, site, goal, facts, traced) for _, ctx, traced in _contexts(world, site, accesses, seen)]
+    if not members:
+        return
+    implied = ordinary_implied(world)
+    hyps = [*world.model.hyps, *ordinary(world)]
     axioms = dtype_axioms(world)
-    ob = world.check("int-range", name, [*ctx, *ordinary(world)], goal, site.loc, record=False, extra=axioms)
-    cover = f"`{site.what or site.kind}` ({site.loc}) stays within {site.dtype}"
+    suspects = world.memo.setdefault(("int-range suspects",), set())
+    rest = [m for m in members if (m[1].what, str(m[1].loc)) not in suspects]
+    failing = [m for m in members if (m[1].what, str(m[1].loc)) in suspects]
+    ok: list[Any] = []
+    if rest:
+        failing += _bisect(world, hyps, axioms, rest, ok)
+    for m in failing:
+        ctx, site, g, fs, traced = m
+        ob = world.check("int-range", _name(site), [*ctx, *fs, *hyps[len(world.model.hyps):]], g, site.loc,
+                         record=False, extra=axioms)
+        if ob.proved:
+            ok.append(ob)
+            continue
+        suspects.add((site.what, str(site.loc)))
+        world.done.append(_judge(world, site, _name(site), [*ctx, *fs], g, ob, traced))
+    for ob in ok[:1]:  # one record stands for the joint queries
+        world.done.append(ob if implied else
+                          replace(ob, answer="unsat for tensors of at most 2**30 elements", covers=ordinary_text(world)))
+
+
+def _joint(part: list) -> z3.BoolRef:
+    return z3.And(*[z3.Implies(z3.And(*ctx, *fs), g) for ctx, _, g, fs, _ in part])
+
+
+def _bisect(world: Any, hyps: list, axioms: list, part: list, ok: list) -> list:
+    """The members of `part` that are not in range, found by halving; proved queries go to `ok`."""
+    ob = world.check("int-range", f"{len(part)} intermediates", hyps, _joint(part), part[0][1].loc, record=False,
+                     extra=axioms)
+    if ob.proved:
+        ok.append(ob)
+        return []
+    if len(part) == 1:
+        return part
+    half = len(part) // 2
+    return _bisect(world, hyps, axioms, part[:half], ok) + _bisect(world, hyps, axioms, part[half:], ok)
+
+
+def _name(site: IntSite) -> str:
+    return f"{site.what or site.kind}@{site.loc.line if site.loc else 0}"
+
+
+def _judge(world: Any, site: IntSite, name: str, ctx: list, goal: z3.BoolRef, first: Any, traced: bool = True) -> Any:
+    """Cases 2 to 4 of the module docstring for an intermediate not in range everywhere."""
+    axioms = dtype_axioms(world)
+    ob = first  # the query at ordinary sizes (obligations asks it before judging)
+    data = _has_data(site.term)
+    cover = f"`{site.what or site.kind}` ({site.loc}) stays within {site.dtype}" + (" for every input" if data else "")
     if ob.proved:
         return replace(ob, status="proved", answer=f"unsat only for the sizes where {cover} (every tensor of "
                        f"at most 2**30 elements suffices)", covers=ordinary_text(world))
-    sizes = _sizes(world, ob.model or first.model)
-    if not _has_data(site.term):
-        where = f" at {sizes}" if sizes else " at some sizes"
-        return replace(ob, status="proved", answer=f"holds only for the sizes where {cover}", covers=cover,
-                       finding=_finding(site, f"overflows {site.dtype}{where}", ""))
-    how = "can wrap around" if ob.status == "failed" else "is not shown to stay"
-    return replace(ob, finding=_finding(site, f"{how} in {site.dtype}", f" (e.g. at {sizes})" if sizes else ""))
+    # the sizes the proof then covers must include some allowed size: the smallest one lifting runs
+    base = _base_sizes(world)
+    pin = [world.model.sizes[n] == v for n, v in base.items() if n in world.model.sizes]
+    small = world.check("int-range", name, [*ctx, *pin], goal, site.loc, record=False, extra=axioms) if base else None
+    key = ("smallest", site.what, str(site.loc))
+    if key not in world.memo:
+        world.memo[key] = _smallest(world, [*ctx, *axioms], goal) if traced and not data else ""
+    at = world.memo[key] or _sizes(world, ob.model or first.model)
+    if small is None or not small.proved:
+        how = "can wrap around" if (small or ob).status == "failed" else "is not shown to stay"
+        sizes = _sizes(world, small.model) if small is not None and small.model else at
+        return replace(small or ob, status="failed" if small is not None and small.status == "failed" else ob.status,
+                       finding=_finding(site, f"{how} in {site.dtype}", f" (e.g. at {sizes})" if sizes else ""))
+    # a reduction bounded by an interval (`_abstract`) may overflow later than its bound says
+    verb = "may overflow" if _has_binder(site.term) else "overflows"
+    where = f" at {at}" if at else " at some sizes"
+    finding = _finding(site, f"{verb} {site.dtype}{where}" + (" for some inputs" if data else ""), "") if traced else ""
+    return replace(ob, status="proved", answer=f"holds only for the sizes where {cover}"
+                   + ("" if traced else f" (it overflows{where}; no address, mask or stored value is seen to use it)"),
+                   covers=cover, finding=finding)
+
+
+def _base_sizes(world: Any) -> dict[str, int]:
+    """The first sizes lifting executes (small values satisfying the constraints)."""
+    from ..errors import TritonLiftError
+    from ..pipeline import default_sizes
+
+    try:
+        return default_sizes(world.model.spec)[0]
+    except (TritonLiftError, IndexError):
+        return {}
+
+
+def _smallest(world: Any, hyps: list, goal: z3.BoolRef) -> str:
+    """The sizes with the least sum at which `goal` fails, when z3's optimiser finds them quickly."""
+    names = list(world.model.sizes)
+    if not names:
+        return ""
+    opt = z3.Optimize(ctx=world.T.ctx)
+    opt.set(timeout=1000)
+    opt.add(*hyps, *world.data_ranges(), z3.Not(goal))
+    opt.minimize(z3.Sum(*world.model.sizes.values()))
+    try:
+        if opt.check() != z3.sat:
+            return ""
+        m = opt.model()
+    except z3.Z3Exception:
+        return ""
+    return ", ".join(f"{n}={m.eval(world.model.sizes[n], model_completion=True)}" for n in names)
 
 
 def _sizes(world: Any, model: tuple[tuple[str, str], ...]) -> str:

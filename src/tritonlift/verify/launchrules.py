@@ -23,15 +23,16 @@ the proof covers (the launch fails loudly there, it computes nothing wrong).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import z3
 
 from ..dsl.printer import to_text
-from ..dsl.term import Term
+from ..dsl.term import Op, Term
 from ..errors import SourceLoc
-from ..symex.tritonrules import MAX_NUMEL, check_other
+from ..symex.tritonrules import MAX_NUMEL, check_other, is_pow2
 from .lanetile import Lanes
 
 GRID_LIMITS = (2**31 - 1, 65535, 65535)
@@ -87,12 +88,22 @@ def obligations(world: Any, extents: list[Extent], grid_text: tuple[str, ...]) -
     """`launch-rule` obligations: every recorded tile shape has power-of-two extents and at most
     2**20 elements at every allowed size; the grid fits the driver's limits (else a `covers`
     restriction)."""
+    from .obligations import Obligation
+
     hyps = [*world.model.hyps, *pow2_facts(world)]
     seen: set[tuple[Term, ...]] = set()
     for e in extents:
         if e.shape in seen or not e.shape:
             continue
         seen.add(e.shape)
+        if all(d.op is Op.CONST for d in e.shape):  # decided here; the executor raises at every size
+            ok = all(is_pow2(int(d.value)) for d in e.shape) and math.prod(int(d.value) for d in e.shape) <= MAX_NUMEL
+            world.done.append(Obligation(f"{e.what} [{', '.join(str(d.value) for d in e.shape)}]", "launch-rule",
+                                         "proved" if ok else "failed", 0.0, "constant shape" if ok else
+                                         f"Triton rejects the launch at every size: {e.what} of shape "
+                                         f"{[d.value for d in e.shape]} (not powers of two, or more than 2**20 "
+                                         f"elements)", (), str(e.loc or "")))
+            continue
         dims = [world.enc.int_(d) for d in e.shape]
         numel = z3.Product(*dims) if len(dims) > 1 else dims[0]
         text = ", ".join(to_text(d) for d in e.shape)
@@ -118,19 +129,24 @@ def obligations(world: Any, extents: list[Extent], grid_text: tuple[str, ...]) -
                 ob = replace(ob, status="proved", answer=f"holds only for the sizes where {cover}", covers=cover)
         world.done.append(ob)
     for a, g in enumerate(world.grid):
+        fixed = z3.simplify(g)
+        if z3.is_int_value(fixed) and fixed.as_long() <= GRID_LIMITS[a]:
+            continue
+        from dataclasses import replace
+
+        from .intwidth import ordinary, ordinary_implied, ordinary_text
+
+        # at ordinary sizes first (the grid almost always fits there); the ordinary restriction is
+        # what the proof covers unless the spec's own constraints imply it (intwidth's memo)
+        ob = world.check("launch-rule", f"grid axis {a} ≤ {GRID_LIMITS[a]}", [*world.model.hyps, *ordinary(world)],
+                         g <= GRID_LIMITS[a], None, record=False)
+        if ob.proved:
+            world.done.append(ob if ordinary_implied(world) else replace(ob, answer="unsat for tensors of at most 2**30 elements",
+                                                         covers=ordinary_text(world)))
+            continue
         ob = world.check("launch-rule", f"grid axis {a} ≤ {GRID_LIMITS[a]}", list(world.model.hyps),
                          g <= GRID_LIMITS[a], None, record=False)
         if not ob.proved:
-            from dataclasses import replace
-
-            from .intwidth import ordinary, ordinary_text
-
-            ob2 = world.check("launch-rule", f"grid axis {a} ≤ {GRID_LIMITS[a]}", [*world.model.hyps, *ordinary(world)],
-                              g <= GRID_LIMITS[a], None, record=False)
-            if ob2.proved:
-                world.done.append(replace(ob2, answer="unsat for tensors of at most 2**30 elements",
-                                          covers=ordinary_text(world)))
-                continue
             cover = f"grid axis {a} ({grid_text[a] if a < len(grid_text) else g}) ≤ {GRID_LIMITS[a]} programs"
             ob = replace(ob, status="proved", answer=f"holds only for the sizes where {cover} (CUDA's limit: "
                          f"past it the launch fails)", covers=cover)

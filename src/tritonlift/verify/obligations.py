@@ -107,6 +107,7 @@ class World:
         self.lemmas: list[str] = []  # lemmas loop invariants rested on (vcgen.Evaluator.lemmas)
         self.int_sites: list = []  # integer intermediates of every launch (intwidth.py)
         self.extents: list = []  # tile shapes of every launch (launchrules.py)
+        self.memo: dict = {}  # results shared by the autotune configurations of one proof
 
     def pid_hyps(self) -> list[z3.BoolRef]:
         return [z3.And(0 <= self.enc.var(f"p{a}"), self.enc.var(f"p{a}") < g) for a, g in enumerate(self.grid)]

@@ -81,7 +81,11 @@ class Verdict:
     @property
     def findings(self) -> tuple[str, ...]:
         """Problems found while proving (an integer overflow), in order, once each."""
-        return tuple(dict.fromkeys(o.finding for o in self.obligations if o.finding))
+        seen: dict[str, str] = {}  # one per expression: autotune configurations overflow at different sizes
+        for o in self.obligations:
+            if o.finding:
+                seen.setdefault(o.finding.split("` ")[0], o.finding)
+        return tuple(seen.values())
 
     @property
     def covers(self) -> tuple[str, ...]:
@@ -126,11 +130,12 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     index = source_index(opts)
     done: list[Obligation] = []
     assumptions: list[str] = []
+    memo: dict = {}  # shared by the configurations (intwidth: the smallest overflowing sizes, once per expression)
     try:
         for choice in choices:
             tag = "" if len(choices) == 1 else "[" + ",".join(f"{k}={v}" for k, v in choice.items()) + "]"
             try:
-                obs, used = _prove_config(spec, formula, choice, index, backend, config, tag)
+                obs, used = _prove_config(spec, formula, choice, index, backend, config, tag, memo)
             except Unsupported as e:
                 why = Obligation("kernel", "model", "unknown", 0.0, e.message, (), str(e.loc or ""))
                 cex = _refute(spec, formula, opts, why, choice) if config.refute_unsupported else None
@@ -171,7 +176,7 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
 
 
 def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], index, backend,
-                  config: ProveConfig, tag: str) -> tuple[list[Obligation], list[str]]:
+                  config: ProveConfig, tag: str, memo: dict | None = None) -> tuple[list[Obligation], list[str]]:
     """The obligations of one autotune configuration. Launches run in order; a `temp` tensor one
     launch writes and a later one reads is composed (`_define_temp`): its content is stated as a
     term over the inputs, proved like an output (value and coverage), and substituted for the
@@ -181,6 +186,7 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     lay = layouts(spec, model)
     enc = Encoder(T, model, {n: d.dtype for n, d in spec.tensors.items()})
     world = World(T, model, enc, lay, backend, config.limits, config.dump_smt, tag)
+    world.memo = memo if memo is not None else {}
     used: list[str] = [*model.notes]
     temps: dict[str, tuple[tuple[str, ...], Term]] = {}
     stores: dict[str, list[Access]] = {}
