@@ -136,6 +136,11 @@ def obligations(world: Any, extents: list[Extent], grid_text: tuple[str, ...]) -
 
         from .intwidth import ordinary, ordinary_implied, ordinary_text
 
+        cover = f"grid axis {a} ({grid_text[a] if a < len(grid_text) else g}) ≤ {GRID_LIMITS[a]} programs"
+        if ("grid", a, cover) in world.memo:  # past the limit in another configuration: claiming less is sound
+            world.done.append(Obligation(f"grid axis {a} ≤ {GRID_LIMITS[a]}", "launch-rule", "proved", 0.0,
+                                         f"holds only for the sizes where {cover}", (), "", covers=cover))
+            continue
         # at ordinary sizes first (the grid almost always fits there); the ordinary restriction is
         # what the proof covers unless the spec's own constraints imply it (intwidth's memo)
         ob = world.check("launch-rule", f"grid axis {a} ≤ {GRID_LIMITS[a]}", [*world.model.hyps, *ordinary(world)],
@@ -147,7 +152,7 @@ def obligations(world: Any, extents: list[Extent], grid_text: tuple[str, ...]) -
         ob = world.check("launch-rule", f"grid axis {a} ≤ {GRID_LIMITS[a]}", list(world.model.hyps),
                          g <= GRID_LIMITS[a], None, record=False)
         if not ob.proved:
-            cover = f"grid axis {a} ({grid_text[a] if a < len(grid_text) else g}) ≤ {GRID_LIMITS[a]} programs"
+            world.memo[("grid", a, cover)] = True
             ob = replace(ob, status="proved", answer=f"holds only for the sizes where {cover} (CUDA's limit: "
                          f"past it the launch fails)", covers=cover)
         world.done.append(ob)
