@@ -307,8 +307,9 @@ def _contexts(world: Any, site: IntSite, accesses: list[Any], seen: dict) -> lis
     """Where `site` must fit, as (key, hypotheses, traced): under the mask of each access whose
     address or value contains it, and in every lane if a mask contains it or no access does.
     `traced` says the value reaches an address, a mask or a stored value (a loop's closed form
-    may hide an intermediate, e.g. a pointer increment: then it is checked everywhere, and its
-    overflow restricts what the proof covers without being reported as a finding)."""
+    may hide an intermediate, e.g. a pointer increment: then it is checked everywhere, and the
+    overflow of index arithmetic restricts what the proof covers without being reported as a
+    finding; data computed in a loop counts as traced)."""
     out: list[tuple[Any, list, bool]] = []
     in_masks = False
     for a in accesses:
@@ -326,7 +327,8 @@ def _contexts(world: Any, site: IntSite, accesses: list[Any], seen: dict) -> lis
         key = ("all", site.shape, site.loops, active)
         if key not in seen:
             seen[key] = world.context(site.shape, active, site.loops)
-        out.insert(0, (key, seen[key], in_masks))
+        # data computed inside a loop reaches the loop's result through its closed form: traced
+        out.insert(0, (key, seen[key], in_masks or _has_data(site.term)))
     return out
 
 
@@ -414,7 +416,7 @@ def _judge(world: Any, site: IntSite, name: str, ctx: list, goal: z3.BoolRef, fi
     small = world.check("int-range", name, [*ctx, *pin], goal, site.loc, record=False, extra=axioms) if base else None
     key = ("smallest", site.what, str(site.loc))
     if key not in world.memo:
-        world.memo[key] = _smallest(world, [*ctx, *axioms], goal) if traced and not data else ""
+        world.memo[key] = smallest(world, [*ctx, *axioms], goal) if traced and not data else ""
     at = world.memo[key] or _sizes(world, ob.model or first.model)
     if small is None or not small.proved:
         how = "can wrap around" if (small or ob).status == "failed" else "is not shown to stay"
@@ -441,7 +443,7 @@ def _base_sizes(world: Any) -> dict[str, int]:
         return {}
 
 
-def _smallest(world: Any, hyps: list, goal: z3.BoolRef) -> str:
+def smallest(world: Any, hyps: list, goal: z3.BoolRef) -> str:
     """The sizes with the least sum at which `goal` fails, when z3's optimiser finds them quickly."""
     names = list(world.model.sizes)
     if not names:

@@ -106,11 +106,11 @@ def obligations(world: Any, extents: list[Extent], grid_text: tuple[str, ...]) -
             continue
         dims = [world.enc.int_(d) for d in e.shape]
         numel = z3.Product(*dims) if len(dims) > 1 else dims[0]
-        text = ", ".join(to_text(d) for d in e.shape)
-        ob = world.check("launch-rule", f"{e.what} [{text}] power of two", hyps,
-                         z3.And(*[_is_pow2(d, 62) for d in dims]), e.loc, record=False)
+        text = _shape_text(world, e.shape)
+        pow2 = z3.And(*[_is_pow2(d, 62) for d in dims])
+        ob = world.check("launch-rule", f"{e.what} [{text}] power of two", hyps, pow2, e.loc, record=False)
         if not ob.proved:
-            world.done.append(_rejected(world, ob, e, text, "must have power-of-two extents"))
+            world.done.append(_rejected(world, ob, e, text, "must have power-of-two extents", hyps, pow2))
             continue
         world.done.append(ob)
         ob = world.check("launch-rule", f"{e.what} [{text}] at most 2**20 elements", hyps, numel <= MAX_NUMEL, e.loc,
@@ -121,7 +121,7 @@ def obligations(world: Any, extents: list[Extent], grid_text: tuple[str, ...]) -
             bounded = world.check("launch-rule", f"{e.what} [{text}] bounded", hyps, numel <= 2**40, e.loc,
                                   record=False)
             if bounded.proved:
-                ob = _rejected(world, ob, e, text, "must have at most 2**20 elements")
+                ob = _rejected(world, ob, e, text, "must have at most 2**20 elements", hyps, numel <= MAX_NUMEL)
             else:
                 from dataclasses import replace
 
@@ -158,11 +158,25 @@ def obligations(world: Any, extents: list[Extent], grid_text: tuple[str, ...]) -
         world.done.append(ob)
 
 
-def _rejected(world: Any, ob: Any, e: Extent, text: str, rule: str) -> Any:
+def _shape_text(world: Any, shape: tuple[Term, ...]) -> str:
+    """The extents in the spec's words: a launch value the size model names `E_<arg>` is shown
+    with its expression."""
+    text = ", ".join(to_text(d) for d in shape)
+    for step in world.model.spec.steps:
+        for name, a in step.args.items():
+            if f"E_{name}" in text and a.expr is not None:
+                text = text.replace(f"E_{name}", f"{name} = {a.expr.text}")
+    return text
+
+
+def _rejected(world: Any, ob: Any, e: Extent, text: str, rule: str, hyps: list, goal: z3.BoolRef) -> Any:
     from dataclasses import replace
 
+    from .intwidth import smallest
+
     vals = dict(ob.model)
-    sizes = ", ".join(f"{n}={vals[n]}" for n in world.model.spec.sizes if n in vals)
+    sizes = (smallest(world, hyps, goal) if ob.status == "failed" else "") or \
+        ", ".join(f"{n}={vals[n]}" for n in world.model.spec.sizes if n in vals)
     at = f" at {sizes}" if sizes else " at some allowed size"
     if ob.status == "failed":
         msg = f"Triton rejects the launch{at}: {e.what} of shape [{text}] {rule}"

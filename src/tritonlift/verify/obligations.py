@@ -146,10 +146,12 @@ class World:
         return self.check("layout", f"{name} (distinct elements at distinct addresses)", hyps, addr[0] != addr[1])
 
     def check(self, kind: str, name: str, hyps: list, goal: z3.BoolRef, loc: SourceLoc | None = None,
-              record: bool = True, extra: list | None = None) -> Obligation:
+              record: bool = True, extra: list | None = None, data: bool = True) -> Obligation:
+        """`hyps` → `goal` (with the data ranges unless `data` is false, and `extra` facts)."""
         qname = f"{self.prefix}{kind}.{name}"
         t0 = time.perf_counter()
-        q = Query.from_z3(qname, [*hyps, *self.data_ranges(), *(extra or ()), z3.Not(goal)], self.limits)
+        ranges = self.data_ranges() if data else []
+        q = Query.from_z3(qname, [*hyps, *ranges, *(extra or ()), z3.Not(goal)], self.limits)
         if self.dump_dir is not None:
             dump(q, self.dump_dir)
         ans = self.backend.check(q)
