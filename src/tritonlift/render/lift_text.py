@@ -6,7 +6,7 @@ from ..result import LiftResult, Status
 from .unicode import to_unicode
 
 SEMANTICS = ("semantics: real arithmetic; exp, log, sqrt, ... as functions on ℝ; ±inf only as constants; "
-             "NaN and integer wrap-around not modelled")
+             "integers within their dtypes where `proved for` says so; NaN not modelled")
 
 
 def _sizes(s: dict[str, int]) -> str:

@@ -88,8 +88,7 @@ def _generated_dir() -> Path:
 def wrong_proved(entry: Entry, result: Any) -> bool:
     """A PROVED result for a kernel that is wrong at its witness; a `proved-bounded` entry may be
     PROVED when the result names the overflow bound (a finding, what the proof covers, or the
-    reason). The assumptions do not count: they list the trusted semantics, which say that the
-    prover's integers do not wrap."""
+    reason). The assumptions do not count: they list trusted facts, not what the claim covers."""
     if str(result.status) != "PROVED":
         return False
     if entry.correct == "proved-bounded":
