@@ -30,11 +30,29 @@ import numpy as np
 from .dsl.printer import to_text
 from .dsl.term import Term, const
 from .errors import Diagnostic, TritonLiftError, Unsupported
+from .frontend.claims import assumptions, coverage
 from .frontend.concrete import ConcreteLaunch, autotune_params, default_choice, instantiate
 from .frontend.launch import LaunchSpec
 from .options import Options
-from .pipeline import _other_configs, check_sizes, execute, load, source_index, synthesis_sizes
-from .result import Formula, Status
+from .pipeline import (
+    _other_configs,
+    check_sizes,
+    execute,
+    hunt_findings,
+    kernel_location,
+    load,
+    source_index,
+    synthesis_sizes,
+)
+from .result import (
+    CheckResult,
+    Counterexample,
+    Formula,
+    OutputVerdict,
+    Status,
+    Verdict,
+    merge_findings,
+)
 from .symex.runner import Spec
 from .synth import Checker
 from .synth.instantiate import NotGround
@@ -44,7 +62,6 @@ from .user_formula import parse_user_formula
 from .verify.counterexample import (
     ABS_TOL,
     REL_TOL,
-    Counterexample,
     Inputs,
     Problem,
     draw,
@@ -60,56 +77,17 @@ Calls = Mapping[str, Callable[..., Any]]
 MISMATCHES = 3  # per output: candidates for the witness search
 
 
-@dataclass(frozen=True)
-class OutputVerdict:
-    """The verdict for one output tensor of the formula; `detail` says why when not BOUNDED."""
-
-    tensor: str
-    status: Status
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    launch: str  # launch spec path
-    op: str
-    ident: str
-    kernels: tuple[str, ...]
-    location: str  # `file:line` of the kernel's definition (the last launch's kernel)
-    status: Status
-    formula: Formula | None
-    outputs: tuple[OutputVerdict, ...]
-    counterexample: Counterexample | None
-    reason: str
-    seconds: float
-    checked_sizes: tuple[dict[str, int], ...] = ()
-    findings: tuple[str, ...] = ()
-    unstated: tuple[str, ...] = ()  # outputs of the kernel the formula does not state (not checked)
-    error: Diagnostic | None = None  # the located problem behind an ERROR/UNSUPPORTED status, if any
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.ident, "op": self.op, "kernel": ", ".join(self.kernels), "launch": self.launch,
-            "location": self.location, "status": str(self.status),
-            "formula": str(self.formula) if self.formula else None,
-            "outputs": [{"tensor": o.tensor, "status": str(o.status), "detail": o.detail} for o in self.outputs],
-            "counterexample": self.counterexample.to_json() if self.counterexample else None,
-            "reason": self.reason, "seconds": round(self.seconds, 3),
-            "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
-            "unstated_outputs": list(self.unstated),
-            "error": self.error.to_json() if self.error else None,
-        }
-
-
-def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options):
-    """The unbounded tier (DESIGN §7): the verifier's verdict for every size the spec allows
-    (only the outputs the formula states; PROVED when proved), None when it could not run."""
+def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options) -> Verdict | None:
+    """The unbounded tier (DESIGN §7): the verifier's Verdict on the formula for every size the
+    spec allows (only the outputs the formula states); None when it did not run (`--no-prove`)
+    or could not start."""
     if not opts.prove:
         return None
     from .verify.prove import ProveConfig, prove
 
     try:
-        return prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt, refute_unsupported=True))
+        return prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt,
+                                                        refute_unsupported=True))
     except TritonLiftError:
         return None
 
@@ -155,21 +133,31 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     outs = [n for n, d in launch.tensors.items() if d.direction in ("out", "inout")]
     unstated = tuple(n for n in outs if formula.get(n) is None)
 
-    def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), findings=(), error=None) -> CheckResult:
+    runs: list[_Run] = []
+    hunted: list[Spec] = []  # executions at more sizes, for findings only (when the formula is not proved)
+
+    def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), error=None, verdict=None) -> CheckResult:
+        specs = [r.spec for r in sorted(runs, key=lambda r: r.weight)] + hunted
+        findings = merge_findings(f for sp in specs for f in sp.findings)
+        findings = merge_findings([*findings, *(verdict.findings if verdict else ())])
+        bugs = [f for f in findings if f.bug]
+        if bugs and status is not Status.ERROR:  # a bug found outranks any other outcome; `reason` keeps the stage's
+            status = Status.FINDINGS
+        lemmas = verdict.assumptions if verdict and verdict.status is Status.PROVED else ()
         return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
-                           _location(launch, index), status, formula, tuple(verdicts), cex, reason,
-                           time.monotonic() - t0, tuple(sizes), tuple(findings), unstated, error)
+                           kernel_location(launch, index), status, formula, tuple(verdicts), cex, reason,
+                           time.monotonic() - t0, tuple(sizes), findings, unstated, error, verdict,
+                           coverage(launch, sizes, verdict.conditions if verdict else ()), assumptions(launch, lemmas))
 
     try:
         opts.stage("symex")
-        runs = _runs(launch, index)
+        runs += _runs(launch, index)
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
         return result(status, reason=e.diagnostic().headline(), error=e.diagnostic())
     except RecursionError:
         return result(Status.ERROR, reason="internal error: expression nesting too deep",
                       error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
-    findings = sorted({str(f) for r in runs for f in r.spec.findings})
     sizes = _distinct([r.conc.sizes for r in runs])
     by_weight = sorted(runs, key=lambda r: r.weight)
     calls = dict(calls or {})
@@ -214,17 +202,22 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     ordered = [verdicts[o.tensor] for o in formula.outputs]
     status = max(v.status for v in ordered)
     cex = next((witnesses[o.tensor] for o in formula.outputs if o.tensor in witnesses), None)
-    if status is Status.BOUNDED:
+    verdict = None
+    if status is Status.BOUNDED and not any(f.bug for r in runs for f in r.spec.findings):
         opts.stage("prove")
-    verdict = prove_unbounded(launch, formula, opts) if status is Status.BOUNDED else None
-    reason = ""
-    if verdict is not None:  # findings of the prover (an integer overflow past some size) are reported either way
-        findings = [*findings, *(f for f in verdict.findings if f not in findings)]
-        if verdict.status is Status.PROVED:
-            status = Status.PROVED
-            if verdict.covers:
-                reason = "proved for the sizes where " + "; ".join(verdict.covers)
-    return result(status, ordered, cex, reason or _reason(status, ordered, len(sizes)), sizes, findings)
+        verdict = prove_unbounded(launch, formula, opts)
+    if verdict is not None and verdict.status is Status.PROVED:
+        status = Status.PROVED
+    elif verdict is not None and verdict.status is Status.REFUTED and verdict.counterexample is not None:
+        # a replayed counterexample at sizes the exact checks did not reach
+        w = verdict.counterexample
+        ordered = [OutputVerdict(v.tensor, Status.REFUTED, _differ_text(w)) if v.tensor == w.tensor else v
+                   for v in ordered]
+        status, cex = Status.REFUTED, w
+    if status is not Status.PROVED:  # "not proved" or "refuted" may be a bug at sizes not checked yet
+        hunted += hunt_findings(launch, index, sizes)
+    return result(status, ordered, cex, _reason(status, ordered, len(sizes), verdict, opts.prove), sizes,
+                  verdict=verdict)
 
 
 def replay(counterexample: Counterexample, launch_path: str | Path, formula_text: str, *,
@@ -331,21 +324,6 @@ def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Countere
 
 # -- text ---------------------------------------------------------------------------------------------
 
-def _location(launch: LaunchSpec, index) -> str:
-    step = launch.steps[-1]
-    try:
-        fn = index.kernel(step.kernel, Path(launch.path).parent)
-        loc = fn.loc()
-    except TritonLiftError:
-        return str(launch.path)
-    path = Path(loc.file)
-    try:
-        path = path.resolve().relative_to(Path.cwd())
-    except ValueError:
-        pass
-    return f"{path}:{loc.line}" if loc.line else str(path)
-
-
 def _distinct(sizes: list[dict[str, int]]) -> list[dict[str, int]]:
     out: list[dict[str, int]] = []
     for s in sizes:
@@ -379,10 +357,13 @@ def _unknown_text(found: list[_Mismatch]) -> str:
             f"tolerance (relative {REL_TOL:g}, absolute {ABS_TOL:g}; random inputs and z3 models tried)")
 
 
-def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int) -> str:
+def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int, verdict: Verdict | None,
+            prove: bool) -> str:
     if status is Status.PROVED:
         return ""
     if status is Status.BOUNDED:
-        return f"equal to the kernel exactly at {n_sizes} sizes; not proved for all sizes"
+        why = ("--no-prove" if not prove else verdict.message if verdict is not None and verdict.message
+               else "the prover could not start" if verdict is None else str(verdict.status))
+        return f"equal to the kernel exactly at {n_sizes} sizes; not proved for all sizes: {why}"
     bad = next(v for v in verdicts if v.status is status)
     return bad.detail

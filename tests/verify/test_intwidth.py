@@ -1,9 +1,10 @@
 """Fixed-width integers (verify/intwidth.py): every integer intermediate stays in its dtype's range.
 
 Each wrong kernel is one of tests/soundness/adversarial/ (confirmed under TRITON_INTERPRET=1 by
-tests/soundness/test_adversarial.py); here the verdict's details: the finding names the expression
-and the sizes, the claim is restricted to the sizes without overflow, data that can wrap is never
-PROVED, and correct integer kernels keep their proofs."""
+tests/soundness/test_adversarial.py); here the verdict's details: an overflow is a FINDINGS result
+whose finding names the expression and the (smallest) sizes, the formula's coverage names the
+sizes where it holds, data that can wrap is never PROVED, and correct integer kernels keep their
+proofs (restricted to tensors of at most 2**30 elements where the spec leaves sizes unbounded)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,16 @@ ADV, KERNELS = ROOT / "tests" / "soundness" / "adversarial", ROOT / "tests" / "k
 OPTS = Options(simplify=False)
 
 
-def test_mask_in_int16_is_proved_below_the_wrap_with_a_finding_at_the_first_size_that_wraps():
+def _texts(r) -> list[str]:
+    return [str(f) for f in r.findings]
+
+
+def test_mask_in_int16_is_a_finding_at_the_first_size_that_wraps_and_holds_below():
     r = lift(ADV / "mask_int16.toml", OPTS)
-    assert r.status is Status.PROVED
-    assert any("`offs.to(tl.int16)` overflows int16 at N=32769" in f for f in r.findings), r.findings
-    assert any("`offs.to(tl.int16)`" in c and "stays within int16" in c for c in r.covers), r.covers
+    assert r.status is Status.FINDINGS and r.formula is not None
+    assert any("`offs.to(tl.int16)` overflows int16 at N=32769" in f for f in _texts(r)), _texts(r)
+    assert [f.kind for f in r.findings] == ["overflow"] and r.findings[0].sizes == {"N": 32769}
+    assert any("`offs.to(tl.int16)`" in c and "stays within int16" in c for c in r.coverage.conditions), r.covers
 
 
 @pytest.mark.interp
@@ -49,31 +55,31 @@ def test_the_largest_size_the_int16_claim_covers_runs_clean_under_the_interprete
                                         ("int32_sum_overflow", "`tl.sum(x, 0)` can wrap around in int32")])
 def test_data_that_wraps_at_every_size_is_never_proved(name, expr):
     r = lift(ADV / f"{name}.toml", OPTS)
-    assert r.status is Status.BOUNDED
-    assert any(expr in f for f in r.findings), r.findings
+    assert r.status is Status.FINDINGS
+    assert any(expr in f for f in _texts(r)), _texts(r)
     assert "int-range" in r.reason
 
 
 def test_a_store_into_int8_is_an_overflow_of_the_store():
     r = lift(ADV / "store_int8.toml", OPTS)
-    assert r.status is not Status.PROVED
-    assert any("tl.store(" in f and "int8" in f for f in r.findings), r.findings
+    assert r.status is Status.FINDINGS
+    assert any("tl.store(" in f and "int8" in f for f in _texts(r)), _texts(r)
 
 
 def test_int32_row_times_stride_is_a_finding_and_the_int64_fix_is_not():
     bad = check_formula(ADV / "row_times_stride_int32.toml", "y[i] = i * S", OPTS)
-    assert bad.status is Status.PROVED  # for the sizes where row * stride fits, as the reason says
-    assert any("`row * stride` overflows int32" in f for f in bad.findings), bad.findings
-    assert "`row * stride`" in bad.reason and "stays within int32" in bad.reason
+    assert bad.status is Status.FINDINGS  # the formula holds where row * stride fits, as the coverage says
+    assert any("`row * stride` overflows int32" in f for f in _texts(bad)), _texts(bad)
+    assert any("`row * stride`" in c and "stays within int32" in c for c in bad.coverage.conditions)
     good = check_formula(KERNELS / "intwidth" / "row_offset64.toml", "y[i] = i * S", OPTS)
     assert good.status is Status.PROVED and not good.findings
-    assert "stays within" not in good.reason
+    assert not any("stays within" in c for c in good.coverage.conditions)
 
 
-def test_a_count_times_a_large_constant_is_proved_only_below_its_threshold():
+def test_a_count_times_a_large_constant_is_a_finding_and_holds_below_its_threshold():
     r = lift(ADV / "count_scaled_int32.toml", OPTS)
-    assert r.status is Status.PROVED
-    assert any("`tl.sum(acc, 0) * 10000000` may overflow int32" in f for f in r.findings), r.findings
+    assert r.status is Status.FINDINGS
+    assert any("`tl.sum(acc, 0) * 10000000` may overflow int32" in f for f in _texts(r)), _texts(r)
     assert any("for every input" in c for c in r.covers), r.covers
 
 
@@ -83,12 +89,12 @@ def test_an_int32_count_is_proved_for_ordinary_sizes_without_a_finding():
     assert any("at most 2**30 elements" in c for c in r.covers), r.covers
 
 
-def test_an_int8_accumulator_is_proved_only_where_it_fits_with_a_finding():
+def test_an_int8_accumulator_is_a_finding_and_holds_only_where_it_fits():
     # one block of values below 100 fits int8; the sum of two may not: PROVED only for the sizes
     # where the accumulator stays within int8 for every input (M = N = 3 is one), saying so
     r = lift(ADV / "int8_accumulator.toml", OPTS)
-    assert r.status is Status.PROVED
-    assert any("`acc += tl.load(" in f and "overflow int8" in f for f in r.findings), r.findings
+    assert r.status is Status.FINDINGS
+    assert any("`acc += tl.load(" in f and "overflow int8" in f for f in _texts(r)), _texts(r)
     assert any("`acc += tl.load(" in c and "stays within int8 for every input" in c for c in r.covers), r.covers
 
 

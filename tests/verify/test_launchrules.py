@@ -50,6 +50,7 @@ def test_a_launch_triton_rejects_is_an_error_with_its_location_and_sizes(name, w
     assert r.status is Status.ERROR and r.formula is None
     assert words in r.reason and "(at " in r.reason, r.reason
     assert r.error is not None and r.error.loc is not None and r.error.loc.line > 0
+    assert [f.kind for f in r.findings] == ["launch"] and r.findings[0].sizes, r.findings
 
 
 def test_a_rule_broken_only_past_the_checked_sizes_is_found_by_the_prover():
@@ -57,6 +58,7 @@ def test_a_rule_broken_only_past_the_checked_sizes_is_found_by_the_prover():
     v = prove(spec, parse_user_formula("y[i] = x[i] + 1.0", spec))
     assert v.status is Status.ERROR
     assert "at N=65" in v.message and "BLOCK = max(64, N)" in v.message
+    assert [(f.kind, dict(f.sizes)) for f in v.findings] == [("launch", {"N": 65})]
 
 
 def test_a_tile_past_2_20_within_the_specs_bound_is_an_error():

@@ -40,6 +40,7 @@ import z3
 
 from ..dsl.term import BINDERS, Op, Term, const, walk
 from ..errors import SourceLoc, Unsupported
+from ..result import Finding, FindingKind
 from .lanetile import Lanes
 
 INT_RANGE: dict[str, tuple[int, int]] = {
@@ -337,7 +338,7 @@ def obligations(world: Any, sites: list[IntSite], accesses: list[Any]) -> None:
     range at ordinary sizes, each under its own context (a conjunction of implications); when it
     fails, bisection finds the intermediates that fail (those that failed in an earlier autotune
     configuration are checked on their own first), and each of them is judged (`_judge`)."""
-    from .obligations import Obligation
+    from ..result import Obligation
 
     done: set[tuple[Term, str]] = set()
     seen: dict = {}
@@ -351,8 +352,8 @@ def obligations(world: Any, sites: list[IntSite], accesses: list[Any]) -> None:
             goal = _goal(world, site, facts)
         except Unsupported as e:
             world.done.append(Obligation(_name(site), "int-range", "unknown", 0.0, f"not encodable: {e.message}", (),
-                                         str(site.loc or ""), finding=_finding(site, f"is not shown to stay in {site.dtype}",
-                                                                 f" ({e.message})")))
+                                         str(site.loc or ""), finding=_finding(site, f"is not shown to stay in {site.dtype} "
+                                                                 f"({e.message})", "")))
             continue
         members += [(ctx, site, goal, facts, traced) for _, ctx, traced in _contexts(world, site, accesses, seen)]
     if not members:
@@ -413,7 +414,7 @@ def _bisect(world: Any, hyps: list, axioms: list, part: list, ok: list, slow: li
 def _covered(world: Any, site: IntSite, ctx: list, goal: z3.BoolRef, axioms: list) -> Any:
     """The claim restricted to the sizes where `site` fits, checked non-vacuous at the smallest
     sizes lifting runs; unknown if even that is not shown."""
-    from .obligations import Obligation
+    from ..result import Obligation
 
     cover = f"`{site.what or site.kind}` ({site.loc}) stays within {site.dtype}"
     base = _base_sizes(world)
@@ -451,25 +452,21 @@ def _judge(world: Any, site: IntSite, name: str, ctx: list, goal: z3.BoolRef, fi
         how = "can wrap around" if (small or ob).status == "failed" else "is not shown to stay"
         sizes = _sizes(world, small.model) if small is not None and small.model else at
         return replace(small or ob, status="failed" if small is not None and small.status == "failed" else ob.status,
-                       finding=_finding(site, f"{how} in {site.dtype}", f" (e.g. at {sizes})" if sizes else ""))
+                       finding=_finding(site, f"{how} in {site.dtype}" + (" (for some inputs)" if sizes else ""), sizes))
     # a reduction bounded by an interval (`_abstract`) may overflow later than its bound says
     verb = "may overflow" if _has_binder(site.term) else "overflows"
     where = f" at {at}" if at else " at some sizes"
-    finding = _finding(site, f"{verb} {site.dtype}{where}" + (" for some inputs" if data else ""), "") if traced else ""
+    what = f"{verb} {site.dtype}" + (" for some inputs" if data else "") + ("" if at else where)
+    finding = _finding(site, what, at) if traced else None
     return replace(ob, status="proved", answer=f"holds only for the sizes where {cover}"
                    + ("" if traced else f" (it overflows{where}; no address, mask or stored value is seen to use it)"),
                    covers=cover, finding=finding)
 
 
 def _base_sizes(world: Any) -> dict[str, int]:
-    """The first sizes lifting executes (small values satisfying the constraints)."""
-    from ..errors import TritonLiftError
-    from ..pipeline import default_sizes
-
-    try:
-        return default_sizes(world.model.spec)[0]
-    except (TritonLiftError, IndexError):
-        return {}
+    """The first sizes lifting executes (small values satisfying the constraints), which the
+    prover puts in the memo (`prove._prove_config`; the size policy lives in the pipeline)."""
+    return world.memo.get(("base sizes",), {})
 
 
 def smallest(world: Any, hyps: list, goal: z3.BoolRef) -> str:
@@ -495,9 +492,29 @@ def _sizes(world: Any, model: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(f"{n}={vals[n]}" for n in world.model.spec.sizes if n in vals)
 
 
-def _finding(site: IntSite, what: str, extra: str) -> str:
-    where = f"{site.loc}: " if site.loc else ""
-    return f"{where}overflow: `{site.what or site.kind}` {what}{extra}"
+def _finding(site: IntSite, what: str, sizes: str) -> Finding:
+    """An overflow finding: the expression, what happens, the sizes (`N=3, M=2` text) where."""
+    return Finding(FindingKind.OVERFLOW, f"`{site.what or site.kind}` {what}", site.loc, (), sizes_of(sizes))
+
+
+def sizes_of(text: str) -> dict[str, int]:
+    """`N=3, M=2` as a dict."""
+    at = {}
+    for part in text.split(", ") if text else ():
+        name, _, value = part.partition("=")
+        if value.lstrip("-").isdigit():
+            at[name] = int(value)
+    return at
+
+
+def findings(obligations: Any) -> tuple[Finding, ...]:
+    """The findings of a verdict's obligations (overflows, launches Triton rejects), one per
+    expression (autotune configurations overflow at different sizes: the first is kept)."""
+    seen: dict[tuple, Finding] = {}
+    for o in obligations:
+        if o.finding is not None:
+            seen.setdefault((o.finding.location, o.finding.message.split("` ")[0]), o.finding)
+    return tuple(seen.values())
 
 
 __all__ = ["INT_RANGE", "IntSite", "IntWidthHooks", "obligations"]

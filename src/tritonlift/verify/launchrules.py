@@ -32,6 +32,7 @@ import z3
 from ..dsl.printer import to_text
 from ..dsl.term import Op, Term
 from ..errors import SourceLoc
+from ..result import Finding, FindingKind
 from ..symex.tritonrules import MAX_NUMEL, check_other, is_pow2
 from .lanetile import Lanes
 
@@ -88,7 +89,7 @@ def obligations(world: Any, extents: list[Extent], grid_text: tuple[str, ...]) -
     """`launch-rule` obligations: every recorded tile shape has power-of-two extents and at most
     2**20 elements at every allowed size; the grid fits the driver's limits (else a `covers`
     restriction)."""
-    from .obligations import Obligation
+    from ..result import Obligation
 
     hyps = [*world.model.hyps, *pow2_facts(world)]
     seen: set[tuple[Term, ...]] = set()
@@ -172,7 +173,7 @@ def _shape_text(world: Any, shape: tuple[Term, ...]) -> str:
 def _rejected(world: Any, ob: Any, e: Extent, text: str, rule: str, hyps: list, goal: z3.BoolRef) -> Any:
     from dataclasses import replace
 
-    from .intwidth import smallest
+    from .intwidth import sizes_of, smallest
 
     vals = dict(ob.model)
     sizes = (smallest(world, hyps, goal) if ob.status == "failed" else "") or \
@@ -180,9 +181,10 @@ def _rejected(world: Any, ob: Any, e: Extent, text: str, rule: str, hyps: list, 
     at = f" at {sizes}" if sizes else " at some allowed size"
     if ob.status == "failed":
         msg = f"Triton rejects the launch{at}: {e.what} of shape [{text}] {rule}"
-    else:
-        msg = f"{e.what} of shape [{text}] not shown to satisfy Triton's rule ({rule}): {ob.answer}"
-    return replace(ob, answer=msg)
+        found = Finding(FindingKind.LAUNCH, f"Triton rejects the launch: {e.what} of shape [{text}] {rule}", e.loc,
+                        (), sizes_of(sizes))
+        return replace(ob, answer=msg, finding=found)
+    return replace(ob, answer=f"{e.what} of shape [{text}] not shown to satisfy Triton's rule ({rule}): {ob.answer}")
 
 
 __all__ = ["Extent", "LaunchRuleHooks", "obligations"]

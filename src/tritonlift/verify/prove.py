@@ -33,11 +33,18 @@ from ..frontend.concrete import autotune_params
 from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
 from ..frontend.source import FunctionRef
 from ..options import Options
-from ..result import Formula, Status
+from ..result import (
+    Counterexample,
+    Finding,
+    FindingKind,
+    Formula,
+    ObligationStatus,
+    Status,
+    Verdict,
+)
 from ..symex.values import DTypeV
 from . import intwidth, launchrules, vacuity
 from . import termops as TO
-from .counterexample import Counterexample
 from .encode import Encoder
 from .inout import read_before_write
 from .lanetile import Lanes, as_lanes, broadcast_to, cast, lane, scalar
@@ -64,54 +71,24 @@ class ProveConfig:
     refute_unsupported: bool = False  # also search for a counterexample when the prover cannot model the kernel
 
 
-@dataclass(frozen=True)
-class Verdict:
-    status: Status
-    message: str
-    obligations: tuple[Obligation, ...] = ()
-    assumptions: tuple[str, ...] = ()
-    location: str = ""
-    counterexample: Counterexample | None = None
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> Obligation | None:
-        return next((o for o in self.obligations if not o.proved), None)
-
-    @property
-    def findings(self) -> tuple[str, ...]:
-        """Problems found while proving (an integer overflow), in order, once each."""
-        seen: dict[str, str] = {}  # one per expression: autotune configurations overflow at different sizes
-        for o in self.obligations:
-            if o.finding:
-                seen.setdefault(o.finding.split("` ")[0], o.finding)
-        return tuple(seen.values())
-
-    @property
-    def covers(self) -> tuple[str, ...]:
-        """Restrictions of what a PROVED verdict covers (the sizes without integer overflow)."""
-        return tuple(dict.fromkeys(o.covers for o in self.obligations if o.covers))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": str(self.status), "message": self.message, "location": self.location,
-            "seconds": round(self.seconds, 4), "assumptions": list(self.assumptions),
-            "obligations": [{"name": o.name, "kind": o.kind, "status": o.status, "seconds": round(o.seconds, 4),
-                             "answer": o.answer, "location": o.location} for o in self.obligations],
-            "counterexample": self.counterexample.to_json() if self.counterexample else None,
-        }
-
-    def explain(self) -> str:
-        lines = [f"{self.status}: {self.message}" if self.message else str(self.status)]
-        lines += [f"  {o}" for o in self.obligations]
-        if self.assumptions:
-            lines.append("  assumptions: " + "; ".join(self.assumptions))
-        return "\n".join(lines)
-
-
 def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
           config: ProveConfig | None = None) -> Verdict:
-    """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints."""
+    """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints.
+    An integer overflow the obligations show (`intwidth.py`) is a finding: the verdict is then
+    FINDINGS (the formula holding only where the verdict's `conditions` say) unless it is
+    already REFUTED or an error."""
+    v = _prove(spec, formula, opts, config)
+    found = intwidth.findings(v.obligations)
+    if not found:
+        return v
+    status = Status.FINDINGS if v.status in (Status.PROVED, Status.UNKNOWN, Status.FINDINGS) else v.status
+    message = v.message if v.status is not Status.PROVED else \
+        f"{found[0].text()}; the formula holds where " + "; ".join(v.conditions)
+    return replace(v, status=status, message=message or found[0].text(), findings=(*v.findings, *found))
+
+
+def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
+           config: ProveConfig | None = None) -> Verdict:
     from ..pipeline import source_index
 
     opts, config = opts or Options(), config or ProveConfig()
@@ -151,6 +128,10 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
             if bad is not None:  # Triton rejects the launch at some allowed size: an error, whatever else holds
                 return Verdict(Status.ERROR, bad.answer, tuple(done), tuple(assumptions), bad.location, None,
                                time.monotonic() - t0)
+            races = [f for o in obs if (f := layout_race(o, spec, choice)) is not None]
+            if races:
+                return Verdict(Status.FINDINGS, races[0].message, tuple(done), tuple(assumptions), "", None,
+                               time.monotonic() - t0, tuple(races))
             bad = next((o for o in obs if not o.proved), None)
             if bad is not None:
                 cex = _refute(spec, formula, opts, bad, choice) if config.refute else None
@@ -175,6 +156,26 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     return Verdict(Status.PROVED, "", tuple(done), tuple(assumptions), "", None, time.monotonic() - t0)
 
 
+def layout_race(ob: Obligation, spec: LaunchSpec, choice: dict[str, int]) -> Finding | None:
+    """A failed layout obligation as a race finding: the solver's model gives sizes at which two
+    distinct elements of a written tensor share an address. The query is integer arithmetic over
+    the sizes only (no uninterpreted functions), so the model is a real collision."""
+    if ob.kind != "layout" or ob.status is not ObligationStatus.FAILED:
+        return None
+    name = ob.name.split(" ", 1)[0]
+    model = dict(ob.model)
+    sizes = {n: int(model[n]) for n in spec.sizes if n in model and model[n].lstrip("-").isdigit()}
+    rank = len(spec.tensors[name].shape) if name in spec.tensors else 0
+    i = [model.get(f"{name}.i{k}") for k in range(rank)]
+    j = [model.get(f"{name}.j{k}") for k in range(rank)]
+    pair = (f": {name}[{', '.join(map(str, i))}] and {name}[{', '.join(map(str, j))}]"
+            if all(v is not None for v in (*i, *j)) else "")
+    where = "" if sizes else " at some allowed size"
+    conf = f" (autotune choice {choice})" if choice else ""
+    return Finding(FindingKind.RACE, f"distinct elements of {name} share an address{where}{pair}{conf}: "
+                   f"stores to them race", spec.loc("tensors", name), (), sizes)
+
+
 def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], index, backend,
                   config: ProveConfig, tag: str, memo: dict | None = None) -> tuple[list[Obligation], list[str]]:
     """The obligations of one autotune configuration. Launches run in order; a `temp` tensor one
@@ -187,6 +188,13 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     enc = Encoder(T, model, {n: d.dtype for n, d in spec.tensors.items()})
     world = World(T, model, enc, lay, backend, config.limits, config.dump_smt, tag)
     world.memo = memo if memo is not None else {}
+    if ("base sizes",) not in world.memo:  # intwidth: claims restricted to sizes must include these
+        from ..pipeline import default_sizes
+
+        try:
+            world.memo[("base sizes",)] = default_sizes(spec)[0]
+        except (TritonLiftError, IndexError):
+            world.memo[("base sizes",)] = {}
     used: list[str] = [*model.notes]
     temps: dict[str, tuple[tuple[str, ...], Term]] = {}
     stores: dict[str, list[Access]] = {}
