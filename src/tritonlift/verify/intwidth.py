@@ -322,7 +322,8 @@ def _contexts(world: Any, site: IntSite, accesses: list[Any], seen: dict) -> lis
         if site.term in in_mask:
             in_masks = True
         elif site.term in used:
-            out.append((key, ctx, True))
+            later = _increment_of(site.term, a)
+            out.append(((key, later), ctx + [world.enc.var(t) >= 1 for t in later], True))
     if in_masks or not out:
         active = const(True) if site.active is True else site.active
         key = ("all", site.shape, site.loops, active)
@@ -331,6 +332,28 @@ def _contexts(world: Any, site: IntSite, accesses: list[Any], seen: dict) -> lis
         # data computed inside a loop reaches the loop's result through its closed form: traced
         out.insert(0, (key, seen[key], in_masks or _has_data(site.term)))
     return out
+
+
+def _increment_of(term: Term, a: Any) -> tuple[str, ...]:
+    """The loop variables t when `term` occurs in access `a` only as a factor t·term of a loop's
+    closed form (a pointer increment `p += BLOCK * stride`: the increment computed in iteration t
+    is first used in iteration t + 1, so it matters only for t ≥ 1); else ()."""
+    loops = {t for t, _ in a.loops}
+    if not loops:
+        return ()
+    found: set[str] = set()
+    roots = [x for x in (a.offset, a.value, *a.index) if x is not None]
+    for root in roots:
+        for n in walk(root):
+            if term not in n.args:
+                continue
+            if n.op is not Op.MUL:
+                return ()
+            ts = {v.attrs[0] for x in n.args if x is not term for v in walk(x) if v.op is Op.VAR} & loops
+            if not ts:
+                return ()
+            found |= ts
+    return tuple(sorted(found))
 
 
 def obligations(world: Any, sites: list[IntSite], accesses: list[Any]) -> None:
