@@ -48,6 +48,7 @@ LAYERS = [
     {"check", "bench", "deadline"},
     {"api"},
     {"pytest_plugin", "cli", "interp", "soundness"},
+    {"__main__"},
 ]
 
 # (importer unit, imported unit): why it is still there

@@ -35,6 +35,7 @@ from .frontend.concrete import ConcreteLaunch, autotune_params, default_choice, 
 from .frontend.launch import LaunchSpec
 from .options import Options
 from .pipeline import (
+    HUNT_SECONDS,
     _other_configs,
     check_sizes,
     execute,
@@ -138,20 +139,23 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
 
     def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), error=None, verdict=None) -> CheckResult:
         specs = [r.spec for r in sorted(runs, key=lambda r: r.weight)] + hunted
-        findings = merge_findings(f for sp in specs for f in sp.findings)
-        findings = merge_findings([*findings, *(verdict.findings if verdict else ())])
-        bugs = [f for f in findings if f.bug]
-        if bugs and status is not Status.ERROR:  # a bug found outranks any other outcome; `reason` keeps the stage's
+        executed = merge_findings(f for sp in specs for f in sp.findings)
+        # a bug an execution shows outranks any other outcome (`reason` keeps the stage's); the
+        # prover's findings (an overflow past some size) restrict what a PROVED covers instead
+        if any(f.bug for f in executed) and status is not Status.ERROR:
             status = Status.FINDINGS
+        findings = merge_findings([*executed, *(verdict.all_findings() if verdict else ())])
         lemmas = verdict.assumptions if verdict and verdict.status is Status.PROVED else ()
+        conditions = verdict.covers if verdict else ()
         return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
                            kernel_location(launch, index), status, formula, tuple(verdicts), cex, reason,
                            time.monotonic() - t0, tuple(sizes), findings, unstated, error, verdict,
-                           coverage(launch, sizes, verdict.conditions if verdict else ()), assumptions(launch, lemmas))
+                           coverage(launch, sizes, conditions), assumptions(launch, lemmas))
 
     try:
         opts.stage("symex")
         runs += _runs(launch, index)
+        symex_seconds = time.monotonic() - t0
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
         return result(status, reason=e.diagnostic().headline(), error=e.diagnostic())
@@ -208,6 +212,8 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
         verdict = prove_unbounded(launch, formula, opts)
     if verdict is not None and verdict.status is Status.PROVED:
         status = Status.PROVED
+    elif verdict is not None and verdict.status is Status.FINDINGS and verdict.all_findings():
+        status = Status.FINDINGS  # a bug the prover shows (an integer overflow): the coverage says where it holds
     elif verdict is not None and verdict.status is Status.REFUTED and verdict.counterexample is not None:
         # a replayed counterexample at sizes the exact checks did not reach
         w = verdict.counterexample
@@ -215,7 +221,8 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
                    for v in ordered]
         status, cex = Status.REFUTED, w
     if status is not Status.PROVED:  # "not proved" or "refuted" may be a bug at sizes not checked yet
-        hunted += hunt_findings(launch, index, sizes)
+        opts.stage("findings")
+        hunted += hunt_findings(launch, index, sizes, min(HUNT_SECONDS, max(1.0, 2 * symex_seconds)))
     return result(status, ordered, cex, _reason(status, ordered, len(sizes), verdict, opts.prove), sizes,
                   verdict=verdict)
 
@@ -365,5 +372,7 @@ def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int, verdict
         why = ("--no-prove" if not prove else verdict.message if verdict is not None and verdict.message
                else "the prover could not start" if verdict is None else str(verdict.status))
         return f"equal to the kernel exactly at {n_sizes} sizes; not proved for all sizes: {why}"
+    if status is Status.FINDINGS and verdict is not None and verdict.status is Status.FINDINGS:
+        return verdict.message  # the prover's finding, and where the formula holds
     bad = next(v for v in verdicts if v.status is status)
     return bad.detail

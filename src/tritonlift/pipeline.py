@@ -329,6 +329,13 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                           tuple(sizes), findings, timings, error=error, location=where,
                           assumptions=assumptions(spec), coverage=coverage(spec, sizes))
 
+    def hunt(used: list[dict[str, int]]) -> list[Spec]:
+        t = time.monotonic()
+        opts.stage("findings")
+        found = hunt_findings(spec, index, used, _budget(timings))
+        timings["findings"] = time.monotonic() - t
+        return found
+
     try:
         opts.stage("sizes")
         synth_sizes = synthesis_sizes(spec)
@@ -365,7 +372,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         bad = verify_formula(formula, checks)
         timings["check"] = time.monotonic() - t
     except SynthFailure as e:
-        runs += hunt_findings(spec, index, synth_sizes)  # a bug at other sizes may be why no formula fits
+        runs += hunt(synth_sizes)  # a bug elsewhere may be why no formula fits
         return result(Status.UNSUPPORTED, None, f"no formula: {e}")
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
@@ -374,7 +381,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return result(Status.ERROR, None, "internal error: expression nesting too deep",
                       error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
     if bad is not None:
-        runs += hunt_findings(spec, index, synth_sizes + unseen)
+        runs += hunt(synth_sizes + unseen)
         return result(Status.UNSUPPORTED, None, f"formula rejected by the generalisation check: {bad}")
     all_sizes = [*synth_sizes, *unseen]
     reason = ("equal to the kernel exactly at the checked sizes"
@@ -383,7 +390,8 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return _simplified(result(Status.BOUNDED, formula, reason + "; not proved for all sizes (--no-prove)",
                                   all_sizes), spec, opts, timings)
     if any(f.bug for sp in runs for f in sp.findings):  # the status is decided: no proof can lift it
-        return _simplified(result(Status.BOUNDED, formula, reason, all_sizes), spec, opts, timings)
+        return _simplified(result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: the kernel has a "
+                                  f"bug (the findings)", all_sizes), spec, opts, timings)
     from .verify.prove import ProveConfig, prove
 
     t = time.monotonic()
@@ -401,7 +409,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                    all_sizes, error=diag, extra=verdict.findings)
         return dataclasses.replace(r, verdict=verdict)
     if verdict.status is not Status.PROVED:
-        runs += hunt_findings(spec, index, all_sizes)  # "not proved" may be a bug at sizes not checked yet
+        runs += hunt(all_sizes)  # "not proved" may be a bug elsewhere
     if verdict.status is Status.PROVED:
         r = result(Status.PROVED, formula, "", all_sizes)
     elif verdict.status is Status.FINDINGS:
@@ -410,10 +418,11 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         # REFUTED by the prover contradicts the exact checks above only if they disagree; a result
         # never claims more than it established, so anything but PROVED stays BOUNDED
         r = result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: {verdict.message}", all_sizes)
-    r = dataclasses.replace(r, verdict=verdict, findings=merge_findings([*r.findings, *verdict.findings]),
+    # the prover's findings (an overflow past some size) restrict what the claim covers; they
+    # decide the status only through the verdict's own status
+    r = dataclasses.replace(r, verdict=verdict, findings=merge_findings([*r.findings, *verdict.all_findings()]),
                             assumptions=assumptions(spec, verdict.assumptions),
-                            coverage=dataclasses.replace(r.coverage, conditions=verdict.conditions) if r.coverage
-                            else r.coverage)
+                            coverage=coverage(spec, all_sizes, verdict.covers))
     return _simplified(r, spec, opts, timings)
 
 
@@ -433,24 +442,39 @@ def _launch_finding(e: Exception) -> tuple:
     return (Finding(FindingKind.LAUNCH, msg or e.message, e.loc, (), sizes),)
 
 
-def hunt_findings(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int]]) -> list[Spec]:
-    """Executions at the check sizes and past the spec's thresholds, for their findings only
-    (when no formula was found: a race or an out-of-bounds access there is the answer); sizes
-    that cannot be executed here are skipped."""
+def hunt_findings(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int]], budget: float = 2.0) -> list[Spec]:
+    """Executions at the check sizes, past the spec's thresholds and with one size large, for
+    their findings only (when no formula was found or none was proved: a race or an
+    out-of-bounds access there is the answer). Smallest launches first, within `budget` seconds
+    of wall-clock time (a launch started is finished); sizes that cannot be executed here are
+    skipped."""
+    import time
+
     from .errors import TritonLiftError
 
     out: list[Spec] = []
+    t0 = time.monotonic()
     try:
         unseen = check_sizes(spec, used, None)
         sizes = unseen + past_thresholds(spec, used + unseen, None) + _one_size_up(spec, used)
     except TritonLiftError:
         return out
-    for s in _distinct_sizes(sizes, used):
+    for s in sorted(_distinct_sizes(sizes, used), key=lambda s: (math.prod(s.values()), sum(s.values()))):
+        if time.monotonic() - t0 > budget:
+            break
         try:
             out.append(execute(instantiate(spec, s), index))
         except (TritonLiftError, RecursionError):
             continue
     return out
+
+
+HUNT_SECONDS = 15.0  # the most the finding hunt may take, however slow the executions were
+
+
+def _budget(timings: dict[str, float]) -> float:
+    """Seconds the finding hunt may take: twice the symbolic execution so far, within [1, 15]."""
+    return min(HUNT_SECONDS, max(1.0, 2 * (timings.get("symex", 0.0) + timings.get("check", 0.0))))
 
 
 def _one_size_up(spec: LaunchSpec, used: list[dict[str, int]]) -> list[dict[str, int]]:

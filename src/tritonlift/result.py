@@ -225,13 +225,23 @@ class Verdict:
         integer dtype, a grid within CUDA's limits): `Coverage.conditions`."""
         return tuple(dict.fromkeys(o.covers for o in self.obligations if o.covers))
 
+    @property
+    def covers(self) -> tuple[str, ...]:
+        """The same conditions, under the name the renderers use."""
+        return self.conditions
+
+    def all_findings(self) -> tuple[Finding, ...]:
+        """`findings` and the problems obligations report (an integer overflow past some size, a
+        launch Triton rejects), as records located at the obligation's source position."""
+        return merge_findings([*self.findings, *(o.finding for o in self.obligations if o.finding is not None)])
+
     def to_json(self) -> dict[str, Any]:
         return {
             "status": str(self.status), "message": self.message, "location": self.location or None,
             "seconds": round(self.seconds, 4), "assumptions": list(self.assumptions),
             "obligations": [o.to_json() for o in self.obligations],
             "counterexample": self.counterexample.to_json() if self.counterexample else None,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": [f.to_json() for f in self.all_findings()], "covers": list(self.covers),
         }
 
     def explain(self) -> str:
@@ -240,6 +250,16 @@ class Verdict:
         if self.assumptions:
             lines.append("  assumptions: " + "; ".join(self.assumptions))
         return "\n".join(lines)
+
+
+def _parse_loc(text: str) -> SourceLoc | None:
+    """`file:line:col` (as obligations record it) back into a SourceLoc."""
+    if not text:
+        return None
+    parts = text.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return SourceLoc(parts[0], int(parts[1]), int(parts[2]))
+    return SourceLoc(text)
 
 
 # -- what a claim covers and rests on ------------------------------------------------------------------

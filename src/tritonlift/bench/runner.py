@@ -122,6 +122,7 @@ def lift_row(path: Path, opts: Options) -> BenchRow:
 def _worker_main(conn) -> None:
     # Ctrl-C reaches the whole process group; the parent decides, and kills this worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _keep_per_worker()
     while True:
         try:
             job = conn.recv()
@@ -131,6 +132,13 @@ def _worker_main(conn) -> None:
             return
         path, opts = job
         conn.send(lift_row(path, opts))
+
+
+def _keep_per_worker() -> None:
+    """What a worker builds once and reuses for every spec it lifts: the solver processes."""
+    from ..verify.solver import keep_default_backend
+
+    keep_default_backend()
 
 
 class Worker:

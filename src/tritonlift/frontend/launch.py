@@ -8,6 +8,7 @@ can be found, and the key.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -84,6 +85,7 @@ class LaunchSpec:
         return key_location(self.path, self.source_text, key)
 
 
+@functools.lru_cache(maxsize=4096)  # asked again and again for the same keys while lifting
 def key_location(path: Path, text: str, key: tuple[str | int, ...]) -> SourceLoc:
     """Best-effort position of a TOML key path such as ("launch", 1, "args", "x"): the table's
     header (the n-th `[[launch]]` for an index), then each key in turn inside that table's

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..dsl.printer import to_text
 from ..frontend.launch import LaunchSpec
+from ..result import SCHEMA_VERSION
 from ..symex.runner import Spec
 
 
@@ -31,6 +32,7 @@ def spec_text(launch: LaunchSpec, spec: Spec) -> str:
 
 def spec_json(launch: LaunchSpec, spec: Spec) -> dict[str, Any]:
     return {
+        "schema_version": SCHEMA_VERSION,
         "launch": str(launch.path),
         "op": launch.op,
         "kernels": [s.kernel for s in launch.steps],

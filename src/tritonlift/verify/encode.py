@@ -11,7 +11,8 @@ A binder `op_{k∈[lo,hi)} body` becomes the `Reductions` function of its op (`s
 reduction (the kernel's, once masked tails are rewritten, and the formula's) are the same z3
 function, and the lemmas proved for an uninterpreted body hold for it. `max` and `min` are over
 the extended reals; a real context takes `val` of them. The body may mention program ids, lanes
-and sizes (global constants of the query) but not the variable of an enclosing binder.
+and sizes (global constants of the query); a body that mentions an enclosing binder's variable
+is a recursive function with those variables as extra parameters (`_param_binder`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ import z3
 from ..dsl.term import BINDERS, UNARY_MATH, Op, Term, free_vars
 from ..errors import Unsupported
 from .reductions import Reductions
+from .signs import Signs, euclidean
 from .sizemodel import SizeModel
 from .theory import Z3Theory
 
+BITWISE = (Op.BAND, Op.BOR, Op.BXOR, Op.SHL, Op.SHR)
 INT_DTYPES = ("int1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 
 
@@ -51,8 +54,10 @@ class Encoder:
         self.reads: dict[tuple[str, int], z3.FuncDeclRef] = {}
         self.funs: dict[tuple[str, int], z3.FuncDeclRef] = {}
         self.reductions: dict[tuple[Term, str], Tagged] = {}
+        self.param_reductions: dict[tuple, z3.FuncDeclRef] = {}
         self.used_ops: set[Op] = set()
         self._memo: dict[Term, z3.ExprRef] = {}  # keyed by the term: ids of dead terms get reused
+        self.signs: Signs | None = None  # known signs: division without case splits (signs.py)
 
     # -- sorts -------------------------------------------------------------------------------------
     def var(self, name: str) -> z3.ArithRef:
@@ -151,8 +156,12 @@ class Encoder:
         if op in (Op.FLOORDIV, Op.MOD):
             if not (z3.is_int(a[0]) and z3.is_int(a[1])):
                 raise Unsupported("// or % on reals")
+            if euclidean(a[0], a[1], self.signs):  # no sign case split (signs.py)
+                return a[0] / a[1] if op is Op.FLOORDIV else a[0] % a[1]
             q = c_div(a[0], a[1])
             return q if op is Op.FLOORDIV else a[0] - a[1] * q
+        if op in BITWISE:
+            return self._bitwise(op, a[0], a[1])
         if op is Op.NEG:
             return -self._num(a[0])
         if op is Op.POW:
@@ -194,6 +203,31 @@ class Encoder:
             return self._fun(t.attrs[0], len(a))(*[self._as_real(x) for x in a])
         raise Unsupported(f"operation {op.name.lower()} is not modelled by the prover")
 
+    def _bitwise(self, op: Op, x: z3.ExprRef, y: z3.ExprRef) -> z3.ExprRef:
+        """Integer &, |, ^, <<, >> on unbounded two's-complement integers (wrap-around is not
+        modelled, as everywhere in the prover). Exact where it is arithmetic: `x & (2^k − 1)` is
+        `x mod 2^k` and `x >> k` is `floor(x / 2^k)` for every integer x (the arithmetic shift;
+        a logical shift of an unsigned value, which is ≥ 0, is the same), `x << k` is `x·2^k`, for
+        a constant k (0 ≤ k < 64). Otherwise an uninterpreted function of the operands: equal
+        operands give equal results and nothing more is assumed (enough to prove that a kernel
+        hands a counter-based generator such as Philox the inputs the formula states)."""
+        x, y = self._num(x), self._num(y)
+        if not (z3.is_int(x) and z3.is_int(y)):
+            raise Unsupported(f"bitwise {op.name.lower()} on a real value")
+        k = y.as_long() if z3.is_int_value(y) else None
+        if op is Op.BAND:
+            k = k if k is not None else (x.as_long() if z3.is_int_value(x) else None)
+            other = y if z3.is_int_value(x) else x
+            if k is not None and k >= 0 and (k + 1) & k == 0:
+                return other % (k + 1) if k else z3.IntVal(0, self.T.ctx)
+        elif op in (Op.SHL, Op.SHR) and k is not None and 0 <= k < 64:
+            return x * (1 << k) if op is Op.SHL else x / (1 << k)
+        f = self.funs.get((f"int_{op.name.lower()}", 2))
+        if f is None:
+            f = self.funs[(f"int_{op.name.lower()}", 2)] = z3.Function(f"int_{op.name.lower()}", self.T.Int,
+                                                                     self.T.Int, self.T.Int)
+        return f(x, y)
+
     def _num(self, e: z3.ExprRef) -> z3.ExprRef:
         if z3.is_bool(e):
             return z3.If(e, z3.IntVal(1, self.T.ctx), z3.IntVal(0, self.T.ctx))
@@ -225,11 +259,11 @@ class Encoder:
     def _binder(self, t: Term, env: dict, memo: dict) -> z3.ExprRef:
         op, v = t.op, t.attrs[0]
         lo, hi, body = t.args
-        outer = (free_vars(body) - {v}) & set(env)
-        if outer:
-            raise Unsupported(f"a reduction whose body depends on an enclosing reduction's variable ({t})")
-        R = self._reductions_over(body, v)
+        outer = sorted((free_vars(body) - {v}) & set(env))
         a, b = self._idx(lo, env, memo), self._idx(hi, env, memo)
+        if outer:  # the enclosing binders' variables become parameters of the recursive function
+            return self._param_binder(t, outer, env, a, b)
+        R = self._reductions_over(body, v)
         if op is Op.SUM:
             return R.sum(a, b)
         if op is Op.PROD:
@@ -243,6 +277,33 @@ class Encoder:
         if op is Op.ARGMIN:
             return R.argmin(a, b)
         raise Unsupported(f"reduction {op.name.lower()} is not modelled by the prover yet")
+
+    def _param_binder(self, t: Term, outer: list[str], env: dict, a: z3.ArithRef, b: z3.ArithRef) -> z3.ExprRef:
+        """op_{v∈[a,b)} body(v, o₁, …) with o the enclosing binders' variables, as the recursive
+        function F(lo, hi, o₁, …) = unit if hi ≤ lo else F(lo, hi − 1, o) ⊕ body(hi − 1, o): the
+        definition of the reduction, one per (body, op), applied at the current o (an exact
+        definition, like the parameterless case; no lemma is known about it beyond unfolding)."""
+        op, v, body = t.op, t.attrs[0], t.args[2]
+        if op not in (Op.SUM, Op.PROD, Op.MAXR, Op.MINR):
+            raise Unsupported(f"reduction {op.name.lower()} over a body with an enclosing binder's variable ({t})")
+        key = (t.op, body, v, tuple(outer))
+        F = self.param_reductions.get(key)
+        T = self.T
+        if F is None:
+            sort = T.XReal if op in (Op.MAXR, Op.MINR) else T.Real
+            F = z3.RecFunction(f"red{len(self.param_reductions)}.{op.name.lower()}",
+                               *([T.Int] * (2 + len(outer))), sort)
+            lo, hi = z3.Int(f"{v}!lo", T.ctx), z3.Int(f"{v}!hi", T.ctx)
+            ps = [z3.Int(f"{o}!p", T.ctx) for o in outer]
+            k = hi - 1
+            e = self._enc(body, {**dict(zip(outer, ps, strict=True)), v: k}, {})
+            unit, join, lift = Reductions(T).monoid({Op.SUM: "sum", Op.PROD: "prod", Op.MAXR: "max",
+                                                     Op.MINR: "min"}[op])
+            x = lift(self._as_real(e))
+            z3.RecAddDefinition(F, [lo, hi, *ps], z3.If(hi <= lo, unit, join(F(lo, hi - 1, *ps), x)))
+            self.param_reductions[key] = F
+        r = F(a, b, *[env[o] for o in outer])
+        return T.val(r) if op in (Op.MAXR, Op.MINR) else r
 
     def _reductions_over(self, body: Term, v: str) -> Tagged:
         key = (body, v)

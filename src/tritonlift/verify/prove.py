@@ -27,7 +27,8 @@ from typing import Any
 
 import z3
 
-from ..dsl.term import Op, Term, const, sym, var
+from ..dsl import build
+from ..dsl.term import Op, Term, const, free_vars, sym, var
 from ..errors import TritonLiftError, Unsupported
 from ..frontend.concrete import autotune_params
 from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
@@ -43,13 +44,16 @@ from ..result import (
     Verdict,
 )
 from ..symex.values import DTypeV
-from . import intwidth, launchrules, vacuity
+from . import atomics as AT
+from . import blocks, intwidth, launchrules, vacuity
+from . import overwrite as OW
 from . import termops as TO
 from .encode import Encoder
 from .inout import read_before_write
 from .lanetile import Lanes, as_lanes, broadcast_to, cast, lane, scalar
 from .obligations import Obligation, World, invert_index, layouts
 from .query import Limits
+from .signs import Signs
 from .sizemodel import SizeModel
 from .theory import Z3Theory
 from .vcgen import Access, Evaluator
@@ -98,17 +102,21 @@ def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     choices = [dict(zip(names, c, strict=True)) for c in itertools.product(*(range(params[n]) for n in names))]
     if len(choices) > MAX_CONFIGS:
         return Verdict(Status.UNSUPPORTED, f"{len(choices)} autotune configurations (at most {MAX_CONFIGS} are proved)")
-    backend = config.backend
+    from .solver import default_backend, kept_backend
+
+    backend = config.backend or kept_backend()
     owned = backend is None
     if owned:
-        from .solver import default_backend
-
         backend = default_backend()
     index = source_index(opts)
     done: list[Obligation] = []
     assumptions: list[str] = []
     memo: dict = {}  # shared by the configurations (intwidth: the smallest overflowing sizes, once per expression)
     try:
+        together = _all_configurations(spec, formula, choices, index, backend, config)
+        if together is not None:
+            obs, used = together
+            return Verdict(Status.PROVED, "", tuple(obs), tuple(used), "", None, time.monotonic() - t0)
         for choice in choices:
             tag = "" if len(choices) == 1 else "[" + ",".join(f"{k}={v}" for k, v in choice.items()) + "]"
             try:
@@ -156,6 +164,22 @@ def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     return Verdict(Status.PROVED, "", tuple(done), tuple(assumptions), "", None, time.monotonic() - t0)
 
 
+def _all_configurations(spec: LaunchSpec, formula: Formula, choices: list[dict[str, int]], index, backend,
+                        config: ProveConfig) -> tuple[list[Obligation], list[str]] | None:
+    """Every configuration in one proof, each listed parameter a symbol (`blocks.py`), when
+    there are more than two and the proof goes through; else None (prove them one by one)."""
+    if len(choices) <= 2 or blocks.listed(spec) is None:
+        return None
+    choice = {k: blocks.SYMBOLIC for k in choices[0]}
+    # one query stands for all the configurations: worth more time than each of theirs
+    config = replace(config, limits=replace(config.limits, seconds=max(config.limits.seconds, blocks.SECONDS)))
+    try:
+        obs, used = _prove_config(spec, formula, choice, index, backend, config, "[all configurations]")
+    except (Unsupported, RecursionError, z3.Z3Exception, blocks.Abandoned):
+        return None
+    return (obs, used) if all(o.proved for o in obs) else None
+
+
 def layout_race(ob: Obligation, spec: LaunchSpec, choice: dict[str, int]) -> Finding | None:
     """A failed layout obligation as a race finding: the solver's model gives sizes at which two
     distinct elements of a written tensor share an address. The query is integer arithmetic over
@@ -186,6 +210,11 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     model = SizeModel.build(spec, T)
     lay = layouts(spec, model)
     enc = Encoder(T, model, {n: d.dtype for n, d in spec.tensors.items()})
+    if blocks.SYMBOLIC in choice.values():
+        names = blocks.bind(model, blocks.listed(spec) or {})
+        enc.signs = Signs.of_sizes({**model.sizes, **{n: model.syms[n] for n in names.values()}}, model.hyps)
+    else:
+        enc.signs = Signs.of_sizes(model.sizes, model.hyps)
     world = World(T, model, enc, lay, backend, config.limits, config.dump_smt, tag)
     world.memo = memo if memo is not None else {}
     if ("base sizes",) not in world.memo:  # intwidth: claims restricted to sizes must include these
@@ -195,6 +224,8 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
             world.memo[("base sizes",)] = default_sizes(spec)[0]
         except (TritonLiftError, IndexError):
             world.memo[("base sizes",)] = {}
+    if blocks.SYMBOLIC in choice.values():
+        world.done = blocks.FirstFailureStops()
     used: list[str] = [*model.notes]
     temps: dict[str, tuple[tuple[str, ...], Term]] = {}
     stores: dict[str, list[Access]] = {}
@@ -206,14 +237,29 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
         if layout.direction in ("out", "inout", "temp") and not layout.contiguous and layout.shape:
             world.injective(name)
     every: list[Access] = []
+    atomic: dict[str, tuple] = {}  # tensor -> sites, the launch's grid
+    deferred: dict[str, tuple[list[Access], Any]] = {}  # outputs' stores: checked once no later launch updates them atomically
     for k, step in enumerate(spec.steps):
         first = len(world.extents)
         accesses = [_compose(a, temps) for a in _run_step(spec, step, k, choice, index, model, world)]
         launchrules.obligations(world, world.extents[first:], tuple(g.text for g in step.grid))
         every += accesses
+        AT.check_launch(accesses)
+        grid = [(f"p{a}", const(z3.simplify(g).as_long()) if z3.is_int_value(z3.simplify(g))
+                 else sym(f"GRID{a}" if k == 0 else f"GRID{k}_{a}", "int")) for a, g in enumerate(world.grid)]
+        for a in (a for a in accesses if AT.is_atomic(a)):
+            if lay[a.tensor].direction not in ("out", "inout") or a.tensor in temps:
+                raise Unsupported(f"an atomic into {a.tensor} ({lay[a.tensor].direction})", a.loc)
+            if atomic.setdefault(a.tensor, ([], grid, k, None))[2] != k:
+                raise Unsupported(f"atomics into {a.tensor} from several launches", a.loc)
+            atomic[a.tensor][0].append(a)
+        for name in {a.tensor for a in accesses if AT.is_atomic(a)}:
+            atomic[name] = (*atomic[name][:3], world.grid)
         mine: dict[str, list[Access]] = {}
         for a in accesses:
             d = lay[a.tensor].direction
+            if a.tensor in atomic and atomic[a.tensor][2] != k and not AT.is_atomic(a):
+                raise Unsupported(f"a {a.kind} of {a.tensor} after an earlier launch updated it with atomics", a.loc)
             if a.kind == "load" and d not in ("in", "inout") and not (d == "temp" and a.tensor in temps):
                 raise Unsupported(f"a load from {a.tensor} ({d}): reading back outputs is not supported by the prover",
                                   a.loc)
@@ -231,15 +277,28 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
             o = stated.get(name)
             if o is None:
                 continue
-            values = []
-            for s in sites:
-                ob, lemmas = world.value(s, o.body, o.index_vars)
-                values.append(ob)
-                used += [lem for lem in lemmas if lem not in used]
-            world.coverage(name, sites)
-            if sites and all(ob.proved for ob in values):
-                world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
-                                             "every masked-in store writes the formula's value at its decoded index"))
+            deferred[name] = (sites, world.grid)
+    for name, (sites, world.grid) in deferred.items():  # program ids range over the storing launch's grid
+        if name in atomic:  # filled by an earlier launch, then updated by atomics: the fill is the initial value
+            continue
+        o, values = stated[name], []
+        for s in OW.surviving(world, sites):
+            ob, lemmas = world.value(s, o.body, o.index_vars)
+            values.append(ob)
+            used += [lem for lem in lemmas if lem not in used]
+        world.coverage(name, sites)
+        if sites and all(ob.proved for ob in values):
+            world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
+                                         "every masked-in store writes the formula's value at its decoded index"))
+    for name, (sites, grid, _, zgrid) in atomic.items():
+        op = AT.KINDS[sites[0].kind]
+        if name in deferred:
+            world.grid = deferred[name][1]
+        init = AT.initial(world, name, op, stores.get(name), len(lay[name].shape))
+        world.grid = zgrid
+        used += [lem for lem in AT.prove_content(world, name, sites, init, grid, stated.get(name), invert_index,
+                                                                 Obligation) if lem not in used]
+        stores.setdefault(name, [])
     intwidth.obligations(world, world.int_sites, every)
     vacuity.obligations(world)
     used += [lem for lem in world.lemmas if lem not in used]
@@ -270,7 +329,8 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
     for a, g in enumerate(world.grid):
         name = f"GRID{a}" if k == 0 else f"GRID{k}_{a}"
         model.syms[name] = g
-        grid_syms.append(sym(name, "int"))
+        one = z3.is_int_value(z3.simplify(g)) and z3.simplify(g).as_long() == 1
+        grid_syms.append(const(1) if one else sym(name, "int"))  # an axis of one program: its id is 0
     ev = Evaluator(index, world.decode, tuple(grid_syms), names_from=1000 * k, fact=world.fact)
     args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
     accesses = ev.run(fn, args)
@@ -308,13 +368,48 @@ def _define_temp(world: World, name: str, sites: list[Access], used: list[str]) 
     if w is None:
         raise Unsupported(f"cannot invert the index at which {name} is written", s.loc)
     body = TO.subst(s.value, w)
-    ob, lemmas = world.value(s, body, ivars)
-    used += [lem for lem in lemmas if lem not in used]
+    ob = _inverse_writer(world, name, s, w, ivars, body)
+    if ob is None:  # the inversion is not shown to name the only writer: compare the values
+        ob, lemmas = world.value(s, body, ivars)
+        used += [lem for lem in lemmas if lem not in used]
     cov = world.coverage(name, sites)
     if not (ob.proved and cov.proved):
         raise Unsupported(f"the content of {name} could not be stated for every element ({ob.kind if not ob.proved else cov.kind} "
                           f"not proved)", s.loc)
     return ivars, body
+
+
+def _inverse_writer(world: World, name: str, s: Access, w: dict[str, Term], ivars: tuple[str, ...],
+                    body: Term) -> Obligation | None:
+    """The content `body` (the store's value at the inverted index) is the temp's content when
+    every program, lane and iteration that writes element d is the inverse of d: then the one
+    value written there is body(d). Asked of the solver; None when not proved, or when body
+    still mentions a program id, lane or iteration the index does not determine."""
+    own = {f"p{a}" for a in range(len(world.grid))} | {f"l{k}" for k in range(len(s.shape))} | {t for t, _ in s.loops}
+    if free_vars(body) & own:
+        return None
+    if not w:  # no program, lane or iteration is named by the index: every writer writes this same value
+        ob = Obligation(name, "value", "derived", 0.0, "every writer stores the same value, which names no program, "
+                        "lane or iteration", (), str(s.loc or ""))
+        world.done.append(ob)
+        return ob
+    d = tuple(var(v) for v in ivars)
+    same = build.logical_and(s.mask, _all_eq(s.index, d))
+    goal = world.enc.boolean(_all_eq(tuple(var(v) for v in w), tuple(w.values())))
+    ob = world.check("value", f"{name}{'@' + str(s.loc.line) if s.loc else ''} (one writer per element: the "
+                     f"content is the store's value at the inverted index)", world.context(s.shape, same, s.loops),
+                     goal, s.loc, record=False)
+    if not ob.proved:
+        return None
+    world.done.append(ob)
+    return ob
+
+
+def _all_eq(a: tuple[Term, ...], b: tuple[Term, ...]) -> Term:
+    out: Term = const(True)
+    for x, y in zip(a, b, strict=True):
+        out = build.logical_and(out, build.compare(Op.EQ, x, y))
+    return out
 
 
 class _Default:
@@ -351,7 +446,10 @@ def _bind(fn: FunctionRef, step: LaunchStep, spec: LaunchSpec, model: SizeModel,
 def _arg(v: ArgValue, name: str, constexpr: bool, spec: LaunchSpec, model: SizeModel, step: LaunchStep,
          choice: dict[str, int]) -> Any:
     if v.kind == "values":
-        return _arg(v.value[choice.get(f"{step.index}.{name}", 0)], name, constexpr, spec, model, step, choice)
+        k = choice.get(f"{step.index}.{name}", 0)
+        if k == blocks.SYMBOLIC:
+            return scalar(sym(model.listed[f"{step.index}.{name}"], "int"), "int32")
+        return _arg(v.value[k], name, constexpr, spec, model, step, choice)
     if v.kind == "tensor":
         assert v.expr is not None
         return Lanes(model.term(v.expr, f"{name}_off"), (), spec.tensors[v.name].dtype, v.name)

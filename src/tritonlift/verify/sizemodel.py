@@ -43,6 +43,7 @@ class SizeModel:
     hyps: list[z3.BoolRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pow2: list[z3.ArithRef] = field(default_factory=list)  # next_power_of_2 results (powers of two)
+    listed: dict[str, str] = field(default_factory=dict)  # "<step>.<param>" -> its symbol (blocks.py)
     _lets: dict[str, z3.ArithRef] = field(default_factory=dict)
     _local: dict[str, z3.ArithRef] = field(default_factory=dict)
     _fresh: int = 0
@@ -151,12 +152,14 @@ class SizeModel:
             if op is ast.Mult:
                 return a * b
             if op is ast.FloorDiv:
-                return py_floordiv(a, b)
+                return a / b if self._positive(b) else py_floordiv(a, b)
             if op is ast.Mod:
-                return a - b * py_floordiv(a, b)
+                return a % b if self._positive(b) else a - b * py_floordiv(a, b)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             fn, args = node.func.id, [self.int_(a) for a in node.args]
             if fn == "cdiv" and len(args) == 2:
+                if self._positive(args[1]):
+                    return (args[0] + args[1] - 1) / args[1]  # ceil(a / b) for b > 0
                 return -py_floordiv(-args[0], args[1])
             if fn in ("min", "max") and args:
                 acc = args[0]
@@ -170,6 +173,13 @@ class SizeModel:
             if fn == "ceil_sqrt" and len(args) == 1:
                 return self._ceil_sqrt(args[0])
         raise Unsupported(f"launch expression {ast.unparse(node)!r} cannot be modelled symbolically")
+
+    def _positive(self, b: z3.ArithRef) -> bool:
+        """b > 0 evidently: a positive numeral, or an autotuned parameter's symbol (blocks.py
+        lists only positive values). SMT-LIB's `div`/`mod` are Python's `//`/`%` then."""
+        if _positive_numeral(b):
+            return True
+        return z3.is_const(b) and b.decl().kind() == z3.Z3_OP_UNINTERPRETED and b.decl().name() in self.listed.values()
 
     def boolean(self, e: IntExpr) -> z3.BoolRef:
         return self._bool(e.tree.body)
@@ -233,8 +243,15 @@ class SizeModel:
         return tuple(out)
 
 
+def _positive_numeral(b: z3.ArithRef) -> bool:
+    return z3.is_int_value(b) and b.as_long() > 0
+
+
 def py_floordiv(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
-    """Python's `a // b` (floor) for integers, exactly, for either sign of b ≠ 0."""
+    """Python's `a // b` (floor) for integers, exactly, for either sign of b ≠ 0. A positive
+    numeral divisor (a block size) needs no reals: SMT-LIB's `div` is floor then."""
+    if _positive_numeral(b):
+        return a / b
     return z3.ToInt(z3.ToReal(a) / z3.ToReal(b))
 
 
