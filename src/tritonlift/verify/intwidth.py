@@ -375,8 +375,7 @@ def obligations(world: Any, sites: list[IntSite], accesses: list[Any]) -> None:
             goal = _goal(world, site, facts)
         except Unsupported as e:
             world.done.append(Obligation(_name(site), "int-range", "unknown", 0.0, f"not encodable: {e.message}", (),
-                                         str(site.loc or ""), finding=_finding(site, f"is not shown to stay in {site.dtype} "
-                                                                 f"({e.message})", "")))
+                                         str(site.loc or "")))  # not shown either way: no finding
             continue
         members += [(ctx, site, goal, facts, traced) for _, ctx, traced in _contexts(world, site, accesses, seen)]
     if not members:
@@ -447,7 +446,7 @@ def _covered(world: Any, site: IntSite, ctx: list, goal: z3.BoolRef, axioms: lis
         return replace(small, answer=f"not decided in time for every size: the claim covers the sizes where {cover}",
                        covers=cover)
     return Obligation(_name(site), "int-range", "unknown", small.seconds, f"not shown even at {base}: {small.answer}",
-                      (), str(site.loc or ""), finding=_finding(site, f"is not shown to stay in {site.dtype}", ""))
+                      (), str(site.loc or ""))
 
 
 def _name(site: IntSite) -> str:
@@ -474,8 +473,10 @@ def _judge(world: Any, site: IntSite, name: str, ctx: list, goal: z3.BoolRef, fi
     if small is None or not small.proved:
         how = "can wrap around" if (small or ob).status == "failed" else "is not shown to stay"
         sizes = _sizes(world, small.model) if small is not None and small.model else at
+        failed = (small or ob).status == "failed"  # a model: the overflow is real (a finding); unknown: not shown
         return replace(small or ob, status="failed" if small is not None and small.status == "failed" else ob.status,
-                       finding=_finding(site, f"{how} in {site.dtype}" + (" (for some inputs)" if sizes else ""), sizes))
+                       finding=_finding(site, f"{how} in {site.dtype}" + (" (for some inputs)" if sizes else ""), sizes)
+                       if failed else None)
     # a reduction bounded by an interval (`_abstract`) may overflow later than its bound says
     verb = "may overflow" if _has_binder(site.term) else "overflows"
     where = f" at {at}" if at else " at some sizes"
