@@ -83,8 +83,8 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     already REFUTED or an error."""
     v = _prove(spec, formula, opts, config)
     found = intwidth.findings(v.obligations)
-    if not found:
-        return v
+    if not any(f.bug for f in found):
+        return replace(v, findings=(*v.findings, *found)) if found else v
     status = Status.FINDINGS if v.status in (Status.PROVED, Status.UNKNOWN, Status.FINDINGS) else v.status
     message = v.message if v.status is not Status.PROVED else \
         f"{found[0].text()}; the formula holds where " + "; ".join(v.conditions)
