@@ -243,7 +243,7 @@ def thresholds(spec: LaunchSpec) -> list[int]:
         exprs += list(step.grid)
         for v in step.args.values():
             exprs += [v.expr] if v.expr is not None else []
-            exprs += [x.expr for x in (v.value if v.kind == "values" else ()) if getattr(x, "expr", None) is not None]
+            exprs += [x.expr for x in (v.value if v.kind in ("values", "joint") else ()) if getattr(x, "expr", None) is not None]
     found: set[int] = set()
     for e in exprs:
         for node in ast.walk(e.tree):

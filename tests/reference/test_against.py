@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import tritonlift
+from tritonlift import reference as R
 from tritonlift.cli import main
 from tritonlift.reference import ReferenceError
 from tritonlift.reference.against import formula_against
@@ -26,11 +27,16 @@ def _against(stem: str, op: str, params: dict | None = None, tensors: dict | Non
     ("03_add", "aten::add.Tensor", {}, "out[i0] = x[i0] + alpha * y[i0]"),  # alpha: the spec's real
     ("03_add", "aten::add.Tensor", {"alpha": 2}, "out[i0] = x[i0] + 2.0 * y[i0]"),
     ("31_addmm", "aten::addmm", {}, "out[i, j] = beta * bias[j] + alpha * sum(k, 0, K, mat1[i, k] * mat2[k, j])"),
-    ("41_liger_rope", "liger::rope", {}, "k[i0, i1, s, d] = q[i0, i1, s, d] * cos[0, s, d] + where(d < D // 2, "
-     "-q[i0, i1, s, d + D // 2], q[i0, i1, s, d - D // 2]) * sin[0, s, d]"),
 ])
 def test_formula_over_the_spec(stem: str, op: str, params: dict, text: str) -> None:
     assert _against(stem, op, params).formula == text
+
+
+def test_a_spec_in_another_layout_is_refused() -> None:
+    """The corpus rope spec holds q as the host's transposed copy [B, S, HQ, D]: the reference's
+    [B, H, S, D] does not fit it (S would be both HQ and S), so nothing is stated."""
+    with pytest.raises(ReferenceError, match="not the same tensor"):
+        _against("41_liger_rope", "liger::rope", tensors={"q": "q", "out": "q"})
 
 
 def test_unmapped_outputs_are_not_stated() -> None:
@@ -73,3 +79,19 @@ def test_reference_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "out[j, i0] = sum(k, 0, j + 1, x[k, i0])" in capsys.readouterr().out
     assert main(["reference", "aten::softmax", "--param", "dim=5"]) == 2
     assert "not a dim of a rank-2 tensor" in capsys.readouterr().err
+
+
+def test_outputs_go_to_tensors_of_their_rank(tmp_path: Path) -> None:
+    """A kernel that declares its per-row statistics before its result: `out` still lands on
+    the [M, N] tensor, and a trailing size-1 dim of a spec tensor (g of shape [O, 1]) is read at 0."""
+    text = (CORPUS / "25_layer_norm.toml").read_text()
+    text = text.replace('y = "out f32[M, N]"\nmean = "out f32[M]"\nrstd = "out f32[M]"',
+                        'mean = "out f32[M]"\nrstd = "out f32[M]"\ny = "out f32[M, N]"')
+    spec = tmp_path / "ln.toml"
+    spec.write_text(text)
+    launch = tritonlift.load_launch(spec)
+    assert list(launch.tensors)[3:] == ["mean", "rstd", "y"]
+    a = formula_against(launch, "aten::native_layer_norm")
+    assert a.tensors["out"] == "y" and a.tensors["mean"] == "mean" and a.tensors["rstd"] == "rstd"
+    g = R.expand(R.get("aten::_weight_norm_interface"), views={"g": R.View(2, frozenset({1}))})
+    assert "g[o, 0]" in g.text()

@@ -63,7 +63,7 @@ def test_report_counts_statuses_and_categories(tmp_path: Path) -> None:
     s = summarize(rows, wall=10.0)
     assert s["statuses"] == {"PROVED": 1, "REFUTED": 1, "FINDINGS": 1, "UNSUPPORTED": 1}
     assert s["categories"]["activation"] == {"PROVED": 1, "REFUTED": 1} and s["checked_end_to_end"] == 3
-    assert s["refuted_replays"] == [{"key": "a.elu", "verdict": "real divergence"}]
+    assert s["refuted_replays"] == [{"key": "a.elu", "verdict": "real divergence", "explanation": "not yet explained"}]
     page = html_page({"summary": s, "operators": rows})
     assert "katex" in page and "\\[y_{i} = x_{i}\\]" in page and "k.py:3:4: race" in page
     assert "| activation | 1 | 1 |" in table_markdown(s)
@@ -94,3 +94,13 @@ def test_a_refutation_replays_through_torch() -> None:
     rp = replay(a, r.counterexample)
     assert rp["torch_value"] == pytest.approx(r.counterexample.formula_value)
     assert rp["verdict"].startswith("real divergence")
+
+
+def test_replay_verdicts() -> None:
+    from tritonlift.sweep.worker import _verdict
+
+    rp = {"torch_value": 2.0, "kernel_value": 0.43, "formula_value": 2.0}
+    assert _verdict(rp).startswith("real divergence")
+    assert _verdict({**rp, "host_value": 0.43}).endswith("gives the kernel's value too)")
+    assert _verdict({**rp, "host_value": 2.0}).startswith("not a divergence")  # the spec, not the kernel
+    assert _verdict({**rp, "kernel_value": 2.0, "formula_value": 5.0}).startswith("reference-library defect")

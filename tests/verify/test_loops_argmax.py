@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from tritonlift.dsl import Op, read
 from tritonlift.dsl import build as b
 from tritonlift.dsl.term import const, sym, var
+from tritonlift.errors import Unsupported
 from tritonlift.verify import loops as LP
 from tritonlift.verify.lanetile import Lanes, scalar
 from tritonlift.verify.loops_argmax import classify_pair
@@ -58,9 +61,11 @@ def test_near_misses_are_refused():
     # the index reads the running value
     assert _pair(lambda h, v, i, a, op: b.where(b.compare(op, h, v), b.add(_start(a), v), i)) is None
     # the index inside the block, without the block start, from −∞: no flat form, no condition term
-    assert _pair(lambda h, v, i, a, op: b.where(b.compare(op, h, v), a, i)) is None
+    with pytest.raises(Unsupported, match="'i' is the index of a running argmax"):
+        _pair(lambda h, v, i, a, op: b.where(b.compare(op, h, v), a, i))
     # an initial index other than the flat range's start, from −∞
-    assert _pair(lambda h, v, i, a, op: b.where(b.compare(op, h, v), _start(a), i), i0=-1) is None
+    with pytest.raises(Unsupported, match="starting from -1, not from the first index 0"):
+        _pair(lambda h, v, i, a, op: b.where(b.compare(op, h, v), _start(a), i), i0=-1)
 
 
 def test_a_finite_start_keeps_the_condition():

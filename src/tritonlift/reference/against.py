@@ -18,7 +18,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from ..dsl.printer import parse
+from ..dsl.printer import parse, to_text
 from ..dsl.term import Op, Term, read, sym, walk
 from ..frontend.launch import LaunchSpec, TensorDecl
 from . import get
@@ -82,7 +82,6 @@ def formula_against(launch: LaunchSpec, name: str, params: dict[str, Any] | None
     when it cannot be stated there (a tensor that does not fit, a size the spec does not give)."""
     given = dict(params or {})
     op = get(name, **given)
-    mapping = _map_tensors(op, launch, dict(tensors or {}))
     symbolic: dict[str, str] = {}  # reference parameter -> spec real
     values: dict[str, Any] = {}
     for k, v in given.items():
@@ -96,8 +95,19 @@ def formula_against(launch: LaunchSpec, name: str, params: dict[str, Any] | None
     for p in op.params:
         if p.kind == "real" and p.name not in given and p.name in launch.reals:
             symbolic[p.name] = p.name
+    mapping = _map_tensors(op, launch, dict(tensors or {}))
+    if any(a.name not in (tensors or {}) for a in op.outputs):  # outputs again, preferring their rank
+        rank, _ = _rank_and_views(op, launch, mapping, values, frozenset(symbolic), views=False)
+        base = expand(op, values, rank, None, frozenset(symbolic))
+        ranks = {a.name: len(base.shapes[a.name]) for a in op.outputs}
+        given_inputs = {r: s for r, s in mapping.items() if op.arg(r) in op.inputs or r in (tensors or {})}
+        mapping = _map_tensors(op, launch, given_inputs, ranks)
     rank, views = _rank_and_views(op, launch, mapping, values, frozenset(symbolic))
     inst = expand(op, values, rank, views, frozenset(symbolic))
+    for r, s_name in mapping.items():
+        if op.arg(r) in op.outputs and len(inst.shapes[r]) != len(launch.tensors[s_name].shape):
+            raise ReferenceError(f"{op.name}: {r} has {len(inst.shapes[r])} dims here, {s_name} of "
+                                 f"{launch.path.name} has {len(launch.tensors[s_name].shape)} (another reduction?)")
     sizes = _unify(op, inst, launch, mapping)
     renamed = {p: sym(r, "real") for p, r in symbolic.items()}
     eqs: list[Equation] = []
@@ -127,7 +137,10 @@ def _fits(a: Arg, d: TensorDecl) -> bool:
     return d.dtype.startswith(("int", "uint"))
 
 
-def _map_tensors(op: RefOp, launch: LaunchSpec, given: dict[str, str]) -> dict[str, str]:
+def _map_tensors(op: RefOp, launch: LaunchSpec, given: dict[str, str],
+                 ranks: dict[str, int] | None = None) -> dict[str, str]:
+    """`given` completed: equal names, then in order; outputs onto tensors of their rank in
+    `ranks` first (a kernel writing `mean` and `out`: `out` goes to the one of out's rank)."""
     for r, s in given.items():
         if op.arg(r) is None:
             raise ReferenceError(f"--map {r}={s}: {op.name} has no tensor {r!r} (tensors: "
@@ -147,7 +160,11 @@ def _map_tensors(op: RefOp, launch: LaunchSpec, given: dict[str, str]) -> dict[s
         for a in group:
             if a.name in mapping:
                 continue
-            pick = next((n for n in free if _fits(a, launch.tensors[n])), None)
+            pick = None
+            if ranks and a.name in ranks:
+                pick = next((n for n in free if _fits(a, launch.tensors[n])
+                             and len(launch.tensors[n].shape) == ranks[a.name]), None)
+            pick = pick or next((n for n in free if _fits(a, launch.tensors[n])), None)
             if pick is None and group is op.outputs:  # an in-place result: the inout tensor it read
                 used = set(mapping[o.name] for o in op.outputs if o.name in mapping)
                 pick = next((n for n, d in launch.tensors.items() if d.direction == "inout" and n not in used
@@ -163,12 +180,14 @@ def _map_tensors(op: RefOp, launch: LaunchSpec, given: dict[str, str]) -> dict[s
 
 
 def _rank_and_views(op: RefOp, launch: LaunchSpec, mapping: dict[str, str], values: dict[str, Any],
-                    symbolic: frozenset[str]) -> tuple[int | None, dict[str, View]]:
+                    symbolic: frozenset[str], views: bool = True) -> tuple[int | None, dict[str, View]]:
     """The rank to expand at (from the spec tensor of the operator's leading tensor) and the
     mapped tensors whose dims are fewer or size 1 where the operator's are not."""
     lead = next((a for a in op.inputs + op.outputs if op.dim_axis and op.dim_axis in a.axes and a.name in mapping),
                 None) or next((a for a in op.inputs + op.outputs if a.batch and a.name in mapping), None)
     rank = len(launch.tensors[mapping[lead.name]].shape) if lead is not None else None
+    if not views:
+        return rank, {}
     base = expand(op, values, rank, None, symbolic)
     views: dict[str, View] = {}
     for r, s in mapping.items():
@@ -189,11 +208,15 @@ def _unify(op: RefOp, inst: Instance, launch: LaunchSpec, mapping: dict[str, str
     out: dict[str, Term] = {}
     for r, s in mapping.items():
         for d, e in zip(inst.shapes.get(r, ()), launch.tensors[s].shape, strict=False):
-            if d.op is Op.SYM and d.attrs[0] not in out:
+            if d.op is Op.SYM:
                 try:
-                    out[d.attrs[0]] = parse(e.text, kinds)
+                    term = parse(e.text, kinds)
                 except Exception as err:  # a shape expression the formula language cannot say
                     raise ReferenceError(f"{s}: dim {e.text!r} cannot be used in a formula ({err})") from None
+                if d.attrs[0] in out and out[d.attrs[0]] is not term:
+                    raise ReferenceError(f"{op.name}: {s} has a dim {e.text!r} where {r} has the dim of size "
+                                         f"{d.attrs[0]}, elsewhere {to_text(out[d.attrs[0]])} (not the same tensor?)")
+                out[d.attrs[0]] = term
     missing = sorted({n.attrs[0] for eq in inst.equations if eq.tensor in mapping
                       for n in walk(eq.body) if n.op is Op.SYM and n.attrs[1] == "size"} - set(out))
     if missing:

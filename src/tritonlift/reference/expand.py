@@ -149,6 +149,9 @@ class _Layout:
             if drop < 0 and set(range(-drop)) <= view.ones:  # extra leading size-1 dims
                 slots = [("0",)] * -drop + slots
                 drop = 0
+            elif drop < 0 and set(range(view.rank + drop, view.rank)) <= view.ones:  # trailing ones
+                slots = slots + [("0",)] * -drop
+                drop = 0
             if drop < 0:
                 raise ReferenceError(f"{self.op.name}: {a.name} of rank {view.rank} does not fit the "
                                      f"operator's {len(slots)} dims")

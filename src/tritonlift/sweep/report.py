@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .divergences import explain
 from .table import SweepCall, category
 
 ORDER = ("PROVED", "BOUNDED", "REFUTED", "FINDINGS", "UNKNOWN", "UNSUPPORTED", "ERROR", "NOT RUN")
@@ -45,8 +46,8 @@ def summarize(rows: list[dict[str, Any]], wall: float | None = None) -> dict[str
             "statuses": {k: v for k, v in statuses.items() if v}, "categories": cats, "libraries": libs,
             "seconds_total": round(sum(r.get("seconds", {}).get("total", 0.0) for r in run), 1),
             "wall_seconds_last_session": round(wall, 1) if wall is not None else None,
-            "refuted_replays": [{"key": r["key"], "verdict": (r.get("replay") or {}).get("verdict")}
-                                for r in run if r["status"] == "REFUTED"]}
+            "refuted_replays": [{"key": r["key"], "verdict": (r.get("replay") or {}).get("verdict"),
+                                 "explanation": explain(r["key"])} for r in run if r["status"] == "REFUTED"]}
 
 
 def write_report(out: Path, selected: list[SweepCall], wall: float | None = None) -> dict[str, Any]:
@@ -123,6 +124,8 @@ def _row(r: dict[str, Any]) -> str:
     if r.get("replay"):
         rp = r["replay"]
         notes.append(f"<div class='small'>replayed through torch: {rp.get('torch_value')} — {e(str(rp.get('verdict')))}</div>")
+    if r["status"] == "REFUTED":
+        notes.append(f"<div><b>why:</b> {e(explain(r['key']))}</div>")
     if r.get("findings"):
         notes.append("<details><summary>{} finding(s)</summary><ul>{}</ul></details>".format(
             len(r["findings"]), "".join(f"<li><code>{e(f)}</code></li>" for f in r["findings"][:20])))

@@ -77,7 +77,10 @@ def run_sweep(opts: SweepOptions, log=print) -> dict:
                     result_path(opts.out, c).write_text(json.dumps(rec, indent=1))
                 elif not result_path(opts.out, c).exists():
                     rec = _record(c)
-                    rec["status"], rec["reason"] = "ERROR", f"the worker exited with code {proc.returncode}"
+                    tail = [ln for ln in (opts.out / "ops" / f"{c.key}.log").read_text(errors="replace").splitlines()
+                            if ln.strip()][-1:]
+                    rec["status"], rec["reason"] = "ERROR", (f"the worker process died (exit code {proc.returncode}) in "
+                                                            f"the host call or the interpreter: {' '.join(tail)}")
                     result_path(opts.out, c).write_text(json.dumps(rec, indent=1))
                 del running[key]
                 done += 1

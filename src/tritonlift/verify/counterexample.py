@@ -76,12 +76,10 @@ def _floats(dist: str, shape: tuple[int, ...], rng: np.random.Generator) -> np.n
 
 
 def _ints(t: ConcreteTensor, dist: str, rng: np.random.Generator) -> np.ndarray:
-    lo, hi = t.value_range or ((0, 16) if t.dtype.startswith("uint") else (-8, 8))
-    if dist.startswith("positive"):
-        lo = max(lo, min(1, hi - 1))
-    if hi <= lo:
-        raise DslError(f"tensor {t.name}: empty value range [{lo}, {hi})")
-    return rng.integers(lo, hi, size=t.shape, dtype=np.int64)
+    try:
+        return t.sample_ints(rng, (0, 16) if t.dtype.startswith("uint") else (-8, 8), dist.startswith("positive"))
+    except ValueError as e:
+        raise DslError(str(e)) from None
 
 
 def draw(conc: ConcreteLaunch, dist: str, seed: int) -> Inputs | None:

@@ -40,6 +40,7 @@ from typing import Any
 
 from ..dsl import build
 from ..dsl.term import Op, Term, const, free_vars, var
+from ..errors import SourceLoc, Unsupported
 from . import loops as LP
 from . import termops as TO
 from .lanetile import Lanes, as_lanes, broadcast_shapes, broadcast_to
@@ -81,10 +82,11 @@ class PairRecurrence:
 
 
 def classify_pair(ph: LP.Placeholder, new: Any, closed: dict[str, tuple[LP.Placeholder, Any, Any]], t: str,
-                  positive: Callable[[Term], bool]) -> PairRecurrence | None:
+                  positive: Callable[[Term], bool], loc: SourceLoc | None = None) -> PairRecurrence | None:
     """v's update as the index of a (value, index) pair against one of the running maxima or
     minima in `closed` (name -> placeholder, recurrence, new value); None when it is not one.
-    `positive(B)` proves a tile width B ≥ 1 for every allowed size."""
+    `positive(B)` proves a tile width B ≥ 1 for every allowed size. A pair whose closed form
+    cannot be stated is refused (`Unsupported`) saying why."""
     try:
         g = as_lanes(new)
     except TypeError:
@@ -109,12 +111,18 @@ def classify_pair(ph: LP.Placeholder, new: Any, closed: dict[str, tuple[LP.Place
             form, a_c = flat
             i0 = broadcast_to(ph.init, broadcast_shapes(ph.init.shape, g.shape)).term
             if infinite and TO.linear(i0) is not TO.linear(a_c):
-                return None
+                raise Unsupported(f"the loop-carried variable {ph.name!r} is the index of a running arg{vrec.kind} "
+                                  f"starting from {ph.init.term}, not from the first index {a_c} of the range it "
+                                  "scans: the prover cannot state its value while every block is masked", loc)
             lemmas += (f"arg{vrec.kind}_tiles_flat", f"arg{vrec.kind}_tiles_step", f"xtile_shift_{vrec.kind}",
                        f"x{vrec.kind}_split", "mul_rec")
             return PairRecurrence(ph, vrec, j, g.shape, g.dtype, form, lemmas)
-        if infinite:
-            return None  # the condition `max > −∞` has no term (see the module docstring)
+        if infinite:  # the condition `max > −∞` has no term (see the module docstring)
+            where = "per lane" if g.shape else "over single values"
+            start = "-inf" if vrec.kind == "max" else "+inf"
+            raise Unsupported(f"the loop-carried variable {ph.name!r} is the index of a running arg{vrec.kind} "
+                              f"{where} whose values start from {start}: not covered yet (the prover states such "
+                              f"pairs over whole blocks, `tl.{vrec.kind}(..., return_indices=True)` per block)", loc)
         return PairRecurrence(ph, vrec, j, g.shape, g.dtype, None, lemmas)
     return None
 

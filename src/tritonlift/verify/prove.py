@@ -32,6 +32,7 @@ from ..dsl.term import Op, Term, const, free_vars, sym, var
 from ..errors import TritonLiftError, Unsupported
 from ..frontend.concrete import autotune_params
 from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
+from ..frontend.resolve import resolve_step
 from ..frontend.source import FunctionRef
 from ..options import Options
 from ..result import (
@@ -318,6 +319,7 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
     later launches, so that terms of different launches never share a symbol)."""
     T, enc = world.T, world.enc
     fn = index.kernel(step.kernel, Path(spec.path).parent, spec.loc("kernel"))
+    step = resolve_step(spec, step, choice)  # constexprs computed from constexprs: over sizes only
     if step.elementwise:
         return _run_elementwise(fn, step, spec, model, index, world, choice)
     args = _bind(fn, step, spec, model, choice)
@@ -456,6 +458,10 @@ def _arg(v: ArgValue, name: str, constexpr: bool, spec: LaunchSpec, model: SizeM
     if v.kind == "int":
         assert v.expr is not None
         x = model.value(v.expr, name)
+        if v.expr.boolean:  # a flag of sizes: a constant, or a condition the evaluator splits on
+            if isinstance(x, int):
+                return bool(x) if constexpr else scalar(const(bool(x)), "int1")
+            return scalar(x, "int1")
         if isinstance(x, int) and not isinstance(x, bool):
             return x if constexpr else scalar(const(x), "int32" if -(2**31) <= x < 2**31 else "int64")
         return scalar(x, "int32")

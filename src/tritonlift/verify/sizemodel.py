@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import z3
 
 from ..dsl import build
-from ..dsl.term import Term, sym
+from ..dsl.term import Op, Term, sym
 from ..errors import Unsupported
-from ..frontend.intexpr import IntExpr
+from ..frontend.intexpr import IntExpr, is_condition
 from ..frontend.launch import LaunchSpec, LaunchStep
 from .theory import Z3Theory
 
@@ -68,7 +68,9 @@ class SizeModel:
             m.notes.append(f"constraint {c.text}")
         for name, d in spec.tensors.items():
             if d.value_range is not None:
-                m.notes.append(f"input data {name} in [{d.value_range[0]}, {d.value_range[1]})")
+                also = "".join(f" or {a}" for a in d.also)
+                m.notes.append(f"input data {name} in [{d.value_range[0]}, {d.value_range[1]}){also}"
+                               + (", pairwise distinct" if d.distinct else ""))
         for name, cs in spec.reals.items():
             r = z3.Real(name, T.ctx)
             m.reals[name] = m.syms[name] = r
@@ -172,6 +174,8 @@ class SizeModel:
                 return self._power_of_two(args[0])
             if fn == "ceil_sqrt" and len(args) == 1:
                 return self._ceil_sqrt(args[0])
+        if isinstance(node, ast.IfExp):  # host `a if c else b` on sizes
+            return z3.If(self._bool(node.test), self.int_(node.body), self.int_(node.orelse))
         raise Unsupported(f"launch expression {ast.unparse(node)!r} cannot be modelled symbolically")
 
     def _positive(self, b: z3.ArithRef) -> bool:
@@ -197,6 +201,10 @@ class SizeModel:
             return z3.And(*parts) if isinstance(node.op, ast.And) else z3.Or(*parts)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return z3.Not(self._bool(node.operand))
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):  # a substituted flag
+            return z3.BoolVal(node.value, self.T.ctx)
+        if isinstance(node, ast.IfExp):
+            return z3.If(self._bool(node.test), self._bool(node.body), self._bool(node.orelse))
         raise Unsupported(f"constraint {ast.unparse(node)!r} is not a comparison")
 
     def value(self, e: IntExpr, name: str) -> int | Term:
@@ -226,6 +234,10 @@ class SizeModel:
             key = name if name not in self.syms and name not in self.spec.tensors else f"P_{name}"
             self.syms[key] = self._power_of_two(self.int_(node.args[0]), key)
             return sym(key, "size")
+        if is_condition(node):  # a flag of sizes (`N % BLOCK == 0`): 1 or 0, tested `!= 0`
+            key = f"B_{name}"
+            self.syms[key] = z3.If(self._bool(node), z3.IntVal(1, self.T.ctx), z3.IntVal(0, self.T.ctx))
+            return build.compare(Op.NE, sym(key, "int"), 0)
         key = f"E_{name}"
         self.syms[key] = self.int_(node)
         return sym(key, "int")

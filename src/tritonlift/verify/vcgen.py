@@ -227,7 +227,7 @@ class Evaluator(IntWidthHooks, LaunchRuleHooks, AtomicBuiltins, LaneScans, LaneB
                 rec = LP.classify_rescaled(phs[nm], out.get(nm), maxima)
                 lemmas = [LP.rescale_lemma(rec)] if rec is not None else []
                 if rec is None:  # ... the index of a (value, index) pair against a running max or min
-                    rec = LA.classify_pair(phs[nm], out.get(nm), maxima, t, lambda w: self._positive(w, loc))
+                    rec = LA.classify_pair(phs[nm], out.get(nm), maxima, t, lambda w: self._positive(w, loc), loc)
                     lemmas = list(rec.lemmas) if rec is not None else []
                 if rec is None:
                     raise Unsupported(f"the loop-carried variable {nm!r} is updated in a way no invariant pattern "
