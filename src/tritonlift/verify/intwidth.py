@@ -215,6 +215,12 @@ def _abstract(world: Any, t: Term, facts: list[z3.BoolRef]) -> Term:
     from .termops import transform
 
     def leaf(n: Term) -> Term | None:
+        if n.op in (Op.ARGMAX, Op.ARGMIN):  # an index of [lo, hi): its body (maybe -inf pads) does not matter
+            name = f"INTW{len(world.model.syms)}"
+            v = world.model.syms[name] = z3.Int(name, world.T.ctx)
+            a, b = world.enc.int_(n.args[0]), world.enc.int_(n.args[1])
+            facts.append(z3.And(a <= v, z3.Or(v < b, v == a)))
+            return sym(name, "int")
         if n.op is not Op.SUM:
             return None
         lo, hi, body = n.args
