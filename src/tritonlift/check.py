@@ -220,6 +220,8 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
         verdict = prove_unbounded(launch, formula, opts)
     if verdict is not None and verdict.status is Status.PROVED:
         status = Status.PROVED
+    elif verdict is not None and verdict.status is Status.FINDINGS and verdict.all_findings():
+        status = Status.FINDINGS  # a bug the prover shows (an integer overflow): the coverage says where it holds
     elif verdict is not None and verdict.status is Status.REFUTED and verdict.counterexample is not None:
         # a replayed counterexample at sizes the exact checks did not reach
         w = verdict.counterexample
@@ -420,5 +422,7 @@ def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int, verdict
         why = ("--no-prove" if not prove else verdict.message if verdict is not None and verdict.message
                else "the prover could not start" if verdict is None else str(verdict.status))
         return f"equal to the kernel exactly at {n_sizes} sizes; not proved for all sizes: {why}"
+    if status is Status.FINDINGS and verdict is not None and verdict.status is Status.FINDINGS:
+        return verdict.message  # the prover's finding, and where the formula holds
     bad = next(v for v in verdicts if v.status is status)
     return bad.detail

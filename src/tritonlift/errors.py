@@ -124,6 +124,14 @@ class SymexError(TritonLiftError):
     kind = "execution error"
 
 
+class LaunchRejected(SymexError):
+    """A launch Triton itself rejects (a tile extent that is not a power of two, more than 2**20
+    elements in a tile, `other=` without `mask=`, a non-constexpr `tl.arange` bound); the message
+    names the rule and, where it depends on them, the sizes."""
+
+    kind = "launch rejected by Triton"
+
+
 class DslError(TritonLiftError):
     """A formula that does not parse or is ill-formed."""
 

@@ -198,8 +198,14 @@ def run_spec(spec: LaunchSpec, sizes: dict[str, int] | None = None, choice: dict
 def execute(conc: ConcreteLaunch, index: SourceIndex) -> Spec:
     """Symbolic execution of a concrete launch, after checking it is within the stated bounds
     (frontend.bounds: grid, lanes per tile, storage, unrolled iterations)."""
+    from .errors import LaunchRejected
+
     check_bounds(conc, index)
-    return run_launch(conc, index)
+    try:
+        return run_launch(conc, index)
+    except LaunchRejected as e:  # name the sizes: the rule may hold at others
+        at = ", ".join(f"{k}={v}" for k, v in conc.sizes.items())
+        raise LaunchRejected(f"{e.message} (at {at})" if at else e.message, e.loc) from None
 
 
 # -- lift: symbolic execution at several sizes, synthesis, generalisation check ----------------
@@ -388,8 +394,8 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
     where = kernel_location(spec, index)
     runs: list[Spec] = []  # every execution so far: their findings are the result's
 
-    def result(status: Status, formula, reason: str, sizes=(), error=None) -> LiftResult:
-        findings = merge_findings(f for sp in sorted(runs, key=_weight) for f in sp.findings)
+    def result(status: Status, formula, reason: str, sizes=(), error=None, extra=()) -> LiftResult:
+        findings = merge_findings([*(f for sp in sorted(runs, key=_weight) for f in sp.findings), *extra])
         bugs = [f for f in findings if f.bug]
         if bugs and status is not Status.ERROR:  # a bug found outranks any other outcome; `reason` keeps the stage's
             status = Status.FINDINGS
@@ -453,7 +459,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return result(Status.UNSUPPORTED, None, f"no formula: {e}")
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
-        return result(status, None, e.diagnostic().headline(), error=e.diagnostic())
+        return result(status, None, e.diagnostic().headline(), error=e.diagnostic(), extra=_launch_finding(e))
     except RecursionError:
         return result(Status.ERROR, None, "internal error: expression nesting too deep",
                       error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
@@ -484,6 +490,12 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         verdict = Verdict(Status.UNSUPPORTED, e.diagnostic().headline(), location=str(e.loc or ""),
                           seconds=time.monotonic() - t)
     timings["prove"] = time.monotonic() - t
+    failed = verdict.failed
+    if verdict.status is Status.ERROR and failed is not None and failed.kind == "launch-rule":
+        diag = Diagnostic("launch rejected by Triton", verdict.message)
+        r = result(Status.ERROR, None, f"{failed.location}: {verdict.message}" if failed.location else verdict.message,
+                   all_sizes, error=diag, extra=verdict.findings)
+        return dataclasses.replace(r, verdict=verdict)
     if verdict.status is not Status.PROVED:
         runs += hunt(all_sizes)  # "not proved" may be a bug elsewhere
     if verdict.status is Status.PROVED:
@@ -500,6 +512,22 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                             assumptions=assumptions(spec, verdict.assumptions),
                             coverage=coverage(spec, all_sizes, verdict.covers))
     return _simplified(r, spec, opts, timings)
+
+
+def _launch_finding(e: Exception) -> tuple:
+    """A launch Triton rejects, found while executing, as a finding (with the sizes it names)."""
+    from .errors import LaunchRejected
+    from .result import Finding, FindingKind
+
+    if not isinstance(e, LaunchRejected):
+        return ()
+    msg, _, at = e.message.rpartition(" (at ")
+    sizes = {}
+    for part in at.rstrip(")").split(", ") if msg else ():
+        name, _, value = part.partition("=")
+        if value.isdigit():
+            sizes[name] = int(value)
+    return (Finding(FindingKind.LAUNCH, msg or e.message, e.loc, (), sizes),)
 
 
 def hunt_findings(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int]], budget: float = 2.0) -> list[Spec]:

@@ -150,8 +150,8 @@ class Obligation:
     answer: str = ""
     model: tuple[tuple[str, str], ...] = ()
     location: str = ""
-    finding: str = ""  # a problem to report even when proved (an integer overflow past some size)
-    covers: str = ""  # a restriction of what the proof covers ("`pid * B` stays within int32")
+    finding: Finding | None = None  # a bug this obligation shows even when it holds (an overflow past some size)
+    covers: str = ""  # a condition the claim needs ("`pid * B` (k.py:3:9) stays within int32")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", ObligationStatus(self.status))
@@ -229,15 +229,20 @@ class Verdict:
         return next((o for o in self.obligations if not o.proved), None)
 
     @property
-    def covers(self) -> tuple[str, ...]:
-        """Restrictions of what a PROVED verdict covers, from its obligations, once each."""
+    def conditions(self) -> tuple[str, ...]:
+        """Conditions the claim needs beyond the spec (an intermediate that stays within its
+        integer dtype, a grid within CUDA's limits): `Coverage.conditions`."""
         return tuple(dict.fromkeys(o.covers for o in self.obligations if o.covers))
 
+    @property
+    def covers(self) -> tuple[str, ...]:
+        """The same conditions, under the name the renderers use."""
+        return self.conditions
+
     def all_findings(self) -> tuple[Finding, ...]:
-        """`findings` and the problems obligations report (an integer overflow past some size),
-        as records located at the obligation's source position."""
-        extra = [Finding(FindingKind.OVERFLOW, o.finding, _parse_loc(o.location)) for o in self.obligations if o.finding]
-        return merge_findings([*self.findings, *extra])
+        """`findings` and the problems obligations report (an integer overflow past some size, a
+        launch Triton rejects), as records located at the obligation's source position."""
+        return merge_findings([*self.findings, *(o.finding for o in self.obligations if o.finding is not None)])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -298,7 +303,7 @@ class Coverage:
 
 
 SEMANTICS = ("real arithmetic; exp, log, sqrt, ... as functions on ℝ; ±inf only as constants",
-             "NaN and integer wrap-around not modelled")
+             "integers within their dtypes where the coverage says so; NaN not modelled")
 
 
 @dataclass(frozen=True)

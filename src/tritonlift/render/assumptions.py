@@ -14,7 +14,8 @@ def assumptions_text(with_lemmas: bool = True) -> str:
     library, which is proved rather than assumed but cited by VCs without re-proof."""
     out = [
         "Trusted assumptions of the verifier (src/tritonlift/verify/axioms.py).",
-        "Values are mathematical reals, not IEEE floats; integers do not wrap; NaN is not modelled;",
+        "Values are mathematical reals, not IEEE floats; integers are mathematical, each integer",
+        "intermediate proved to stay within its dtype (verify/intwidth.py); NaN is not modelled;",
         "±inf exist only as the extended reals below. Math functions are uninterpreted symbols and",
         "the solver may use only these facts about them.",
     ]

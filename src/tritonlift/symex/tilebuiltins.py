@@ -18,6 +18,7 @@ from ..errors import SourceLoc
 from . import ops, reduce
 from .builtins import as_int, dtype_name
 from .memory import Memory
+from .tritonrules import check_arange, check_other, check_shape
 from .values import DTypeV, Tile, as_objects, numeric_array, to_tile
 
 
@@ -68,12 +69,14 @@ class TileBuiltins:
         return Tile(np.array(self.grid[as_int(axis, "axis")], dtype=np.int64), "int32")
 
     def tl_arange(self, start: Any, end: Any) -> Tile:
-        return Tile(np.arange(as_int(start, "start"), as_int(end, "end"), dtype=np.int64), "int32")
+        lo, hi = check_arange(start, end, self.loc)
+        return Tile(np.arange(lo, hi, dtype=np.int64), "int32")
 
     def tl_load(self, pointer: Any, mask: Any = None, other: Any = None, **kw: Any) -> Tile:
         p = to_tile(pointer)
         if p.ptr is None:
             raise TypeError("tl.load needs a pointer")
+        check_other(mask, other, self.loc)
         o = None if other is None else ops.cast(to_tile(other), p.dtype) if not isinstance(other, Tile) else other
         data = self.memory.load(p, _mask(mask), o, self.active, self.loc, self.program)
         if data.dtype != object:
@@ -127,6 +130,7 @@ class TileBuiltins:
     def tl_full(self, shape: Any, value: Any, dtype: Any = None) -> Tile:
         dt = dtype_name(dtype) if dtype is not None else to_tile(value).dtype
         v = ops.cast(to_tile(value), dt)
+        check_shape(_shape(shape), "a tile (tl.zeros/tl.full)", self.loc)
         data = np.broadcast_to(v.data, _shape(shape)).copy()
         return Tile(data if data.dtype == object else numeric_array(data, dt), dt)
 

@@ -82,6 +82,9 @@ class World:
         self._decoded: dict[tuple, tuple[tuple[Term, ...], str]] = {}
         self._facts: dict[tuple, bool] = {}
         self.lemmas: list[str] = []  # lemmas loop invariants rested on (vcgen.Evaluator.lemmas)
+        self.int_sites: list = []  # integer intermediates of every launch (intwidth.py)
+        self.extents: list = []  # tile shapes of every launch (launchrules.py)
+        self.memo: dict = {}  # results shared by the autotune configurations of one proof
 
     def pid_hyps(self) -> list[z3.BoolRef]:
         return [z3.And(0 <= self.enc.var(f"p{a}"), self.enc.var(f"p{a}") < g) for a, g in enumerate(self.grid)]
@@ -120,17 +123,19 @@ class World:
         return self.check("layout", f"{name} (distinct elements at distinct addresses)", hyps, addr[0] != addr[1])
 
     def check(self, kind: str, name: str, hyps: list, goal: z3.BoolRef, loc: SourceLoc | None = None,
-              record: bool = True) -> Obligation:
+              record: bool = True, extra: list | None = None, data: bool = True) -> Obligation:
         """Ask whether `hyps` imply `goal`. A conjunction is first asked whole of the first
         solver; when that is unknown, one conjunct at a time (it holds exactly when each does:
         the negated conjunction is a disjunction the solver must case-split over all at once,
         measured 10x slower for mm's in-bounds box), and when a conjunct stays unknown, whole of
         the other solvers (one conjunct alone can be harder than the whole: jsd's read-before-
-        write, 0.1 s whole, unknown after 20 s alone). Never less than asking it whole."""
+        write, 0.1 s whole, unknown after 20 s alone). Never less than asking it whole. `extra`:
+        more facts; `data`: false leaves out the data ranges (a check of the ranges themselves)."""
         t0 = time.perf_counter()
         parts = _conjuncts_z3(goal)
         qname = f"{self.prefix}{kind}.{name}"
-        whole = self._query(qname, hyps, goal)
+        hyps = [*hyps, *(extra or ())]
+        whole = self._query(qname, hyps, goal, data)
         if len(parts) == 1:
             answers = [self.backend.check(whole)]
         else:
@@ -139,7 +144,7 @@ class World:
             if answers[-1].status is Status.UNKNOWN:
                 split = []
                 for k, g in enumerate(parts):
-                    split.append(self.backend.check(self._query(f"{qname}.{k}", hyps, g)))
+                    split.append(self.backend.check(self._query(f"{qname}.{k}", hyps, g, data)))
                     if split[-1].status is not Status.UNSAT:
                         break
                 answers += split
@@ -157,8 +162,8 @@ class World:
             self.done.append(ob)
         return ob
 
-    def _query(self, qname: str, hyps: list, goal: z3.BoolRef) -> Query:
-        q = Query.from_z3(qname, [*hyps, *self.data_ranges(), z3.Not(goal)], self.limits)
+    def _query(self, qname: str, hyps: list, goal: z3.BoolRef, data: bool = True) -> Query:
+        q = Query.from_z3(qname, [*hyps, *(self.data_ranges() if data else ()), z3.Not(goal)], self.limits)
         if self.dump_dir is not None:
             dump(q, self.dump_dir)
         return q
@@ -172,7 +177,8 @@ class World:
     def data_ranges(self) -> list[z3.BoolRef]:
         """Declared value ranges of integer input tensors (`range = [lo, hi]`: a precondition on
         the data, e.g. class indices in [0, N)) for the tensors read so far, as axioms with the
-        read as trigger."""
+        read as trigger. Each holds only inside the tensor's index box: read over every integer
+        index, `range = ["0", "K"]` would force K ≥ 1 and silently exclude K = 0."""
         out = []
         for (name, n), f in self.enc.reads.items():
             d = self.model.spec.tensors.get(name)
@@ -180,7 +186,9 @@ class World:
                 continue
             lo, hi = (self.model.int_(e.tree.body) for e in d.value_range)
             ks = [z3.Int(f"{name}.k{a}", self.T.ctx) for a in range(n)]
-            body = z3.And(lo <= f(*ks), f(*ks) < hi)
+            shape = self.lay[name].shape if name in self.lay and len(self.lay[name].shape) == n else None
+            box = [z3.And(0 <= k, k < self.enc.int_(e)) for k, e in zip(ks, shape, strict=True)] if shape else []
+            body = z3.Implies(z3.And(*box), z3.And(lo <= f(*ks), f(*ks) < hi)) if box else z3.And(lo <= f(*ks), f(*ks) < hi)
             out.append(z3.ForAll(ks, body, patterns=[f(*ks)]) if ks else body)
         return out
 

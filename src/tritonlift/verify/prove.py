@@ -46,7 +46,7 @@ from ..result import (
 )
 from ..symex.values import DTypeV
 from . import atomics as AT
-from . import blocks
+from . import blocks, intwidth, launchrules, vacuity
 from . import overwrite as OW
 from . import termops as TO
 from .encode import Encoder
@@ -78,7 +78,22 @@ class ProveConfig:
 
 def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
           config: ProveConfig | None = None) -> Verdict:
-    """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints."""
+    """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints.
+    An integer overflow the obligations show (`intwidth.py`) is a finding: the verdict is then
+    FINDINGS (the formula holding only where the verdict's `conditions` say) unless it is
+    already REFUTED or an error."""
+    v = _prove(spec, formula, opts, config)
+    found = intwidth.findings(v.obligations)
+    if not any(f.bug for f in found):
+        return replace(v, findings=(*v.findings, *found)) if found else v
+    status = Status.FINDINGS if v.status in (Status.PROVED, Status.UNKNOWN, Status.FINDINGS) else v.status
+    message = v.message if v.status is not Status.PROVED else \
+        f"{found[0].text()}; the formula holds where " + "; ".join(v.conditions)
+    return replace(v, status=status, message=message or found[0].text(), findings=(*v.findings, *found))
+
+
+def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
+           config: ProveConfig | None = None) -> Verdict:
     from ..pipeline import source_index
 
     opts, config = opts or Options(), config or ProveConfig()
@@ -97,6 +112,7 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     index = source_index(opts)
     done: list[Obligation] = []
     assumptions: list[str] = []
+    memo: dict = {}  # shared by the configurations (intwidth: the smallest overflowing sizes, once per expression)
     try:
         together = _all_configurations(spec, formula, choices, index, backend, config)
         if together is not None:
@@ -105,7 +121,7 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
         for choice in choices:
             tag = "" if len(choices) == 1 else "[" + ",".join(f"{k}={v}" for k, v in choice.items()) + "]"
             try:
-                obs, used = _prove_config(spec, formula, choice, index, backend, config, tag)
+                obs, used = _prove_config(spec, formula, choice, index, backend, config, tag, memo)
             except Unsupported as e:
                 why = Obligation("kernel", "model", "unknown", 0.0, e.message, (), str(e.loc or ""))
                 cex = _refute(spec, formula, opts, why, choice) if config.refute_unsupported else None
@@ -117,6 +133,10 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
                                tuple(done), tuple(assumptions), str(e.loc or ""), None, time.monotonic() - t0)
             done += obs
             assumptions += [a for a in used if a not in assumptions]
+            bad = next((o for o in obs if not o.proved and o.kind == "launch-rule"), None)
+            if bad is not None:  # Triton rejects the launch at some allowed size: an error, whatever else holds
+                return Verdict(Status.ERROR, bad.answer, tuple(done), tuple(assumptions), bad.location, None,
+                               time.monotonic() - t0)
             races = [f for o in obs if (f := layout_race(o, spec, choice)) is not None]
             if races:
                 return Verdict(Status.FINDINGS, races[0].message, tuple(done), tuple(assumptions), "", None,
@@ -185,7 +205,7 @@ def layout_race(ob: Obligation, spec: LaunchSpec, choice: dict[str, int]) -> Fin
 
 
 def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], index, backend,
-                  config: ProveConfig, tag: str) -> tuple[list[Obligation], list[str]]:
+                  config: ProveConfig, tag: str, memo: dict | None = None) -> tuple[list[Obligation], list[str]]:
     """The obligations of one autotune configuration. Launches run in order; a `temp` tensor one
     launch writes and a later one reads is composed (`_define_temp`): its content is stated as a
     term over the inputs, proved like an output (value and coverage), and substituted for the
@@ -200,6 +220,14 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     else:
         enc.signs = Signs.of_sizes(model.sizes, model.hyps)
     world = World(T, model, enc, lay, backend, config.limits, config.dump_smt, tag)
+    world.memo = memo if memo is not None else {}
+    if ("base sizes",) not in world.memo:  # intwidth: claims restricted to sizes must include these
+        from ..pipeline import default_sizes
+
+        try:
+            world.memo[("base sizes",)] = default_sizes(spec)[0]
+        except (TritonLiftError, IndexError):
+            world.memo[("base sizes",)] = {}
     if blocks.SYMBOLIC in choice.values():
         world.done = blocks.FirstFailureStops()
     used: list[str] = [*model.notes]
@@ -212,10 +240,14 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     for name, layout in lay.items():  # explicit strides of a written tensor: rows must not overlap
         if layout.direction in ("out", "inout", "temp") and not layout.contiguous and layout.shape:
             world.injective(name)
+    every: list[Access] = []
     atomic: dict[str, tuple] = {}  # tensor -> sites, the launch's grid
     deferred: dict[str, tuple[list[Access], Any]] = {}  # outputs' stores: checked once no later launch updates them atomically
     for k, step in enumerate(spec.steps):
+        first = len(world.extents)
         accesses = [_compose(a, temps) for a in _run_step(spec, step, k, choice, index, model, world)]
+        launchrules.obligations(world, world.extents[first:], tuple(g.text for g in step.grid))
+        every += accesses
         AT.check_launch(accesses)
         grid = [(f"p{a}", const(z3.simplify(g).as_long()) if z3.is_int_value(z3.simplify(g))
                  else sym(f"GRID{a}" if k == 0 else f"GRID{k}_{a}", "int")) for a, g in enumerate(world.grid)]
@@ -271,6 +303,8 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
         used += [lem for lem in AT.prove_content(world, name, sites, init, grid, stated.get(name), invert_index,
                                                                  Obligation) if lem not in used]
         stores.setdefault(name, [])
+    intwidth.obligations(world, world.int_sites, every)
+    vacuity.obligations(world)
     used += [lem for lem in world.lemmas if lem not in used]
     for o in formula.outputs:
         if o.tensor not in stores:
@@ -305,6 +339,8 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
     ev = Evaluator(index, world.decode, tuple(grid_syms), names_from=1000 * k, fact=world.fact)
     args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
     accesses = ev.run(fn, args)
+    world.int_sites += ev.int_sites
+    world.extents += ev.extents
     world.lemmas += [lem for lem in ev.lemmas if lem not in world.lemmas]
     return accesses
 
@@ -465,6 +501,8 @@ def _run_elementwise(fn: FunctionRef, step: LaunchStep, spec: LaunchSpec, model:
         else:
             args[k] = _arg(v, k, False, spec, model, step, choice)
     result = ev.call_function(fn, [], args)
+    world.int_sites += ev.int_sites
+    world.extents += ev.extents
     results = list(result) if isinstance(result, tuple) else [result]
     if len(results) != len(step.outputs):
         raise Unsupported(f"{fn.name} returns {len(results)} values for {len(step.outputs)} outputs", fn.loc())

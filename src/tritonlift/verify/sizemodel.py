@@ -42,6 +42,7 @@ class SizeModel:
     syms: dict[str, z3.ExprRef] = field(default_factory=dict)  # SYM name -> z3 term
     hyps: list[z3.BoolRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    pow2: list[z3.ArithRef] = field(default_factory=list)  # next_power_of_2 results (powers of two)
     listed: dict[str, str] = field(default_factory=dict)  # "<step>.<param>" -> its symbol (blocks.py)
     _lets: dict[str, z3.ArithRef] = field(default_factory=dict)
     _local: dict[str, z3.ArithRef] = field(default_factory=dict)
@@ -112,6 +113,7 @@ class SizeModel:
         self._fresh += 1
         p = z3.Int(name or f"npo2_{self._fresh}", self.T.ctx)
         self.hyps.append(z3.And(p >= 1, e <= p, z3.Or(p == 1, p < 2 * e)))
+        self.pow2.append(p)
         self.notes.append(f"{p} = next_power_of_2({e}): {e} ≤ {p} < 2·{e} (or {p} = 1)")
         return p
 

@@ -31,8 +31,10 @@ from . import lanetile as L
 from . import loops as LP
 from . import loops_argmax as LA
 from .atomics import AtomicBuiltins
+from .intwidth import IntWidthHooks
 from .lanebuiltins import Access, Decode, LaneBuiltins, static_int
 from .lanetile import Lanes
+from .launchrules import LaunchRuleHooks
 from .loops_scan import LaneScans
 
 # fact(kind, claim, enclosing loops, location) -> proved for every allowed size, program and iteration
@@ -40,7 +42,7 @@ Fact = Callable[[str, Term, tuple[tuple[str, Term], ...], SourceLoc | None], boo
 LIMIT = 4096  # iterations of a loop over a constant range that are unrolled
 
 
-class Evaluator(AtomicBuiltins, LaneScans, LaneBuiltins, Walker):
+class Evaluator(IntWidthHooks, LaunchRuleHooks, AtomicBuiltins, LaneScans, LaneBuiltins, Walker):
     error = Unsupported
     domain = "the prover"
     max_unroll = LIMIT
@@ -56,6 +58,8 @@ class Evaluator(AtomicBuiltins, LaneScans, LaneBuiltins, Walker):
         self._bound = names_from  # bound-variable and loop names continue from here: terms of several
         self._nloops = names_from  # launches are composed, and must not capture each other's names
         self._undef = 0
+        self.int_sites: list = []  # integer intermediates (intwidth.py)
+        self.extents: list = []  # tile shapes (launchrules.py)
         self.lemmas: list[str] = []  # lemmas the invariant rows relied on (beyond the reductions' definitions)
 
     def run(self, fn: FunctionRef, args: dict[str, Any]) -> list[Access]:
@@ -185,6 +189,7 @@ class Evaluator(AtomicBuiltins, LaneScans, LaneBuiltins, Walker):
                     for nm, ph in phs.items()}
             frame = Frame(f.module, {**f.locals, **vals, st.target.id: it_value})
             mark, saved = len(self.accesses), self.decode
+            marks = len(self.int_sites), len(self.extents)
             if stub:
                 self.decode = lambda tensor, off, *_: ((off,), "stub")
             self.loops.append((t, K))
@@ -199,6 +204,7 @@ class Evaluator(AtomicBuiltins, LaneScans, LaneBuiltins, Walker):
                 self.decode = saved
                 if not record:
                     del self.accesses[mark:]
+                    del self.int_sites[marks[0]:], self.extents[marks[1]:]
             return frame.locals
 
         for stub in (True, False):
