@@ -4,9 +4,11 @@
 
 The formula is compared with the kernel's symbolic execution at several sizes (the synthesis
 sizes plus larger unseen ones, and other autotune configurations), exactly and element by
-element (the synthesiser's `Checker`: normal forms, then z3). Outcomes:
+element (the one equality decider, equal/decide.py, with every tier: `check` accepts what `lift`
+prints), then proved for all sizes by the prover `lift` runs (`prove_formula`). Outcomes:
 
-- every element equal at every size: BOUNDED (PROVED once `prove_unbounded` exists);
+- every element equal at every size: PROVED when the prover proves it, else BOUNDED with the
+  prover's reason;
 - an element differs: REFUTED, with a concrete `Counterexample` (sizes, every input tensor, the
   reals, the element, the kernel's value and the formula's) found by a random search or a z3
   model and always confirmed numerically in float64 (`verify.counterexample`);
@@ -29,6 +31,8 @@ import numpy as np
 
 from .dsl.printer import to_text
 from .dsl.term import Term, const
+from .equal.decide import Decider
+from .equal.normal import Normalizer
 from .errors import Diagnostic, TritonLiftError, Unsupported
 from .frontend.concrete import ConcreteLaunch, autotune_params, default_choice, instantiate
 from .frontend.launch import LaunchSpec
@@ -36,10 +40,8 @@ from .options import Options
 from .pipeline import _other_configs, check_sizes, execute, load, source_index, synthesis_sizes
 from .result import Formula, Status
 from .symex.runner import Spec
-from .synth import Checker
 from .synth.instantiate import NotGround
 from .synth.instantiate import instantiate as instantiate_term
-from .synth.normal import Normalizer
 from .user_formula import parse_user_formula
 from .verify.counterexample import (
     ABS_TOL,
@@ -101,18 +103,50 @@ class CheckResult:
         }
 
 
-def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options) -> Status | None:
-    """The unbounded tier (DESIGN §7): Status.PROVED when the verifier proves the formula for
-    every size the spec allows (only the outputs the formula states), None otherwise."""
+def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options, launch_path: str | Path | None = None,
+                    kernel: str | None = None) -> Status | None:
+    """The unbounded tier (DESIGN §7): Status.PROVED when proved for every size the spec allows
+    (only the outputs the formula states), None otherwise (`prove_formula` says why)."""
+    return Status.PROVED if prove_formula(launch, formula, opts, launch_path, kernel)[0] else None
+
+
+def prove_formula(launch: LaunchSpec, formula: Formula, opts: Options, launch_path: str | Path | None = None,
+                  kernel: str | None = None) -> tuple[bool, str]:
+    """(proved, why not): the same prover as `lift`, two ways.
+
+    1. The prover on the user's formula itself (verify/prove.py), as `lift` proves its own;
+    2. else, as `lift` justifies its simplified formula: `lift`'s pipeline (synthesis, then the
+       prover) gives a formula proved for all sizes, and the user's formula is PROVED when the
+       simplifier's proved rules show the two equal (simplify/equiv.py). A softmax written in
+       textbook form is proved this way against the max-shifted one the kernel computes."""
     if not opts.prove:
-        return None
+        return False, "--no-prove"
     from .verify.prove import ProveConfig, prove
 
     try:
-        verdict = prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt, refute_unsupported=True))
-    except TritonLiftError:
-        return None
-    return Status.PROVED if verdict.status is Status.PROVED else None
+        verdict = prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt,
+                                                           refute_unsupported=True))
+    except TritonLiftError as e:
+        first = e.diagnostic().headline()
+    else:
+        if verdict.status is Status.PROVED:
+            return True, ""
+        first = verdict.message or str(verdict.status)
+    if launch_path is None:
+        return False, first
+    import dataclasses
+
+    from .pipeline import lift
+    from .simplify import positive_reals
+    from .simplify.equiv import formulas_rule_equal
+
+    lifted = lift(launch_path, dataclasses.replace(opts, simplify=False, progress=None), kernel)
+    if lifted.status is not Status.PROVED or lifted.formula is None:
+        return False, first
+    bad = formulas_rule_equal(formula, lifted.formula, positive_reals(launch.reals))
+    if bad is None:
+        return True, ""
+    return False, f"{first}; {bad} (lifted: {'; '.join(str(o) for o in lifted.formula.outputs)})"
 
 
 @dataclass
@@ -186,7 +220,9 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
                 witnesses[o.tensor] = w
                 break
     # 2. the exact check, element by element, for the outputs not refuted yet
-    checker = Checker(Normalizer())
+    from .simplify import positive_reals
+
+    checker = Decider(Normalizer(), canon=True, positive=positive_reals(launch.reals), dump_smt=opts.dump_smt)
     mismatches: dict[str, list[_Mismatch]] = {}
     for o in formula.outputs:
         if o.tensor in witnesses:
@@ -215,11 +251,13 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     ordered = [verdicts[o.tensor] for o in formula.outputs]
     status = max(v.status for v in ordered)
     cex = next((witnesses[o.tensor] for o in formula.outputs if o.tensor in witnesses), None)
+    why = ""
     if status is Status.BOUNDED:
         opts.stage("prove")
-    if status is Status.BOUNDED and prove_unbounded(launch, formula, opts) is Status.PROVED:
-        status = Status.PROVED
-    return result(status, ordered, cex, _reason(status, ordered, len(sizes)), sizes, findings)
+        proved, why = prove_formula(launch, formula, opts, launch_path, kernel)
+        if proved:
+            status = Status.PROVED
+    return result(status, ordered, cex, _reason(status, ordered, len(sizes), why), sizes, findings)
 
 
 def replay(counterexample: Counterexample, launch_path: str | Path, formula_text: str, *,
@@ -268,7 +306,7 @@ def _elements(spec: Spec, tensor: str) -> list[tuple[str, tuple[int, ...]]]:
     return [(tensor, idx) for idx in (np.ndindex(shape) if shape else [()])]
 
 
-def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, checker: Checker,
+def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, checker: Decider,
            limit: int) -> list[_Mismatch]:
     """Elements of `tensor` where the formula is not shown equal to the kernel (`limit` at most)."""
     spec, out = run.spec, []
@@ -374,10 +412,10 @@ def _unknown_text(found: list[_Mismatch]) -> str:
             f"tolerance (relative {REL_TOL:g}, absolute {ABS_TOL:g}; random inputs and z3 models tried)")
 
 
-def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int) -> str:
+def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int, why: str = "") -> str:
     if status is Status.PROVED:
         return ""
     if status is Status.BOUNDED:
-        return f"equal to the kernel exactly at {n_sizes} sizes; not proved for all sizes"
+        return f"equal to the kernel exactly at {n_sizes} sizes; not proved for all sizes" + (f": {why}" if why else "")
     bad = next(v for v in verdicts if v.status is status)
     return bad.detail

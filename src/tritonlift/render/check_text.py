@@ -33,7 +33,8 @@ def check_text(r: CheckResult, verbose: bool = False) -> str:
             lines.append(f"  {v.tensor}: {v.status}" + (f" ({v.detail})" if v.detail and v.status is not Status.REFUTED else ""))
     if r.status is Status.BOUNDED:
         lines.append("  checked exactly at: " + "; ".join(_sizes(s) for s in r.checked_sizes))
-        lines.append("  not proved for all sizes (unbounded verification is not implemented yet)")
+        why = r.reason.split("not proved for all sizes", 1)[-1].lstrip(": ")
+        lines.append("  not proved for all sizes" + (f": {why}" if why else ""))
     elif r.counterexample is not None:
         lines.append(f"  counterexample found by {r.counterexample.found_by}; values in float64, "
                      f"kernel side from its symbolic execution")
