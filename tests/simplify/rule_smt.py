@@ -263,16 +263,19 @@ def axioms(T: Z3Theory) -> list[z3.BoolRef]:
 
 
 def relation(enc: Encoder, text: str, env) -> z3.BoolRef:
-    """A side condition of rules.py as a z3 formula (free(...) and small(...) give True: the first
-    is built into the encoding, the second only restricts when a rule applies)."""
+    """A side condition of rules.py as a z3 formula (free(...), small(...) and nondyadic(...) give
+    True: the first is built into the encoding, the others only restrict when a rule applies)."""
     text = text.strip()
     name, _, rest = text.partition("(")
     args = [a.strip() for a in rest.rstrip(")").split(",")] if rest else []
-    if name in ("free", "small"):
+    if name in ("free", "small", "nondyadic"):
         return z3.BoolVal(True, enc.T.ctx)
     if name == "int":
-        n = z3.Int(f"{args[0]}_int", enc.T.ctx)
-        return enc.real_var(args[0]) == z3.ToReal(n)
+        if is_const_var(pat(args[0])):  # tied to the exponent of a power by name (int_const)
+            n = z3.Int(f"{args[0]}_int", enc.T.ctx)
+            return enc.real_var(args[0]) == z3.ToReal(n)
+        n = z3.FreshInt("int", enc.T.ctx)
+        return enc.enc(pat(args[0]), env) == z3.ToReal(n)
     if name in ("pos", "nonneg"):
         x = enc.enc(pat(args[0]), env)
         return x > 0 if name == "pos" else x >= 0

@@ -176,3 +176,29 @@ class Fractions:
     def equal(self, a: Term, b: Term) -> bool:
         (p, q), (r, s) = self(a), self(b)
         return not self.norm.add(self.norm.mul(p, s), self.norm.mul(r, q), Fraction(-1))
+
+
+def stable_softplus(t: Term) -> Term:
+    """log(1 + exp(u)) = max(u, 0) + log(1 + exp(−|u|)) (exact on ℝ: factor exp(max(u, 0)) out
+    of 1 + exp(u)). Both the textbook softplus/logsigmoid and the overflow-free form a kernel
+    computes (min(x, 0) − log(1 + exp(−|x|))) reach this one form; a log already of the stable
+    form is left as it is."""
+
+    def node(n: Term) -> Term | None:
+        if n.op is not Op.LOG:
+            return None
+        s = n.args[0]
+        if s.op is not Op.ADD:
+            return None
+        one, e = s.args
+        if not (one.op is Op.CONST and one.value == 1 and e.op is Op.EXP):
+            one, e = e, one
+        if not (one.op is Op.CONST and one.value == 1 and e.op is Op.EXP):
+            return None
+        u = e.args[0]
+        if u.op is Op.NEG and u.args[0].op is Op.ABS:
+            return None
+        stable = build.unary(Op.LOG, build.add(const(1), build.unary(Op.EXP, build.neg(build.unary(Op.ABS, u)))))
+        return build.add(build.maximum(u, const(0)), stable)
+
+    return rewrite(t, node)

@@ -5,6 +5,7 @@ and the counterexample search (a model of the difference). Tiers, cheapest first
 
 1. identity, then the exact polynomial normal form (normal.py);
 2. (`canon=True`) the canonical forms of canon.py: definitions of named functions and sigmoid,
+   log(1 + exp(u)) in its overflow-free form (logsigmoid = min(x, 0) − log(1 + exp(−|x|))),
    the common exponential factor out of divisors and logs (max-shifted softmax = naive softmax),
    tanh through exp and the one-fraction form (tanh(y) = 2·σ(2y) − 1);
 3. the solver: `a != b` lowered by smt/lower.py (reads and symbols real constants, math
@@ -30,7 +31,7 @@ from ..dsl.term import Op, Term, const, walk
 from ..errors import Unsupported
 from ..smt.lower import GroundLowering
 from ..verify.query import Limits, Query, Status, dump
-from .canon import Fractions, ShiftCanon, expand_definitions, expand_tanh
+from .canon import Fractions, ShiftCanon, expand_definitions, expand_tanh, stable_softplus
 from .normal import Normalizer
 
 _POSITIVE = (Op.EXP, Op.EXP2, Op.SIGMOID)
@@ -78,7 +79,7 @@ class Decider:
             return True
         if not self.canon:
             return self.solver_equal(self._term(a, na), self._term(b, nb), ranges)
-        a, b = expand_definitions(a), expand_definitions(b)
+        a, b = stable_softplus(expand_definitions(a)), stable_softplus(expand_definitions(b))
         ca, cb = self._shift(a), self._shift(b)
         pa, pb = self._normal(ca), self._normal(cb)
         if pa is not None and pa == pb:
