@@ -88,6 +88,7 @@ class CheckResult:
     findings: tuple[str, ...] = ()
     unstated: tuple[str, ...] = ()  # outputs of the kernel the formula does not state (not checked)
     error: Diagnostic | None = None  # the located problem behind an ERROR/UNSUPPORTED status, if any
+    assumptions: tuple[str, ...] = ()  # float literals read as constants (simplify/assumptions.py), as lift lists them
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +101,7 @@ class CheckResult:
             "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
             "unstated_outputs": list(self.unstated),
             "error": self.error.to_json() if self.error else None,
+            "assumptions": list(self.assumptions),
         }
 
 
@@ -111,14 +113,15 @@ def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options, launch_
 
 
 def prove_formula(launch: LaunchSpec, formula: Formula, opts: Options, launch_path: str | Path | None = None,
-                  kernel: str | None = None) -> tuple[bool, str]:
+                  kernel: str | None = None, assumed: set[str] | None = None) -> tuple[bool, str]:
     """(proved, why not): the same prover as `lift`, two ways.
 
     1. The prover on the user's formula itself (verify/prove.py), as `lift` proves its own;
     2. else, as `lift` justifies its simplified formula: `lift`'s pipeline (synthesis, then the
        prover) gives a formula proved for all sizes, and the user's formula is PROVED when the
        simplifier's proved rules show the two equal (simplify/equiv.py). A softmax written in
-       textbook form is proved this way against the max-shifted one the kernel computes."""
+       textbook form is proved this way against the max-shifted one the kernel computes. The
+       float literals this reads as constants (simplify/assumptions.py) are added to `assumed`."""
     if not opts.prove:
         return False, "--no-prove"
     from .verify.prove import ProveConfig, prove
@@ -143,7 +146,7 @@ def prove_formula(launch: LaunchSpec, formula: Formula, opts: Options, launch_pa
     lifted = lift(launch_path, dataclasses.replace(opts, simplify=False, progress=None), kernel)
     if lifted.status is not Status.PROVED or lifted.formula is None:
         return False, first
-    bad = formulas_rule_equal(formula, lifted.formula, positive_reals(launch.reals))
+    bad = formulas_rule_equal(formula, lifted.formula, positive_reals(launch.reals), assumed)
     if bad is None:
         return True, ""
     return False, f"{first}; {bad} (lifted: {'; '.join(str(o) for o in lifted.formula.outputs)})"
@@ -190,10 +193,15 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     outs = [n for n, d in launch.tensors.items() if d.direction in ("out", "inout")]
     unstated = tuple(n for n in outs if formula.get(n) is None)
 
+    assumed: set[str] = set()  # keys of simplify/assumptions.py the comparison or the proof relied on
+
     def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), findings=(), error=None) -> CheckResult:
+        from .simplify.assumptions import BY_KEY
+
+        texts = tuple(BY_KEY[k].text for k in BY_KEY if k in assumed) if status <= Status.BOUNDED else ()
         return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
                            _location(launch, index), status, formula, tuple(verdicts), cex, reason,
-                           time.monotonic() - t0, tuple(sizes), tuple(findings), unstated, error)
+                           time.monotonic() - t0, tuple(sizes), tuple(findings), unstated, error, texts)
 
     try:
         opts.stage("symex")
@@ -229,7 +237,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
             continue
         found: list[_Mismatch] = []
         for run in by_weight:  # a few mismatches bound the solver time a wrong formula costs
-            found += _exact(run, o.tensor, o.index_vars, o.body, checker, MISMATCHES - len(found))
+            found += _exact(run, o.tensor, o.index_vars, o.body, checker, MISMATCHES - len(found), assumed)
             if len(found) >= MISMATCHES:
                 break
         if found:
@@ -254,7 +262,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     why = ""
     if status is Status.BOUNDED:
         opts.stage("prove")
-        proved, why = prove_formula(launch, formula, opts, launch_path, kernel)
+        proved, why = prove_formula(launch, formula, opts, launch_path, kernel, assumed)
         if proved:
             status = Status.PROVED
     return result(status, ordered, cex, _reason(status, ordered, len(sizes), why), sizes, findings)
@@ -307,8 +315,10 @@ def _elements(spec: Spec, tensor: str) -> list[tuple[str, tuple[int, ...]]]:
 
 
 def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, checker: Decider,
-           limit: int) -> list[_Mismatch]:
-    """Elements of `tensor` where the formula is not shown equal to the kernel (`limit` at most)."""
+           limit: int, assumed: set[str]) -> list[_Mismatch]:
+    """Elements of `tensor` where the formula is not shown equal to the kernel (`limit` at most).
+    As in `lift`'s simplification, a kernel's float literal may be read as the constant it stands
+    for (simplify/assumptions.py: 0.7071067811865476 as 1/√2); the entries used go to `assumed`."""
     spec, out = run.spec, []
     init = run.conc.tensors[tensor].init
     for _, idx in _elements(spec, tensor):
@@ -332,12 +342,22 @@ def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, chec
             elif has_undef(want):
                 out.append(_Mismatch(run, tensor, idx, "undefined", f"{where}: the kernel's value depends on an "
                                      f"unspecified value (e.g. a masked load without other=)"))
-            elif not checker.equal(got, want, spec.ranges):
+            elif not checker.equal(got, want, spec.ranges) and not _equal_assuming(checker, got, want, spec.ranges, assumed):
                 out.append(_Mismatch(run, tensor, idx, "unequal",
                                      f"{where}: not shown equal (formula {_short(got)}, kernel {_short(want)})"))
         if len(out) >= limit:
             break
     return out
+
+
+def _equal_assuming(checker: Decider, a: Term, b: Term, ranges, assumed: set[str]) -> bool:
+    from .simplify.assumptions import apply_assumptions
+
+    (a2, ka), (b2, kb) = apply_assumptions(a), apply_assumptions(b)
+    if not (ka or kb) or not checker.equal(a2, b2, ranges):
+        return False
+    assumed |= ka | kb
+    return True
 
 
 def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Counterexample | None:

@@ -46,6 +46,8 @@ def check_text(r: CheckResult, verbose: bool = False) -> str:
         lines.append(f"  finding: {f}")
     if verbose:
         lines.append("  " + SEMANTICS)
+    for a in getattr(r, "assumptions", ()):
+        lines.append(f"  assumes: {a}")
     return "\n".join(lines)
 
 

@@ -67,7 +67,10 @@ FOLD: tuple[Rule, ...] = (
     Rule("fold-mul", "C1 * C2", "C1 * C2", ("small(C1 * C2)",), replace=True),
     Rule("fold-div", "C1 / C2", "C1 / C2", ("C2 != 0", "small(C1 / C2)"), replace=True),
     Rule("fold-neg", "-C", "-C", replace=True),
-    # (a + 0, a * 1, a ** 1 need no rules: the decoder's DSL constructors fold them exactly)
+    Rule("one-mul", "C * a", "a", ("C == 1",), why="a right side such as tanh(C / 2 * x) at C = 2 (the "
+         "parser folds a literal 1 * a, so the pattern names the constant)"),
+    Rule("mul-one", "a * C", "a", ("C == 1",)),
+    # (a + 0, a ** 1 need no rules: the decoder's DSL constructors fold them exactly)
 )
 
 # -- canonical forms: subtraction, negation, division, powers ----------------------------------
