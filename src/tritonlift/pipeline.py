@@ -197,8 +197,12 @@ def run_spec(spec: LaunchSpec, sizes: dict[str, int] | None = None, choice: dict
 def execute(conc: ConcreteLaunch, index: SourceIndex) -> Spec:
     """Symbolic execution of a concrete launch, after checking it is within the stated bounds
     (frontend.bounds: grid, lanes per tile, storage, unrolled iterations)."""
+    from .dsl.build import positive_symbols
+    from .simplify import positive_reals
+
     check_bounds(conc, index)
-    return run_launch(conc, index)
+    with positive_symbols(positive_reals(conc.spec.reals)):
+        return run_launch(conc, index)
 
 
 # -- lift: symbolic execution at several sizes, synthesis, generalisation check ----------------

@@ -67,9 +67,9 @@ class Decider:
         self._fractions = Fractions(self.norm)
 
     # -- deciding ----------------------------------------------------------------------------------
-    def equal(self, a: Term, b: Term, ranges: Ranges | None = None) -> bool:
+    def equal(self, a: Term, b: Term, ranges: Ranges | None = None, solver: bool = True) -> bool:
         """True only when `a = b` is proved for every value of the reads and symbols (integer
-        data in its declared range [lo, hi))."""
+        data in its declared range [lo, hi)). `solver=False`: the cheap tiers only."""
         if ranges:
             a, b = pin_ranges(a, ranges), pin_ranges(b, ranges)
         if a is b:
@@ -78,7 +78,7 @@ class Decider:
         if na is not None and na == nb:
             return True
         if not self.canon:
-            return self.solver_equal(self._term(a, na), self._term(b, nb), ranges)
+            return solver and self.solver_equal(self._term(a, na), self._term(b, nb), ranges)
         a, b = stable_softplus(expand_definitions(a)), stable_softplus(expand_definitions(b))
         ca, cb = self._shift(a), self._shift(b)
         pa, pb = self._normal(ca), self._normal(cb)
@@ -89,7 +89,7 @@ class Decider:
                 return True
         except (ZeroDivisionError, OverflowError, ValueError, RecursionError):
             pass
-        return self.solver_equal(self._term(ca, pa), self._term(cb, pb), ranges)
+        return solver and self.solver_equal(self._term(ca, pa), self._term(cb, pb), ranges)
 
     def solver_equal(self, a: Term, b: Term, ranges: Ranges | None = None) -> bool:
         q = self._query(a, b, ranges, frozenset())

@@ -96,6 +96,17 @@ class Verdict:
 
 def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
           config: ProveConfig | None = None) -> Verdict:
+    """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints (the
+    spec's positive reals known positive while terms are built: `-inf / temp` is `-inf`)."""
+    from ..dsl.build import positive_symbols
+    from ..simplify import positive_reals
+
+    with positive_symbols(positive_reals(spec.reals)):
+        return _prove(spec, formula, opts, config)
+
+
+def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
+           config: ProveConfig | None = None) -> Verdict:
     """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints."""
     from ..pipeline import source_index
 
