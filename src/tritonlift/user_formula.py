@@ -231,6 +231,26 @@ def _expand_defs(body: Term, defs: dict[str, tuple[tuple[str, ...], Term]], eq: 
     return go(body)
 
 
+def _old_values(body: Term, launch: LaunchSpec) -> Term:
+    """`x_old[i]` (as `lift` prints an in-place update's right side) is a read of the inout tensor
+    `x`: its value before the kernel ran."""
+    old = {f"{n}_old": n for n, d in launch.tensors.items() if d.direction == "inout" and f"{n}_old" not in launch.tensors}
+    if not old or not any(n.op is Op.READ and n.attrs[0] in old for n in walk(body)):
+        return body
+    memo: dict[Term, Term] = {}
+
+    def go(n: Term) -> Term:
+        r = memo.get(n)
+        if r is None:
+            args = tuple(go(a) for a in n.args)
+            attrs = (old[n.attrs[0]], *n.attrs[1:]) if n.op is Op.READ and n.attrs[0] in old else n.attrs
+            r = Term.make(n.op, args, attrs) if n.args or attrs != n.attrs else n
+            memo[n] = r
+        return r
+
+    return go(body)
+
+
 def _substitute_vars(t: Term, env: dict[str, Term]) -> Term:
     if not env or all(a.op is Op.VAR and a.attrs[0] == v for v, a in env.items()):
         return t
@@ -277,6 +297,7 @@ def _equation(eq: str, launch: LaunchSpec, defs: dict | None = None) -> OutputFo
     if not rhs:
         raise DslError(f"nothing on the right of {eq!r}", _col(eq, len(eq)))
     body = _expand_defs(_parse_rhs(_ascii_names(rhs, defs), _kinds(launch), eq, rhs_at), defs, eq, rhs_at)
+    body = _old_values(body, launch)
     _check_body(body, name, index_vars, launch, eq, rhs_at)
     return OutputFormula(name, index_vars, body)
 

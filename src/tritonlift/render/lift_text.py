@@ -23,10 +23,11 @@ def lift_text(r: LiftResult, verbose: bool = False) -> str:
         claim = str(r.status)
     lines = [f"{head}  {claim}  {r.seconds:.2f} s"]
     if r.formula is not None:
-        from .shared import abbreviate, shared_subterms
+        from .shared import abbreviate, mark_old_values, shared_subterms
 
-        names = shared_subterms(r.formula)
-        for o in r.formula.outputs:
+        shown = mark_old_values(r.formula)
+        names = shared_subterms(shown)
+        for o in shown.outputs:
             lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(abbreviate(o.body, names))}")
         for k, (name, term, idx) in enumerate(names):
             inner = abbreviate(term, names[:k])
