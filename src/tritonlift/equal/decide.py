@@ -10,9 +10,9 @@ and the counterexample search (a model of the difference). Tiers, cheapest first
    tanh through exp and the one-fraction form (tanh(y) = 2·σ(2y) − 1);
 3. the solver: `a != b` lowered by smt/lower.py (reads and symbols real constants, math
    functions uninterpreted), with integer data in its declared range, and ground instances of
-   the verifier's range axioms for the math functions present (exp(u) > 0, exp2(u) > 0,
-   σ(u) > 0, √u >= 0 for u >= 0) and the spec's positive reals (`eps > 0`); `unsat` proves
-   equality. The query goes through the solver backend (verify/solver.py): a worker process
+   the verifier's axioms for the math functions present (exp(u) > 0, exp2(u) > 0, σ(u) > 0,
+   and sqrt_square: √u >= 0 and √u·√u = u for u >= 0) and the spec's positive reals
+   (`eps > 0`); `unsat` proves equality. The query goes through the solver backend (verify/solver.py): a worker process
    with a hard deadline, a fixed seed, and `--dump-smt`.
 
 Synthesis asks tiers 1 and 3 only (`canon=False`): it compares many candidates, and a kernel's
@@ -137,8 +137,9 @@ class Decider:
             for n in {*walk(a), *walk(b)}:
                 if n.op in _POSITIVE or (n.op is Op.SYM and n.attrs[0] in self.positive):
                     hyps.append(low.real(n) > 0)
-                elif n.op is Op.SQRT:
-                    hyps.append(z3.Implies(low.real(n.args[0]) >= 0, low.real(n) >= 0))
+                elif n.op is Op.SQRT:  # verify/axioms.py's sqrt_square, at this argument
+                    u, r = low.real(n.args[0]), low.real(n)
+                    hyps.append(z3.Implies(u >= 0, z3.And(r >= 0, r * r == u)))
         except (Unsupported, RecursionError, z3.Z3Exception):
             return None
         for name, v in low.reads:
