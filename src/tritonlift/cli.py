@@ -169,7 +169,8 @@ def cmd_check(args: argparse.Namespace, opts: Options) -> int:
     from .exitcodes import for_status
     from .render.check_text import check_text
 
-    opts = dataclasses.replace(opts, prove=not args.no_prove)
+    opts = dataclasses.replace(opts, prove=not args.no_prove,
+                               dump_smt=_directory(args.dump_smt, "--dump-smt") if args.dump_smt else None)
     with _display(f"check {args.launch}") as shown:
         r = check_staged(args.launch, args.formula, args.kernel, opts, args.timeout, shown.update)
     if args.json:
@@ -286,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help='e.g. "y[i] = sum(k, 0, N, x[i, k])" (several: separate with ;); docs/formula-language.md')
     ck.add_argument("--explain", action="store_true", help="more detail")
     ck.add_argument("--no-prove", action="store_true", help="compare at the checked sizes only (BOUNDED at best)")
+    ck.add_argument("--dump-smt", metavar="DIR", help="write every solver query as SMT-LIB into DIR "
+                    "(the equality decider's and the prover's)")
     _common(ck)
     ck.set_defaults(func=cmd_check)
     b = command("bench", "lift every launch spec of a corpus and print the results table")
