@@ -80,6 +80,15 @@ def test_softmax_with_a_symbolic_temperature():
         assert check_formula(TEMP, wrong).status is Status.REFUTED
 
 
+def test_logsumexp_with_a_symbolic_scale():
+    path = KERNELS / "log_softmax_scaled.toml"
+    r = lift(path, Options())
+    assert r.status is Status.PROVED, r.reason
+    assert _printed(r) == ["y[i, j] = x[i, j]·scale − log(Σ_{l<N} exp(x[i, l]·scale))"]
+    assert check_formula(path, _printed(r)[0]).status is Status.PROVED
+    assert check_formula(path, "y[i, j] = x[i, j]·scale − log(Σ_{l<N} exp(x[i, l]))").status is Status.REFUTED
+
+
 def test_in_place_update_reads_old_values():
     path = KERNELS / "inplace_double.toml"
     r = lift(path, Options())
