@@ -4,8 +4,14 @@ for tests/golden/test_check_printed.py (running every lift inside the test would
 
 Regenerate after a change to lifting, simplification or rendering, and review the diff:
 
-    PYTHONPATH=src python tests/golden/printed.py            # every spec (about 20 min)
+    PYTHONPATH=src python tests/golden/printed.py            # every spec (an hour or more)
     PYTHONPATH=src python tests/golden/printed.py corpus/23_softmax.toml ...   # only these
+    PYTHONPATH=src python tests/golden/printed.py --out part1.txt corpus/        # in parts, then
+    PYTHONPATH=src python tests/golden/printed.py --merge part1.txt part2.txt    # into printed.txt
+
+The cache is rewritten after every spec, so an interrupted run keeps what it lifted. A spec that
+is not PROVED (or no longer exists) is dropped from the cache: under a heavy load a solver query
+can time out, so rerun the specs that dropped out before committing.
 
 File format: one block per PROVED item, `## <spec path>` then the printed formula lines.
 """
@@ -62,13 +68,23 @@ def write_cache(items: dict[str, str], path: Path = CACHE) -> None:
 
 
 def main(argv: list[str]) -> int:
+    from tritonlift.bench.runner import launch_specs
     from tritonlift.options import Options
     from tritonlift.pipeline import lift
     from tritonlift.render.lift_text import lift_text
     from tritonlift.result import Status
 
-    specs = [Path(a).resolve() for a in argv] if argv else all_specs()
-    items = read_cache() if argv else {}
+    out = CACHE
+    if argv[:1] == ["--merge"]:
+        items = read_cache()
+        for part in argv[1:]:
+            items.update(read_cache(Path(part)))
+        write_cache(items)
+        return 0
+    if argv[:1] == ["--out"]:
+        out, argv = Path(argv[1]), argv[2:]
+    specs = launch_specs([Path(a).resolve() for a in argv]) if argv else all_specs()
+    items = read_cache(out) if argv else {}
     for p in specs:
         key = str(p.relative_to(ROOT))
         r = lift(p, Options())
@@ -77,7 +93,7 @@ def main(argv: list[str]) -> int:
             items[key] = printed_formula(lift_text(r))
         else:
             items.pop(key, None)
-    write_cache(items)
+        write_cache(items, out)
     return 0
 
 
