@@ -7,7 +7,8 @@ The Python API (imported lazily, so `import tritonlift` stays cheap):
     tritonlift.check(launch, formula, kernel=None, *, prove=True, timeout=None) -> CheckResult
     tritonlift.load_launch(launch, kernel=None) -> LaunchSpec
 
-`Status` orders results by severity (PROVED < BOUNDED < UNKNOWN < REFUTED < UNSUPPORTED < ERROR);
+`Status` orders results by severity (PROVED < BOUNDED < UNKNOWN < REFUTED < FINDINGS < UNSUPPORTED
+< ERROR; FINDINGS: a bug found in the kernel, with `findings`);
 `TritonLiftError` is the root of every error raised for bad input (its `str()` is the located
 diagnostic). The pytest plugin (`tritonlift.pytest_plugin`) adds `assert_lifts` and
 `assert_proved`.

@@ -45,10 +45,13 @@ def lift(launch: PathLike, kernel: str | None = None, *, prove: bool = True, sim
          strategy: str = "both", timeout: float | None = None, options: Options | None = None) -> LiftResult:
     """Lift the kernel(s) of a launch spec to a formula.
 
-    Returns a `LiftResult`: `status` (PROVED for every size the spec allows, BOUNDED exactly at
-    `checked_sizes` only, UNKNOWN when `timeout` seconds ran out, UNSUPPORTED with the construct
-    or bound in `reason`/`error`), `formula` (outputs as `tensor[i, ...] = term`), `lifted`
-    (before simplification), `assumptions`, `findings`. Raises TritonLiftError for bad input.
+    Returns a `LiftResult` (result.py): `status` (PROVED for every size the spec allows, BOUNDED
+    exactly at `checked_sizes` only, FINDINGS when a bug was found (`findings`: races,
+    out-of-bounds accesses, reads of unwritten memory, with location, program and sizes),
+    UNKNOWN when `timeout` seconds ran out, UNSUPPORTED with the construct or bound in
+    `reason`/`error`), `formula` (outputs as `tensor[i, ...] = term`), `lifted` (before
+    simplification), `verdict` (the prover's obligations), `coverage`, `assumptions`,
+    `simplification`. Raises TritonLiftError for bad input.
     """
     opts = dataclasses.replace(options or Options(), prove=prove, simplify=simplify, strategy=strategy)
     r = lift_staged(launch, kernel, opts, timeout)
@@ -62,7 +65,8 @@ def check(launch: PathLike, formula: str, kernel: str | None = None, *, prove: b
     against the kernel(s) of a launch spec (docs/formula-language.md).
 
     Returns a `CheckResult`: PROVED, BOUNDED (equal at every checked size), REFUTED with a
-    replayable `counterexample`, UNKNOWN (also when `timeout` seconds ran out), UNSUPPORTED.
+    replayable `counterexample`, FINDINGS (a bug found in the kernel: `findings`), UNKNOWN
+    (also when `timeout` seconds ran out), UNSUPPORTED; with `verdict`, `coverage`, `assumptions`.
     Raises TritonLiftError for a bad launch spec or formula.
     """
     opts = dataclasses.replace(options or Options(), prove=prove)

@@ -5,7 +5,7 @@
 The formula is compared with the kernel's symbolic execution at several sizes (the synthesis
 sizes plus larger unseen ones, and other autotune configurations), exactly and element by
 element (the one equality decider, equal/decide.py, with every tier: `check` accepts what `lift`
-prints), then proved for all sizes by the prover `lift` runs (`prove_formula`). Outcomes:
+prints), then proved for all sizes by the prover `lift` runs (`prove_unbounded`). Outcomes:
 
 - every element equal at every size: PROVED when the prover proves it, else BOUNDED with the
   prover's reason;
@@ -34,11 +34,29 @@ from .dsl.term import Term, const
 from .equal.decide import Decider
 from .equal.normal import Normalizer
 from .errors import Diagnostic, TritonLiftError, Unsupported
+from .frontend.claims import assumptions, coverage
 from .frontend.concrete import ConcreteLaunch, autotune_params, default_choice, instantiate
 from .frontend.launch import LaunchSpec
 from .options import Options
-from .pipeline import _other_configs, check_sizes, execute, load, source_index, synthesis_sizes
-from .result import Formula, Status
+from .pipeline import (
+    _other_configs,
+    check_sizes,
+    execute,
+    hunt_findings,
+    kernel_location,
+    load,
+    source_index,
+    synthesis_sizes,
+)
+from .result import (
+    CheckResult,
+    Counterexample,
+    Formula,
+    OutputVerdict,
+    Status,
+    Verdict,
+    merge_findings,
+)
 from .symex.runner import Spec
 from .synth.instantiate import NotGround
 from .synth.instantiate import instantiate as instantiate_term
@@ -46,7 +64,6 @@ from .user_formula import parse_user_formula
 from .verify.counterexample import (
     ABS_TOL,
     REL_TOL,
-    Counterexample,
     Inputs,
     Problem,
     draw,
@@ -62,81 +79,32 @@ Calls = Mapping[str, Callable[..., Any]]
 MISMATCHES = 3  # per output: candidates for the witness search
 
 
-@dataclass(frozen=True)
-class OutputVerdict:
-    """The verdict for one output tensor of the formula; `detail` says why when not BOUNDED."""
-
-    tensor: str
-    status: Status
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    launch: str  # launch spec path
-    op: str
-    ident: str
-    kernels: tuple[str, ...]
-    location: str  # `file:line` of the kernel's definition (the last launch's kernel)
-    status: Status
-    formula: Formula | None
-    outputs: tuple[OutputVerdict, ...]
-    counterexample: Counterexample | None
-    reason: str
-    seconds: float
-    checked_sizes: tuple[dict[str, int], ...] = ()
-    findings: tuple[str, ...] = ()
-    unstated: tuple[str, ...] = ()  # outputs of the kernel the formula does not state (not checked)
-    error: Diagnostic | None = None  # the located problem behind an ERROR/UNSUPPORTED status, if any
-    assumptions: tuple[str, ...] = ()  # float literals read as constants (simplify/assumptions.py), as lift lists them
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.ident, "op": self.op, "kernel": ", ".join(self.kernels), "launch": self.launch,
-            "location": self.location, "status": str(self.status),
-            "formula": str(self.formula) if self.formula else None,
-            "outputs": [{"tensor": o.tensor, "status": str(o.status), "detail": o.detail} for o in self.outputs],
-            "counterexample": self.counterexample.to_json() if self.counterexample else None,
-            "reason": self.reason, "seconds": round(self.seconds, 3),
-            "checked_sizes": [dict(s) for s in self.checked_sizes], "findings": list(self.findings),
-            "unstated_outputs": list(self.unstated),
-            "error": self.error.to_json() if self.error else None,
-            "assumptions": list(self.assumptions),
-        }
-
-
 def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options, launch_path: str | Path | None = None,
-                    kernel: str | None = None) -> Status | None:
-    """The unbounded tier (DESIGN §7): Status.PROVED when proved for every size the spec allows
-    (only the outputs the formula states), None otherwise (`prove_formula` says why)."""
-    return Status.PROVED if prove_formula(launch, formula, opts, launch_path, kernel)[0] else None
+                    kernel: str | None = None, assumed: set[str] | None = None) -> Verdict | None:
+    """The unbounded tier (DESIGN §7): the Verdict on the formula for every size the spec allows
+    (only the outputs the formula states); None when it did not run (`--no-prove`) or could not
+    start. The same prover as `lift`, two ways:
 
-
-def prove_formula(launch: LaunchSpec, formula: Formula, opts: Options, launch_path: str | Path | None = None,
-                  kernel: str | None = None, assumed: set[str] | None = None) -> tuple[bool, str]:
-    """(proved, why not): the same prover as `lift`, two ways.
-
-    1. The prover on the user's formula itself (verify/prove.py), as `lift` proves its own;
-    2. else, as `lift` justifies its simplified formula: `lift`'s pipeline (synthesis, then the
-       prover) gives a formula proved for all sizes, and the user's formula is PROVED when the
-       simplifier's proved rules show the two equal (simplify/equiv.py). A softmax written in
-       textbook form is proved this way against the max-shifted one the kernel computes. The
-       float literals this reads as constants (simplify/assumptions.py) are added to `assumed`."""
+    1. the prover on the user's formula itself (verify/prove.py), as `lift` proves its own;
+    2. else (given `launch_path`), as `lift` justifies its simplified formula: `lift`'s pipeline
+       (synthesis, then the prover) gives a formula proved for all sizes, and the user's formula
+       is PROVED when the simplifier's proved rules show the two equal (simplify/equiv.py). A
+       softmax written in textbook form is proved this way against the max-shifted one the
+       kernel computes. The float literals read as constants on the way (simplify/assumptions.py)
+       are added to `assumed`."""
     if not opts.prove:
-        return False, "--no-prove"
+        return None
     from .verify.prove import ProveConfig, prove
 
     try:
         verdict = prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt,
                                                            refute_unsupported=True))
-    except TritonLiftError as e:
-        first = e.diagnostic().headline()
-    else:
-        if verdict.status is Status.PROVED:
-            return True, ""
-        first = verdict.message or str(verdict.status)
+    except TritonLiftError:
+        verdict = None
+    if verdict is not None and (verdict.status is Status.PROVED or verdict.counterexample is not None):
+        return verdict
     if launch_path is None:
-        return False, first
+        return verdict
     import dataclasses
 
     from .pipeline import lift
@@ -144,12 +112,16 @@ def prove_formula(launch: LaunchSpec, formula: Formula, opts: Options, launch_pa
     from .simplify.equiv import formulas_rule_equal
 
     lifted = lift(launch_path, dataclasses.replace(opts, simplify=False, progress=None), kernel)
-    if lifted.status is not Status.PROVED or lifted.formula is None:
-        return False, first
+    if lifted.status is not Status.PROVED or lifted.formula is None or lifted.verdict is None:
+        return verdict
     bad = formulas_rule_equal(formula, lifted.formula, positive_reals(launch.reals), assumed)
     if bad is None:
-        return True, ""
-    return False, f"{first}; {bad} (lifted: {'; '.join(str(o) for o in lifted.formula.outputs)})"
+        return dataclasses.replace(
+            lifted.verdict, message="proved: equal by the simplifier's proved rules to the formula the prover "
+                                    f"proved ({'; '.join(str(o) for o in lifted.formula.outputs)})")
+    if verdict is None:
+        return None
+    return dataclasses.replace(verdict, message=f"{verdict.message}; {bad}" if verdict.message else bad)
 
 
 @dataclass
@@ -193,26 +165,32 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     outs = [n for n, d in launch.tensors.items() if d.direction in ("out", "inout")]
     unstated = tuple(n for n in outs if formula.get(n) is None)
 
+    runs: list[_Run] = []
+    hunted: list[Spec] = []  # executions at more sizes, for findings only (when the formula is not proved)
     assumed: set[str] = set()  # keys of simplify/assumptions.py the comparison or the proof relied on
 
-    def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), findings=(), error=None) -> CheckResult:
-        from .simplify.assumptions import BY_KEY
-
-        texts = tuple(BY_KEY[k].text for k in BY_KEY if k in assumed) if status <= Status.BOUNDED else ()
+    def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), error=None, verdict=None) -> CheckResult:
+        specs = [r.spec for r in sorted(runs, key=lambda r: r.weight)] + hunted
+        findings = merge_findings(f for sp in specs for f in sp.findings)
+        findings = merge_findings([*findings, *(verdict.findings if verdict else ())])
+        bugs = [f for f in findings if f.bug]
+        if bugs and status is not Status.ERROR:  # a bug found outranks any other outcome; `reason` keeps the stage's
+            status = Status.FINDINGS
+        lemmas = verdict.assumptions if verdict and verdict.status is Status.PROVED else ()
         return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
-                           _location(launch, index), status, formula, tuple(verdicts), cex, reason,
-                           time.monotonic() - t0, tuple(sizes), tuple(findings), unstated, error, texts)
+                           kernel_location(launch, index), status, formula, tuple(verdicts), cex, reason,
+                           time.monotonic() - t0, tuple(sizes), findings, unstated, error, verdict,
+                           coverage(launch, sizes), assumptions(launch, lemmas, _constants(assumed, status)))
 
     try:
         opts.stage("symex")
-        runs = _runs(launch, index)
+        runs += _runs(launch, index)
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
         return result(status, reason=e.diagnostic().headline(), error=e.diagnostic())
     except RecursionError:
         return result(Status.ERROR, reason="internal error: expression nesting too deep",
                       error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
-    findings = sorted({str(f) for r in runs for f in r.spec.findings})
     sizes = _distinct([r.conc.sizes for r in runs])
     by_weight = sorted(runs, key=lambda r: r.weight)
     calls = dict(calls or {})
@@ -259,13 +237,22 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     ordered = [verdicts[o.tensor] for o in formula.outputs]
     status = max(v.status for v in ordered)
     cex = next((witnesses[o.tensor] for o in formula.outputs if o.tensor in witnesses), None)
-    why = ""
-    if status is Status.BOUNDED:
+    verdict = None
+    if status is Status.BOUNDED and not any(f.bug for r in runs for f in r.spec.findings):
         opts.stage("prove")
-        proved, why = prove_formula(launch, formula, opts, launch_path, kernel, assumed)
-        if proved:
-            status = Status.PROVED
-    return result(status, ordered, cex, _reason(status, ordered, len(sizes), why), sizes, findings)
+        verdict = prove_unbounded(launch, formula, opts, launch_path, kernel, assumed)
+    if verdict is not None and verdict.status is Status.PROVED:
+        status = Status.PROVED
+    elif verdict is not None and verdict.status is Status.REFUTED and verdict.counterexample is not None:
+        # a replayed counterexample at sizes the exact checks did not reach
+        w = verdict.counterexample
+        ordered = [OutputVerdict(v.tensor, Status.REFUTED, _differ_text(w)) if v.tensor == w.tensor else v
+                   for v in ordered]
+        status, cex = Status.REFUTED, w
+    if status is not Status.PROVED:  # "not proved" or "refuted" may be a bug at sizes not checked yet
+        hunted += hunt_findings(launch, index, sizes)
+    return result(status, ordered, cex, _reason(status, ordered, len(sizes), verdict, opts.prove), sizes,
+                  verdict=verdict)
 
 
 def replay(counterexample: Counterexample, launch_path: str | Path, formula_text: str, *,
@@ -362,6 +349,13 @@ def _equal_assuming(checker: Decider, a: Term, b: Term, ranges, assumed: set[str
     return True
 
 
+def _constants(assumed: set[str], status: Status) -> tuple[str, ...]:
+    """The constant readings a PROVED or BOUNDED result relied on, as `lift` lists them."""
+    from .simplify.assumptions import BY_KEY
+
+    return tuple(BY_KEY[k].text for k in BY_KEY if k in assumed) if status <= Status.BOUNDED else ()
+
+
 def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Counterexample | None:
     """A validated counterexample for one of the mismatching elements: an element the kernel
     never writes (any input), a targeted random search, then a z3 model of the difference."""
@@ -385,21 +379,6 @@ def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Countere
 
 
 # -- text ---------------------------------------------------------------------------------------------
-
-def _location(launch: LaunchSpec, index) -> str:
-    step = launch.steps[-1]
-    try:
-        fn = index.kernel(step.kernel, Path(launch.path).parent)
-        loc = fn.loc()
-    except TritonLiftError:
-        return str(launch.path)
-    path = Path(loc.file)
-    try:
-        path = path.resolve().relative_to(Path.cwd())
-    except ValueError:
-        pass
-    return f"{path}:{loc.line}" if loc.line else str(path)
-
 
 def _distinct(sizes: list[dict[str, int]]) -> list[dict[str, int]]:
     out: list[dict[str, int]] = []
@@ -434,10 +413,13 @@ def _unknown_text(found: list[_Mismatch]) -> str:
             f"tolerance (relative {REL_TOL:g}, absolute {ABS_TOL:g}; random inputs and z3 models tried)")
 
 
-def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int, why: str = "") -> str:
+def _reason(status: Status, verdicts: list[OutputVerdict], n_sizes: int, verdict: Verdict | None,
+            prove: bool) -> str:
     if status is Status.PROVED:
         return ""
     if status is Status.BOUNDED:
-        return f"equal to the kernel exactly at {n_sizes} sizes; not proved for all sizes" + (f": {why}" if why else "")
+        why = ("--no-prove" if not prove else verdict.message if verdict is not None and verdict.message
+               else "the prover could not start" if verdict is None else str(verdict.status))
+        return f"equal to the kernel exactly at {n_sizes} sizes; not proved for all sizes: {why}"
     bad = next(v for v in verdicts if v.status is status)
     return bad.detail

@@ -21,8 +21,6 @@ from . import __version__
 from .errors import Diagnostic, TritonLiftError, UsageError
 from .options import Options
 
-BUG_FINDINGS = ("oob", "race", "uninit")  # `spec` findings that are bugs of the kernel (exit 1)
-
 
 def _sizes(text: str | None) -> dict[str, int] | None:
     if not text:
@@ -96,7 +94,7 @@ def cmd_spec(args: argparse.Namespace, opts: Options) -> int:
         print(json.dumps(spec_json(launch, spec), indent=2))
     else:
         print(spec_text(launch, spec))
-    return 1 if any(f.kind in BUG_FINDINGS for f in spec.findings) else 0
+    return 1 if any(f.bug for f in spec.findings) else 0  # a bug found (result.BUG_KINDS): exit 1
 
 
 def cmd_lift(args: argparse.Namespace, opts: Options) -> int:
@@ -135,7 +133,7 @@ def cmd_bench(args: argparse.Namespace, opts: Options) -> int:
     import dataclasses
 
     from .bench.runner import run_bench
-    from .render.bench_table import bench_rich, bench_text, unproved_lines
+    from .render.bench_table import bench_rich, bench_text, finding_lines, unproved_lines
 
     opts = dataclasses.replace(opts, strategy=args.strategy)
     report = run_bench(args.paths, opts, progress=not args.no_progress and sys.stderr.isatty(),
@@ -148,7 +146,7 @@ def cmd_bench(args: argparse.Namespace, opts: Options) -> int:
 
         console = Console()
         console.print(bench_rich(report))
-        for line in unproved_lines(report):
+        for line in [*unproved_lines(report), *finding_lines(report)]:
             console.print(line, markup=False, highlight=False)
     else:
         print(bench_text(report))
@@ -183,7 +181,7 @@ def cmd_check(args: argparse.Namespace, opts: Options) -> int:
 
 
 def cmd_assumptions(args: argparse.Namespace, opts: Options) -> int:
-    from .verify.axioms import assumed_constants_text, assumptions_text
+    from .render.assumptions import assumed_constants_text, assumptions_text
 
     print(assumptions_text())
     print()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from pathlib import Path
 
 from .errors import SpecError
@@ -291,13 +292,15 @@ def admissible(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] |
 
 
 def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | None = None):
-    """The pipeline so far: a LiftResult with status BOUNDED (exact at the checked sizes) or a
-    failure status with its reason. Never raises for a problem with the kernel or the spec."""
+    """The pipeline: a LiftResult with status PROVED (for every size the spec allows), BOUNDED
+    (exact at the checked sizes), FINDINGS (a bug found: a race, an out-of-bounds access, ...) or
+    a failure status with its reason. Never raises for a problem with the kernel or the spec."""
     import time
 
     from .errors import Diagnostic, TritonLiftError, Unsupported
+    from .frontend.claims import assumptions, coverage
     from .frontend.concrete import autotune_params
-    from .result import LiftResult, Status
+    from .result import LiftResult, Status, Verdict, merge_findings
     from .synth import SynthFailure, synthesize, verify_formula
 
     opts = opts or Options()
@@ -311,20 +314,29 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return LiftResult(path, "", Path(path).stem, (), Status.ERROR, None, e.diagnostic().headline(),
                           time.monotonic() - t0, error=e.diagnostic())
     kernels = tuple(s.kernel for s in spec.steps)
-
-    def result(status: Status, formula, reason: str, sizes=(), findings=(), error=None) -> LiftResult:
-        return LiftResult(path, spec.op, spec.ident, kernels, status, formula, reason, time.monotonic() - t0,
-                          tuple(sizes), tuple(findings), timings, error=error)
-
     index = source_index(opts)
+    where = kernel_location(spec, index)
+    runs: list[Spec] = []  # every execution so far: their findings are the result's
+
+    def result(status: Status, formula, reason: str, sizes=(), error=None) -> LiftResult:
+        findings = merge_findings(f for sp in sorted(runs, key=_weight) for f in sp.findings)
+        bugs = [f for f in findings if f.bug]
+        if bugs and status is not Status.ERROR:  # a bug found outranks any other outcome; `reason` keeps the stage's
+            status = Status.FINDINGS
+        return LiftResult(path, spec.op, spec.ident, kernels, status, formula, reason, time.monotonic() - t0,
+                          tuple(sizes), findings, timings, error=error, location=where,
+                          assumptions=assumptions(spec), coverage=coverage(spec, sizes))
+
     try:
         opts.stage("sizes")
         synth_sizes = synthesis_sizes(spec)
         t = time.monotonic()
         opts.stage("symex")
-        specs = [execute(instantiate(spec, s), index) for s in synth_sizes]
+        specs = []
+        for s in synth_sizes:
+            specs.append(execute(instantiate(spec, s), index))
+            runs.append(specs[-1])
         timings["symex"] = time.monotonic() - t
-        findings = sorted({str(f) for sp in specs for f in sp.findings})
         t = time.monotonic()
         opts.stage("synth")
         formula = synthesize(specs, list(spec.sizes), opts.strategy)
@@ -332,7 +344,9 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         t = time.monotonic()
         opts.stage("check")
         unseen = check_sizes(spec, synth_sizes, None)
-        checks = [execute(instantiate(spec, s), index) for s in unseen]
+        checks = []
+        for s in unseen:
+            checks.append(execute(instantiate(spec, s), index))
         for s in past_thresholds(spec, synth_sizes + unseen, None):
             try:
                 checks.append(execute(instantiate(spec, s), index))
@@ -345,9 +359,11 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                 checks += [execute(instantiate(spec, s, ch), index) for s in synth_sizes[:2]]
             except Unsupported:  # a configuration too large to execute here: proved, not checked
                 pass
+        runs += checks
         bad = verify_formula(formula, checks)
         timings["check"] = time.monotonic() - t
     except SynthFailure as e:
+        runs += hunt_findings(spec, index, synth_sizes)  # a bug at other sizes may be why no formula fits
         return result(Status.UNSUPPORTED, None, f"no formula: {e}")
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
@@ -356,66 +372,123 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return result(Status.ERROR, None, "internal error: expression nesting too deep",
                       error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
     if bad is not None:
+        runs += hunt_findings(spec, index, synth_sizes + unseen)
         return result(Status.UNSUPPORTED, None, f"formula rejected by the generalisation check: {bad}")
     all_sizes = [*synth_sizes, *unseen]
     reason = ("equal to the kernel exactly at the checked sizes"
               + (f" and autotune configurations ({len(configs)} more)" if configs else ""))
     if not opts.prove:
         return _simplified(result(Status.BOUNDED, formula, reason + "; not proved for all sizes (--no-prove)",
-                                  all_sizes, findings), spec, opts, timings)
+                                  all_sizes), spec, opts, timings)
+    if any(f.bug for sp in runs for f in sp.findings):  # the status is decided: no proof can lift it
+        return _simplified(result(Status.BOUNDED, formula, reason, all_sizes), spec, opts, timings)
     from .verify.prove import ProveConfig, prove
 
     t = time.monotonic()
     opts.stage("prove")
     try:
         verdict = prove(spec, formula, opts, ProveConfig(dump_smt=opts.dump_smt))
-    except TritonLiftError as e:
-        timings["prove"] = time.monotonic() - t
-        return _simplified(result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: "
-                                  f"{str(e).splitlines()[0]}", all_sizes, findings), spec, opts, timings)
+    except TritonLiftError as e:  # the prover could not start: its reason is the verdict
+        verdict = Verdict(Status.UNSUPPORTED, e.diagnostic().headline(), location=str(e.loc or ""),
+                          seconds=time.monotonic() - t)
     timings["prove"] = time.monotonic() - t
+    if verdict.status is not Status.PROVED:
+        runs += hunt_findings(spec, index, all_sizes)  # "not proved" may be a bug at sizes not checked yet
     if verdict.status is Status.PROVED:
-        r = result(Status.PROVED, formula, "", all_sizes, findings)
+        r = result(Status.PROVED, formula, "", all_sizes)
+    elif verdict.status is Status.FINDINGS:
+        r = result(Status.FINDINGS, formula, f"{verdict.message}; {reason}", all_sizes)
     else:
         # REFUTED by the prover contradicts the exact checks above only if they disagree; a result
         # never claims more than it established, so anything but PROVED stays BOUNDED
-        r = result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: {verdict.message}",
-                   all_sizes, findings)
-    import dataclasses
-
-    r = dataclasses.replace(r, proof=verdict.explain(), assumptions=tuple(verdict.assumptions), covers=coverage(spec))
+        r = result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: {verdict.message}", all_sizes)
+    r = dataclasses.replace(r, verdict=verdict, findings=merge_findings([*r.findings, *verdict.findings]),
+                            assumptions=assumptions(spec, verdict.assumptions))
     return _simplified(r, spec, opts, timings)
 
 
+def hunt_findings(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int]]) -> list[Spec]:
+    """Executions at the check sizes and past the spec's thresholds, for their findings only
+    (when no formula was found: a race or an out-of-bounds access there is the answer); sizes
+    that cannot be executed here are skipped."""
+    from .errors import TritonLiftError
+
+    out: list[Spec] = []
+    try:
+        unseen = check_sizes(spec, used, None)
+        sizes = unseen + past_thresholds(spec, used + unseen, None) + _one_size_up(spec, used)
+    except TritonLiftError:
+        return out
+    for s in _distinct_sizes(sizes, used):
+        try:
+            out.append(execute(instantiate(spec, s), index))
+        except (TritonLiftError, RecursionError):
+            continue
+    return out
+
+
+def _one_size_up(spec: LaunchSpec, used: list[dict[str, int]]) -> list[dict[str, int]]:
+    """From the smallest used size, each size symbol alone doubled and tripled (plus one): one
+    size large against the others (more rows than a group, more programs than a tile) is where
+    races and out-of-bounds accesses of a size-dependent layout show."""
+    if not spec.sizes or not used:
+        return []
+    base = min(used, key=lambda u: sum(u.values()))
+    out = []
+    for n in spec.sizes:
+        for v in (2 * base[n], 3 * base[n] + 1):
+            cand = {**base, n: v}
+            if math.prod(cand.values()) <= THRESHOLD_ELEMENTS and v <= THRESHOLD_SIZE and satisfies(spec, cand):
+                out.append(cand)
+    return out
+
+
+def _distinct_sizes(sizes: list[dict[str, int]], used: list[dict[str, int]]) -> list[dict[str, int]]:
+    out: list[dict[str, int]] = []
+    for s in sizes:
+        if s not in used and s not in out:
+            out.append(s)
+    return out
+
+
+def _weight(sp: Spec) -> int:
+    return sum(sp.sizes.values())
+
+
 def coverage(spec: LaunchSpec) -> tuple[str, ...]:
-    """What a proof of `spec` covers, in the spec's words: every size (with its constraints),
-    every block size given as an expression of sizes, every autotune configuration."""
-    sizes = [f"{n} ≥ 1" + "".join(f", {c.text}" for c in cs) if cs else f"{n} ≥ 1" for n, cs in spec.sizes.items()]
-    out = ["all sizes " + ", ".join(sizes)] if sizes else []
-    out += [c.text for c in spec.constraints]
-    configs = 1
-    for step in spec.steps:
-        for k, a in step.args.items():
-            if a.kind == "values":
-                configs *= len(a.value)
-                out.append(f"{k} ∈ {{{', '.join(v.expr.text if v.expr is not None else str(v.value) for v in a.value)}}}")
-            elif a.kind == "int" and a.expr is not None and ("(" in a.expr.text or a.expr.names & set(spec.lets)):
-                lets = [f" = {spec.lets[n].text}" for n in sorted(a.expr.names & set(spec.lets)) if a.expr.text == n]
-                out.append(f"{k} = {a.expr.text}{''.join(lets)}")
-    if configs > 1:
-        out.append(f"every one of the {configs} autotune configurations")
-    return tuple(out)
+    """What a proof of `spec` covers, in the spec's words (`frontend.claims.coverage` as text)."""
+    from .frontend.claims import coverage as claims
+
+    return claims(spec).lines()
+
+
+def kernel_location(spec: LaunchSpec, index: SourceIndex) -> str:
+    """`file:line` of the last launch's kernel definition (relative to the working directory
+    when below it), or the launch spec's path when the kernel cannot be found."""
+    from .errors import TritonLiftError
+
+    step = spec.steps[-1]
+    try:
+        loc = index.kernel(step.kernel, Path(spec.path).parent).loc()
+    except TritonLiftError:
+        return str(spec.path)
+    path = Path(loc.file)
+    try:
+        path = path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        pass
+    return f"{path}:{loc.line}" if loc.line else str(path)
 
 
 def _simplified(r, spec: LaunchSpec, opts: Options, timings: dict[str, float]):
     """The result with its formula in textbook form when the e-graph finds one that is checked
     equal to the lifted formula (every rule is proved sound; the result is also compared exactly
     at the sample sizes). The lifted formula stays available as `lifted`."""
-    import dataclasses
     import time
 
     if not opts.simplify or r.formula is None:
         return r
+    from .result import SimplifyReport
     from .simplify import SimplifyContext, simplify
 
     t = time.monotonic()
@@ -424,13 +497,14 @@ def _simplified(r, spec: LaunchSpec, opts: Options, timings: dict[str, float]):
         res = simplify(r.formula, SimplifyContext.from_spec(spec, list(r.checked_sizes)))
     except Exception as e:  # the simplifier never decides a status: fall back to the lifted form
         timings["simplify"] = time.monotonic() - t
-        return dataclasses.replace(r, simplification=f"not simplified: {type(e).__name__}: {e}")
+        return dataclasses.replace(r, simplification=SimplifyReport(False, False,
+                                                                    reason=f"not simplified: {type(e).__name__}: {e}"))
     timings["simplify"] = time.monotonic() - t
     if not res.changed or not res.checked:
-        return dataclasses.replace(r, simplification=res.explain())
-    extra = tuple(a.text for a in res.assumptions)
-    return dataclasses.replace(r, formula=res.formula, lifted=r.formula, simplification=res.explain(),
-                               assumptions=r.assumptions + extra)
+        return dataclasses.replace(r, simplification=res.report())
+    constants = tuple(a.text for a in res.assumptions)
+    a = dataclasses.replace(r.assumptions, constants=r.assumptions.constants + constants)
+    return dataclasses.replace(r, formula=res.formula, lifted=r.formula, simplification=res.report(), assumptions=a)
 
 
 def _other_configs(params: dict[str, int], default: dict[str, int] | None = None) -> list[dict[str, int]]:

@@ -99,6 +99,7 @@ def _lift_failure(r, expectation: str) -> str:
         lines.append("  " + str(r.error).replace("\n", "\n  "))
     elif r.reason:
         lines.append(f"  reason: {r.reason}")
+    lines += [f"  finding: {f}" for f in r.findings if f.bug]
     return "\n".join(lines)
 
 
@@ -114,4 +115,5 @@ def _check_failure(c, r, formula: str, expectation: str) -> str:
         lines.append("  " + str(c.error).replace("\n", "\n  "))
     elif c.reason:
         lines.append(f"  reason: {c.reason}")
+    lines += [f"  finding: {f}" for f in c.findings if f.bug]
     return "\n".join(lines)

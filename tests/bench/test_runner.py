@@ -15,8 +15,10 @@ from tritonlift.options import Options
 from tritonlift.result import Status
 
 KERNELS = Path(__file__).resolve().parents[1] / "kernels"
-RESULT_KEYS = {"id", "op", "kernel", "status", "formula", "seconds", "reason"}
-SUMMARY_KEYS = {"total", "by_status", "median_seconds", "max_seconds", "items", "items_lifted", "items_proved"}
+# schema 2 added launch, primary and findings to rows, items_with_findings to the summary
+RESULT_KEYS = {"id", "op", "kernel", "launch", "status", "formula", "seconds", "reason", "primary", "findings"}
+SUMMARY_KEYS = {"total", "by_status", "median_seconds", "max_seconds", "items", "items_lifted", "items_proved",
+                "items_with_findings"}
 
 
 def _spec(name: str, ident: int | None, kernel_file: str | None = None) -> str:
@@ -57,13 +59,14 @@ def test_items_count_through_their_primary_spec(folder):
     assert by_file["3_axpy.toml"].id == "3" and by_file["3_axpy.toml"].op == "axpy"
     s = report.summary
     assert (s.total, s.items, s.items_lifted) == (4, 3, 2)  # item 1 lifts although its variant fails
-    assert s.by_status == {"PROVED": 0, "BOUNDED": 2, "UNKNOWN": 0, "REFUTED": 0, "UNSUPPORTED": 0, "ERROR": 2}
+    assert s.by_status == {"PROVED": 0, "BOUNDED": 2, "UNKNOWN": 0, "REFUTED": 0, "FINDINGS": 0, "UNSUPPORTED": 0,
+                           "ERROR": 2}
     assert s.max_seconds == max(r.seconds for r in report.rows)
 
 
 def test_json_shape(folder):
     data = json.loads(json.dumps(run_bench(folder, Options(prove=False, simplify=False), progress=False, timeout=None).to_json()))
-    assert set(data) == {"results", "summary"}
+    assert set(data) == {"schema_version", "results", "summary"} and data["schema_version"] == 2
     assert set(data["summary"]) == SUMMARY_KEYS
     assert [set(r) for r in data["results"]] == [RESULT_KEYS] * 4
     lifted = next(r for r in data["results"] if r["formula"] is not None and r["id"] == "1")

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import z3
 
-from tritonlift.verify.axioms import AXIOMS, BY_NAME, Axiom, Var, assumptions_text
+from tritonlift.render.assumptions import assumptions_text
+from tritonlift.verify.axioms import AXIOMS, BY_NAME, Axiom, Var
 from tritonlift.verify.query import Limits, Query, Status
 from tritonlift.verify.solver import Z3Backend
 from tritonlift.verify.theory import Z3Theory

@@ -19,7 +19,6 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import signal
-import statistics
 import sys
 import threading
 import time
@@ -28,68 +27,23 @@ import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import TritonLiftError
 from ..options import Options
-from ..result import LiftResult, Status
+from ..result import (  # noqa: F401 - re-exported (tests, tools)
+    LIFTED,
+    VARIANT_MARKERS,
+    BenchReport,
+    BenchRow,
+    LiftResult,
+    Status,
+    Summary,
+    summarize,
+)
 
-VARIANT_MARKERS = (".scalar.", ".loop.", ".small.", ".host.")  # .small: blocks scaled down; .host: the host's blocks where the primary cannot use them yet
 # TOML files that live beside the launch specs but are not specs (the CI floor).
 NOT_LAUNCH_SPECS = frozenset({"FLOOR.toml"})
-LIFTED = Status.BOUNDED  # an item is "lifted" at this status or better
-
-
-@dataclass(frozen=True)
-class BenchRow:
-    """One launch spec's result, as plain data (it crosses the worker's pipe; Terms do not)."""
-
-    launch: str
-    id: str
-    op: str
-    kernel: str
-    status: Status
-    formula: str | None  # the DSL text form (parses back), one line per output
-    pretty: str | None  # Unicode index notation, one `t[i] = body` per output, joined by "; "
-    seconds: float
-    reason: str  # why the status is not PROVED ("" when PROVED)
-    primary: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "op": self.op, "kernel": self.kernel, "status": str(self.status),
-                "formula": self.formula, "seconds": round(self.seconds, 3), "reason": self.reason}
-
-
-@dataclass(frozen=True)
-class Summary:
-    total: int
-    by_status: dict[str, int]  # every status, in severity order, zeros included
-    median_seconds: float
-    max_seconds: float
-    items: int
-    items_lifted: int  # items whose deciding specs all reach BOUNDED or better
-    items_proved: int = 0  # items whose deciding specs are all PROVED
-
-    def to_json(self) -> dict[str, Any]:
-        return {"total": self.total, "by_status": dict(self.by_status),
-                "median_seconds": round(self.median_seconds, 3), "max_seconds": round(self.max_seconds, 3),
-                "items": self.items, "items_lifted": self.items_lifted, "items_proved": self.items_proved}
-
-
-@dataclass(frozen=True)
-class BenchReport:
-    rows: tuple[BenchRow, ...]
-    wall_seconds: float  # the whole run, worker start-up included
-    strategy: str
-
-    @property
-    def summary(self) -> Summary:
-        return summarize(self.rows)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"results": [r.to_json() for r in self.rows], "summary": self.summary.to_json()}
 
 
 # -- which files, which items ------------------------------------------------------------------
@@ -126,22 +80,6 @@ def spec_meta(path: Path) -> tuple[str, str, str]:
     return str(data.get("id", path.stem)), str(data.get("op", "")), ", ".join(k for k in kernels if k)
 
 
-def summarize(rows: Iterable[BenchRow]) -> Summary:
-    rows = list(rows)
-    by_status = {str(s): sum(1 for r in rows if r.status is s) for s in Status}
-    secs = [r.seconds for r in rows]
-    items: dict[str, list[BenchRow]] = {}
-    for r in rows:
-        items.setdefault(r.id, []).append(r)
-    lifted = proved = 0
-    for group in items.values():
-        deciding = [r for r in group if r.primary] or group
-        lifted += all(r.status <= LIFTED for r in deciding)
-        proved += all(r.status is Status.PROVED for r in deciding)
-    return Summary(len(rows), by_status, statistics.median(secs) if secs else 0.0, max(secs, default=0.0),
-                   len(items), lifted, proved)
-
-
 # -- one spec ----------------------------------------------------------------------------------
 
 def row_of(path: Path, result: LiftResult, seconds: float | None = None) -> BenchRow:
@@ -155,7 +93,8 @@ def row_of(path: Path, result: LiftResult, seconds: float | None = None) -> Benc
         pretty = "; ".join(f"{o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}"
                            for o in result.formula.outputs)
     return BenchRow(str(path), ident, result.op or op, ", ".join(result.kernels) or kernel, result.status,
-                    formula, pretty, result.seconds if seconds is None else seconds, result.reason, is_primary(path))
+                    formula, pretty, result.seconds if seconds is None else seconds, result.reason, is_primary(path),
+                    result.findings)
 
 
 def failed_row(path: Path, reason: str, seconds: float) -> BenchRow:

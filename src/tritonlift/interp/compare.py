@@ -58,8 +58,8 @@ def formula_lines(text: str) -> list[str]:
     out = []
     for line in lines:
         s = line.strip()
-        if s.startswith(("as written", "checked", "semantics", "assumptions", "reason", "findings", "proved for",
-                         "not proved", "covers")):
+        if s.startswith(("as written", "checked", "semantics", "assumptions", "assumes", "reason", "finding", "note:",
+                         "bug found", "proved for", "not proved", "covers")):
             break
         if s:
             out.append(s)

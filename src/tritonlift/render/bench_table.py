@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..bench.runner import VARIANT_MARKERS, BenchReport, BenchRow
-from ..result import Status
+from ..result import VARIANT_MARKERS, BenchReport, BenchRow, Status
 
 COLUMNS = ("id", "op", "kernel", "status", "formula", "seconds")
 FORMULA_WIDTH = 72
 STATUS_STYLE = {Status.PROVED: "bold green", Status.BOUNDED: "green", Status.UNKNOWN: "yellow",
-                Status.REFUTED: "bold red", Status.UNSUPPORTED: "magenta", Status.ERROR: "red"}
+                Status.REFUTED: "bold red", Status.FINDINGS: "bold red", Status.UNSUPPORTED: "magenta",
+                Status.ERROR: "red"}
 
 
 def _clip(text: str, width: int) -> str:
@@ -35,6 +35,9 @@ def formula_cell(row: BenchRow, width: int = FORMULA_WIDTH) -> str:
     """The Unicode formula, or the reason in parentheses when there is none."""
     if row.pretty:
         return _clip(row.pretty, width)
+    bug = next((f for f in row.findings if f.bug), None)
+    if bug is not None:  # no formula, but a bug: the finding is the answer
+        return _clip(f"({bug.kind}: {bug.message})", width)
     return _clip(f"({row.reason})" if row.reason else "", width)
 
 
@@ -58,6 +61,7 @@ def summary_lines(report: BenchReport) -> list[str]:
         f"{s.total} launch specs: {counts or 'none'}",
         f"benchmark items lifted (BOUNDED or better): {s.items_lifted} of {s.items}",
         f"benchmark items PROVED for all sizes: {s.items_proved} of {s.items}",
+        f"benchmark items with bug findings: {s.items_with_findings} of {s.items}",
         f"seconds per spec: median {s.median_seconds:.2f}, max {s.max_seconds:.2f}; "
         f"whole run {report.wall_seconds:.1f} s (strategy {report.strategy})",
     ]
@@ -76,6 +80,14 @@ def unproved_lines(report: BenchReport, width: int = 200) -> list[str]:
     return ["not proved:", *(f"  {id_cell(r)} {r.op}: {_clip(why(r), width)}" for r in rows)]
 
 
+def finding_lines(report: BenchReport, width: int = 200) -> list[str]:
+    """Every bug finding of every spec: kind, location, program and sizes."""
+    rows = [(r, f) for r in report.rows for f in r.findings if f.bug]
+    if not rows:
+        return []
+    return ["findings:", *(f"  {id_cell(r)} {r.op}: {_clip(str(f), width)}" for r, f in rows)]
+
+
 def bench_text(report: BenchReport) -> str:
     table = [COLUMNS, *(cells(r) for r in report.rows)]
     widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
@@ -84,7 +96,9 @@ def bench_text(report: BenchReport) -> str:
                        for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
              for row in table]
     why = unproved_lines(report)
-    return "\n".join([*lines, "", *(why + [""] if why else []), *summary_lines(report)])
+    bugs = finding_lines(report)
+    return "\n".join([*lines, "", *(why + [""] if why else []), *(bugs + [""] if bugs else []),
+                      *summary_lines(report)])
 
 
 def bench_rich(report: BenchReport):

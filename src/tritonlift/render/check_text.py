@@ -8,15 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..check import CheckResult
-from ..result import Status
-from ..verify.counterexample import Counterexample
-from .lift_text import SEMANTICS
+from ..result import CheckResult, Counterexample, Status
+from .lift_text import assumption_lines, finding_lines, not_proved_text
 from .unicode import to_unicode
-
-
-def check_json(r: CheckResult) -> dict[str, Any]:
-    return r.to_json()
 
 
 def check_text(r: CheckResult, verbose: bool = False) -> str:
@@ -31,23 +25,29 @@ def check_text(r: CheckResult, verbose: bool = False) -> str:
     if len(r.outputs) > 1:
         for v in r.outputs:
             lines.append(f"  {v.tensor}: {v.status}" + (f" ({v.detail})" if v.detail and v.status is not Status.REFUTED else ""))
-    if r.status is Status.BOUNDED:
+    if r.status in (Status.PROVED, Status.BOUNDED, Status.FINDINGS) and r.checked_sizes:
         lines.append("  checked exactly at: " + "; ".join(_sizes(s) for s in r.checked_sizes))
-        why = r.reason.split("not proved for all sizes", 1)[-1].lstrip(": ")
-        lines.append("  not proved for all sizes" + (f": {why}" if why else ""))
+    if r.status is Status.PROVED and r.coverage is not None:
+        lines.append("  proved for: " + "; ".join(r.coverage.lines()))
+    if r.status is Status.BOUNDED:
+        lines.append(f"  not proved for all sizes: {not_proved_text(r.verdict)}")
     elif r.counterexample is not None:
         lines.append(f"  counterexample found by {r.counterexample.found_by}; values in float64, "
                      f"kernel side from its symbolic execution")
+    elif r.status is Status.FINDINGS:
+        lines.append(f"  bug found in the kernel: {len(r.bugs)} finding{'s' if len(r.bugs) != 1 else ''} below"
+                     + (f"; {r.reason}" if r.reason else ""))
     elif r.reason:
         lines.append(f"  reason: {r.reason}")
     if r.unstated:
         lines.append(f"  not checked (not stated in the formula): {', '.join(r.unstated)}")
-    for f in r.findings:
-        lines.append(f"  finding: {f}")
-    if verbose:
-        lines.append("  " + SEMANTICS)
-    for a in getattr(r, "assumptions", ()):
-        lines.append(f"  assumes: {a}")
+    lines += finding_lines(r.findings)
+    if r.status is not Status.ERROR and r.formula is not None:
+        lines += assumption_lines(r.assumptions)
+    if verbose and r.timings:
+        lines.append("  timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in r.timings.items()))
+    if verbose and r.verdict is not None:
+        lines.extend("  " + line for line in r.verdict.explain().splitlines())
     return "\n".join(lines)
 
 

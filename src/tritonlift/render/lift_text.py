@@ -1,27 +1,29 @@
-"""Rendering a LiftResult: the short text block and JSON (a function of the record only)."""
+"""Rendering a LiftResult as text: a function of the record only (JSON: `LiftResult.to_json`).
+
+Every result that states a formula or a finding also states what it covers and rests on: the
+semantics, the spec's size constraints and data ranges, the lemmas and assumed constants.
+"""
 
 from __future__ import annotations
 
-from ..result import LiftResult, Status
+from ..result import SEMANTICS as _SEMANTICS
+from ..result import Assumptions, Finding, LiftResult, Status, Verdict, sizes_text
 from .unicode import to_unicode
 
-SEMANTICS = ("semantics: real arithmetic; exp, log, sqrt, ... as functions on ℝ; ±inf only as constants; "
-             "NaN and integer wrap-around not modelled")
+SEMANTICS = "semantics: " + "; ".join(_SEMANTICS)
 
 
-def _sizes(s: dict[str, int]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in s.items()) or "(no sizes)"
+def claim_text(status: Status, checked: int) -> str:
+    if status is Status.BOUNDED:
+        return f"BOUNDED at {checked} sizes"
+    if status is Status.PROVED:
+        return "PROVED for all sizes satisfying the launch spec"
+    return str(status)
 
 
 def lift_text(r: LiftResult, verbose: bool = False) -> str:
     head = f"{r.op or r.ident}  ({', '.join(r.kernels)})"
-    if r.status is Status.BOUNDED:
-        claim = f"BOUNDED at {len(r.checked_sizes)} sizes"
-    elif r.status is Status.PROVED:
-        claim = "PROVED for all sizes satisfying the launch spec"
-    else:
-        claim = str(r.status)
-    lines = [f"{head}  {claim}  {r.seconds:.2f} s"]
+    lines = [f"{head}  {claim_text(r.status, len(r.checked_sizes))}  {r.seconds:.2f} s"]
     if r.formula is not None:
         from .shared import abbreviate, mark_old_values, shared_subterms
 
@@ -38,22 +40,44 @@ def lift_text(r: LiftResult, verbose: bool = False) -> str:
             lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(o.body)}")
     if r.status is Status.PROVED and r.covers:
         lines.append("  proved for: " + "; ".join(r.covers))
-    if r.status in (Status.BOUNDED, Status.PROVED):
-        lines.append("  checked exactly at: " + "; ".join(_sizes(s) for s in r.checked_sizes))
+    if r.formula is not None and r.checked_sizes:
+        lines.append("  checked exactly at: " + "; ".join(sizes_text(s) for s in r.checked_sizes))
     if r.status is Status.BOUNDED:
-        lines.append(f"  not proved for all sizes: {r.reason.split('not proved for all sizes')[-1].lstrip(': ') or '-'}")
+        lines.append(f"  not proved for all sizes: {not_proved_text(r.verdict)}")
+    elif r.status is Status.FINDINGS:
+        lines.append(f"  bug found: {len(r.bugs)} finding{'s' if len(r.bugs) != 1 else ''} below"
+                     + (f"; {r.reason}" if r.reason else ""))
     elif r.reason and r.status is not Status.PROVED:
         lines.append(f"  reason: {r.reason}")
-    for f in r.findings:
-        lines.append(f"  finding: {f}")
-    if r.formula is not None:
-        lines.append("  " + SEMANTICS)
+    lines += finding_lines(r.findings)
+    if r.formula is not None or r.status is Status.FINDINGS:
+        lines += assumption_lines(r.assumptions)
     if verbose and r.timings:
         lines.append("  timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in r.timings.items()))
-    if verbose and r.simplification:
-        lines.extend("  " + line for line in r.simplification.splitlines())
-    if verbose and r.proof:
-        lines.extend("  " + line for line in r.proof.splitlines())
-    if r.status in (Status.PROVED, Status.BOUNDED) and r.assumptions:
-        lines.append("  assumptions: " + ", ".join(r.assumptions) + " (tritonlift assumptions)")
+    if verbose and r.simplification is not None:
+        lines.extend("  " + line for line in r.simplification.explain().splitlines())
+    if verbose and r.verdict is not None:
+        lines.extend("  " + line for line in r.verdict.explain().splitlines())
     return "\n".join(lines)
+
+
+def not_proved_text(v: Verdict | None) -> str:
+    """Why a BOUNDED result is not PROVED, from the prover's verdict (None: it did not run)."""
+    if v is None:
+        return "the prover did not run (--no-prove)"
+    return v.message or str(v.status)
+
+
+def finding_lines(findings: tuple[Finding, ...]) -> list[str]:
+    return [f"  {'finding' if f.bug else 'note'}: {f}" for f in findings]
+
+
+def assumption_lines(a: Assumptions) -> list[str]:
+    """The semantics line, the spec's preconditions, then the lemmas and assumed constants."""
+    lines = ["  " + SEMANTICS]
+    pre = [*a.sizes, *a.data]
+    if pre:
+        lines.append("  assumes: " + "; ".join(pre))
+    if a.trusted():
+        lines.append("  assumptions: " + ", ".join(a.trusted()) + " (tritonlift assumptions)")
+    return lines

@@ -25,7 +25,7 @@ def spec_text(launch: LaunchSpec, spec: Spec) -> str:
     if n == 0:
         lines.append("(no output element written)")
     for f in spec.findings:
-        lines.append(f"finding: {f}")
+        lines.append(f"finding: {f.text(sizes=False)}")  # the sizes head the output
     return "\n".join(lines)
 
 
@@ -42,6 +42,5 @@ def spec_json(launch: LaunchSpec, spec: Spec) -> dict[str, Any]:
                                 for n2, idx, t in spec.elements() if n2 == name]}
             for name in spec.outputs
         },
-        "findings": [{"kind": f.kind, "message": f.message, "location": str(f.loc) if f.loc else None,
-                      "program": list(f.program)} for f in spec.findings],
+        "findings": [f.to_json() for f in spec.findings],
     }

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..dsl.term import Op, Term, free_vars, walk
-from ..result import Formula, OutputFormula
+from ..result import Formula, OutputFormula, SimplifyReport
 from .assumptions import (
     ASSUMED_CONSTANTS,
     BY_KEY,
@@ -94,6 +94,15 @@ class SimplifyResult:
     @property
     def changed(self) -> bool:
         return self.formula is not self.original
+
+    def report(self) -> SimplifyReport:
+        """The record a LiftResult carries."""
+        s = self.stats
+        egraph = "" if s is None else (f"{s.iterations} iterations, {s.nodes} e-nodes, "
+                                       + ("saturated" if s.saturated else f"stopped by the {s.stopped_by} limit"))
+        return SimplifyReport(self.changed, self.checked, self.rules_fired, tuple(a.text for a in self.assumptions),
+                              self.reason, egraph, self.seconds, tuple(str(o) for o in self.original.outputs),
+                              tuple(str(o) for o in self.formula.outputs))
 
     def explain(self) -> str:
         """Before and after, the rules that fired, the assumptions and the e-graph's run."""

@@ -91,9 +91,16 @@ def wrong_proved(entry: Entry, result: Any) -> bool:
     if str(result.status) != "PROVED":
         return False
     if entry.correct == "proved-bounded":
-        text = " ".join([*result.findings, *result.assumptions, result.reason])
+        text = " ".join([*map(str, result.findings), *_trusted(result), result.reason])
         return not BOUND_WORDS.search(text)
     return True
+
+
+def _trusted(result: Any) -> tuple[str, ...]:
+    """The result's trusted facts and coverage conditions (records since schema 2)."""
+    a = result.assumptions
+    cov = getattr(result, "coverage", None)
+    return (*a.trusted(), *a.sizes, *(cov.conditions if cov is not None else ()))
 
 
 def check_wrong_proved(entry: Entry, result: Any) -> bool:
@@ -102,7 +109,7 @@ def check_wrong_proved(entry: Entry, result: Any) -> bool:
     if str(result.status) != "PROVED":
         return False
     if entry.correct == "proved-bounded":
-        return not BOUND_WORDS.search(" ".join([*result.findings, result.reason]))
+        return not BOUND_WORDS.search(" ".join([*map(str, result.findings), result.reason]))
     return True
 
 

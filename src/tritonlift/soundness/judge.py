@@ -87,7 +87,7 @@ def lift_summary(spec_path: str, cfg: dict[str, Any]) -> dict[str, Any]:
     if formula is not None and _parse(formula, spec_path) is None and r.lifted is not None:
         formula = str(r.lifted)  # the simplified text does not parse back: judge the lifted form
     return {"status": str(r.status), "reason": r.reason[:400], "formula": formula,
-            "checked_sizes": [dict(s) for s in r.checked_sizes], "findings": list(r.findings)[:5],
+            "checked_sizes": [dict(s) for s in r.checked_sizes], "findings": [str(f) for f in r.findings][:5],
             "seconds": round(time.monotonic() - t0, 3)}
 
 

@@ -9,11 +9,14 @@ Classification of one mutant (`classify`):
   judged size), ``wrong-bounded`` (BOUNDED, but differs at a size it says it checked),
   ``bounded-differs-beyond`` (BOUNDED, differs only past the checked sizes: allowed),
   ``proved``, ``bounded``, ``proved-unjudged``/``bounded-unjudged`` (the claimed formula could
-  not be evaluated numerically), ``not-lifted`` (UNSUPPORTED/ERROR/UNKNOWN), ``timeout``, ``crash``;
+  not be evaluated numerically), ``findings`` (FINDINGS: a bug found, for a mutant that errs or
+  differs; ``findings-equivalent`` for one that does not), ``not-lifted`` (UNSUPPORTED/ERROR/UNKNOWN),
+  ``timeout``, ``crash``;
 - check verdict (differing and kernel-error mutants of a base whose formula matched the original
   everywhere: `check` of that intended formula against the mutant): ``refuted`` (REFUTED with a
   counterexample the interpreter replays), ``refuted-no-replay``, ``wrong-proved`` (PROVED
-  although the mutant differs from the intended formula), ``not-refuted`` (BOUNDED/UNKNOWN/...),
+  although the mutant differs from the intended formula), ``findings`` (FINDINGS: a bug found in
+  the mutant), ``not-refuted`` (BOUNDED/UNKNOWN/...),
   ``timeout``, ``crash``, ``no-intended-formula``.
 
 The summary line: ``soundness: N mutants, wrong-proved A, wrong-bounded B, refuted C/D differing``
@@ -181,6 +184,8 @@ def classify(state: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
         verdict = "timeout"
     elif status == "CRASH":
         verdict = "crash"
+    elif status == "FINDINGS":  # a bug found (race, out-of-bounds, ...): right for a mutant that errs or differs
+        verdict = "findings" if behaviour != "equivalent" else "findings-equivalent"
     elif status not in STATUS_LIFTED:
         verdict = "not-lifted"
     elif behaviour in ("unjudged", "kernel-error") and "status" in judge:
@@ -205,6 +210,8 @@ def classify(state: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
             cs = check.get("status", "CRASH")
             if cs == "REFUTED":
                 check_verdict = "refuted" if check.get("replays") else "refuted-no-replay"
+            elif cs == "FINDINGS":
+                check_verdict = "findings"
             elif cs == "PROVED" and judge.get("intended_differs"):
                 check_verdict = "wrong-proved"
             elif cs in ("TIMEOUT", "CRASH"):

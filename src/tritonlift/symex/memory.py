@@ -18,20 +18,8 @@ from ..dsl import build
 from ..dsl.term import Op, Term, const, read, undef
 from ..errors import SourceLoc
 from ..frontend.concrete import ConcreteTensor
+from ..result import Finding
 from .values import Tile, as_objects, concretize, lane_term
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str  # oob | race | uninit | gather | note
-    message: str
-    loc: SourceLoc | None
-    program: tuple[int, ...] = ()
-
-    def __str__(self) -> str:
-        where = f"{self.loc}: " if self.loc else ""
-        pid = f" (program {self.program})" if self.program else ""
-        return f"{where}{self.kind}: {self.message}{pid}"
 
 
 @dataclass
@@ -245,6 +233,7 @@ class Memory:
         offs = np.broadcast_to(offs, shape).reshape(-1)
         vals = np.broadcast_to(as_objects(value.data), shape).reshape(-1)
         ms = None if m is None else np.broadcast_to(m, shape).reshape(-1)
+        mine: dict[int, tuple[int, Term]] = {}  # offset -> (lane, value) of this store's unguarded lanes
         for i in range(offs.size):
             lane_mask: Any = True if ms is None else ms[i]
             if isinstance(lane_mask, Term) and lane_mask.op is Op.CONST:
@@ -266,6 +255,11 @@ class Memory:
                                  f"(shape {buf.tensor.shape})", loc, program)
                 continue
             new = lane_term(vals[i])
+            if guard is True:  # two lanes of one store, one address, different values: which wins is unspecified
+                first = mine.setdefault(off, (i, new))
+                if first[1] is not new:
+                    self.note("race", f"lanes {first[0]} and {i} of one store write different values to "
+                                      f"{buf.name}{list(buf.index_of[off])}", loc, program)
             old = buf.cells[off]
             if guard is not True:
                 new = build.where(guard, new, old if old is not None else undef(f"unwritten {buf.name}"))

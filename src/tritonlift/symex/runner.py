@@ -5,6 +5,7 @@ launch in order over shared memory, and collect the Spec.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
@@ -123,7 +124,9 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec
         outputs[name] = arr
         shapes[name] = t.shape
     ranges = {n: t.value_range for n, t in launch.tensors.items() if t.value_range is not None}
-    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(memory.findings), ranges)
+    at = dict(launch.sizes)  # every finding says at which sizes it was found
+    findings = tuple(dataclasses.replace(f, sizes=at) for f in memory.findings)
+    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, findings, ranges)
 
 
 def _run_elementwise(fn: FunctionRef, step: ConcreteStep, launch: ConcreteLaunch, memory: Memory,

@@ -11,7 +11,7 @@ How the pieces fit, and how verification-condition (VC) generation is meant to u
   math functions are uninterpreted, so it must be replayed numerically), `unknown` carries why.
 
 - `theory.py`, `axioms.py`: the symbols (`f_exp_1`, ..., the extended reals) and every trusted
-  fact about them, as one table that `assumptions_text()` prints. VC generation asserts only
+  fact about them, as one table that `render.assumptions.assumptions_text()` prints. VC generation asserts only
   the entries a VC needs, as quantified formulas with their triggers or, preferably, as ground
   instances it picks itself (`Axiom.instance`): cvc5 ignores triggers that contain arithmetic,
   and a single bad trigger can turn a millisecond proof into a timeout.

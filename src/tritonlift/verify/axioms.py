@@ -184,37 +184,3 @@ AXIOMS: tuple[Axiom, ...] = (
 )
 
 BY_NAME: dict[str, Axiom] = {a.name: a for a in AXIOMS}
-
-
-def assumptions_text(with_lemmas: bool = True) -> str:
-    """The table as plain text, for `tritonlift assumptions`; by default followed by the lemma
-    library, which is proved rather than assumed but cited by VCs without re-proof."""
-    out = [
-        "Trusted assumptions of the verifier (src/tritonlift/verify/axioms.py).",
-        "Values are mathematical reals, not IEEE floats; integers do not wrap; NaN is not modelled;",
-        "±inf exist only as the extended reals below. Math functions are uninterpreted symbols and",
-        "the solver may use only these facts about them.",
-    ]
-    for kind, title in (("axiom", "Axioms"), ("definition", "Definitions of the encoding")):
-        out += ["", f"{title}:"]
-        for a in (a for a in AXIOMS if a.kind == kind):
-            out.append(f"  {a.name}: {a.statement}")
-            out.append(f"      {a.why}")
-            if a.trigger_text:
-                out.append(f"      trigger: {a.trigger_text}")
-    text = "\n".join(out) + "\n"
-    if with_lemmas:
-        from .lemmas import lemmas_text  # lemmas build on this module
-
-        text += "\n" + lemmas_text()
-    return text
-
-
-def assumed_constants_text() -> str:
-    """Float literals the simplifier reads as mathematical constants (simplify/assumptions.py)."""
-    from ..simplify import ASSUMED_CONSTANTS
-
-    lines = ["Float literals read as constants by the simplifier (listed with each result that uses them):"]
-    for a in ASSUMED_CONSTANTS:
-        lines.append(f"  {a.text}")
-    return "\n".join(lines)

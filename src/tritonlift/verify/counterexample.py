@@ -27,7 +27,7 @@ from ..dsl.evaluate import Env, evaluate
 from ..dsl.term import Op, Term, walk
 from ..errors import DslError
 from ..frontend.concrete import ConcreteLaunch, ConcreteTensor
-from ..result import OutputFormula
+from ..result import Counterexample, OutputFormula
 from ..symex.runner import Spec
 
 ABS_TOL = 1e-9
@@ -36,34 +36,6 @@ FLOAT_DTYPES = ("fp16", "bf16", "fp32", "fp64")
 
 # Input distributions, tried in this order (the first ones print most readably).
 DISTRIBUTIONS = ("small integers", "quarters", "normal", "positive quarters", "positive normal")
-
-
-@dataclass(frozen=True)
-class Counterexample:
-    """One output element at one size whose kernel value and formula value differ on these
-    inputs. `inputs`: every input tensor (in and inout) as nested lists over its logical shape;
-    `kernel_value` is None when the kernel never writes the element."""
-
-    sizes: dict[str, int]
-    choice: dict[str, int]
-    tensor: str
-    index: tuple[int, ...]
-    inputs: dict[str, Any]
-    reals: dict[str, float]
-    kernel_value: float | None
-    formula_value: float
-    found_by: str
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The inputs as numpy arrays (float64 for floats, int64 for ints, bool for bools)."""
-        return {k: np.asarray(v) for k, v in self.inputs.items()}
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "sizes": dict(self.sizes), "autotune_choice": dict(self.choice), "tensor": self.tensor,
-            "index": list(self.index), "inputs": dict(self.inputs), "reals": dict(self.reals),
-            "kernel_value": self.kernel_value, "formula_value": self.formula_value, "found_by": self.found_by,
-        }
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from ..dsl.printer import to_text
 from ..dsl.term import BINDERS, Op, Term, const, var, walk
 from ..errors import SourceLoc, Unsupported
 from ..frontend.launch import LaunchSpec
+from ..result import Obligation
 from . import termops as TO
 from .encode import Encoder
 from .lemmas import LEMMA
@@ -41,28 +42,6 @@ from .query import Limits, Query, Status, dump
 from .sizemodel import SizeModel
 from .theory import Z3Theory
 from .vcgen import Access
-
-
-@dataclass(frozen=True)
-class Obligation:
-    """One obligation and what the solver said. `status`: proved, failed (sat), unknown,
-    derived (follows from other obligations, no query)."""
-
-    name: str
-    kind: str
-    status: str
-    seconds: float = 0.0
-    answer: str = ""
-    model: tuple[tuple[str, str], ...] = ()
-    location: str = ""
-
-    @property
-    def proved(self) -> bool:
-        return self.status in ("proved", "derived")
-
-    def __str__(self) -> str:
-        where = f" ({self.location})" if self.location else ""
-        return f"{self.kind} {self.name}{where}: {self.status} [{self.seconds * 1000:.1f} ms] {self.answer}".rstrip()
 
 
 @dataclass(frozen=True)

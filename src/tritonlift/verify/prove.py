@@ -33,10 +33,17 @@ from ..frontend.concrete import autotune_params
 from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
 from ..frontend.source import FunctionRef
 from ..options import Options
-from ..result import Formula, Status
+from ..result import (
+    Counterexample,
+    Finding,
+    FindingKind,
+    Formula,
+    ObligationStatus,
+    Status,
+    Verdict,
+)
 from ..symex.values import DTypeV
 from . import termops as TO
-from .counterexample import Counterexample
 from .encode import Encoder
 from .inout import read_before_write
 from .lanetile import Lanes, as_lanes, broadcast_to, cast, lane, scalar
@@ -61,37 +68,6 @@ class ProveConfig:
     backend: Any = None
     all_outputs: bool = True  # False: outputs the formula does not state are not checked (`check`)
     refute_unsupported: bool = False  # also search for a counterexample when the prover cannot model the kernel
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: Status
-    message: str
-    obligations: tuple[Obligation, ...] = ()
-    assumptions: tuple[str, ...] = ()
-    location: str = ""
-    counterexample: Counterexample | None = None
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> Obligation | None:
-        return next((o for o in self.obligations if not o.proved), None)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": str(self.status), "message": self.message, "location": self.location,
-            "seconds": round(self.seconds, 4), "assumptions": list(self.assumptions),
-            "obligations": [{"name": o.name, "kind": o.kind, "status": o.status, "seconds": round(o.seconds, 4),
-                             "answer": o.answer, "location": o.location} for o in self.obligations],
-            "counterexample": self.counterexample.to_json() if self.counterexample else None,
-        }
-
-    def explain(self) -> str:
-        lines = [f"{self.status}: {self.message}" if self.message else str(self.status)]
-        lines += [f"  {o}" for o in self.obligations]
-        if self.assumptions:
-            lines.append("  assumptions: " + "; ".join(self.assumptions))
-        return "\n".join(lines)
 
 
 def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
@@ -142,6 +118,10 @@ def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
                                tuple(done), tuple(assumptions), str(e.loc or ""), None, time.monotonic() - t0)
             done += obs
             assumptions += [a for a in used if a not in assumptions]
+            races = [f for o in obs if (f := layout_race(o, spec, choice)) is not None]
+            if races:
+                return Verdict(Status.FINDINGS, races[0].message, tuple(done), tuple(assumptions), "", None,
+                               time.monotonic() - t0, tuple(races))
             bad = next((o for o in obs if not o.proved), None)
             if bad is not None:
                 cex = _refute(spec, formula, opts, bad, choice) if config.refute else None
@@ -164,6 +144,26 @@ def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
         if owned:
             backend.close()
     return Verdict(Status.PROVED, "", tuple(done), tuple(assumptions), "", None, time.monotonic() - t0)
+
+
+def layout_race(ob: Obligation, spec: LaunchSpec, choice: dict[str, int]) -> Finding | None:
+    """A failed layout obligation as a race finding: the solver's model gives sizes at which two
+    distinct elements of a written tensor share an address. The query is integer arithmetic over
+    the sizes only (no uninterpreted functions), so the model is a real collision."""
+    if ob.kind != "layout" or ob.status is not ObligationStatus.FAILED:
+        return None
+    name = ob.name.split(" ", 1)[0]
+    model = dict(ob.model)
+    sizes = {n: int(model[n]) for n in spec.sizes if n in model and model[n].lstrip("-").isdigit()}
+    rank = len(spec.tensors[name].shape) if name in spec.tensors else 0
+    i = [model.get(f"{name}.i{k}") for k in range(rank)]
+    j = [model.get(f"{name}.j{k}") for k in range(rank)]
+    pair = (f": {name}[{', '.join(map(str, i))}] and {name}[{', '.join(map(str, j))}]"
+            if all(v is not None for v in (*i, *j)) else "")
+    where = "" if sizes else " at some allowed size"
+    conf = f" (autotune choice {choice})" if choice else ""
+    return Finding(FindingKind.RACE, f"distinct elements of {name} share an address{where}{pair}{conf}: "
+                   f"stores to them race", spec.loc("tensors", name), (), sizes)
 
 
 def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], index, backend,
