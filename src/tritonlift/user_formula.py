@@ -314,7 +314,14 @@ def _parse_rhs(rhs: str, kinds: dict[str, str], eq: str, rhs_at: int) -> Term:
     except DslError as e:
         raise located(e, False) from None
     try:
-        return parse(text, kinds)
+        t = parse(text, kinds)
+        if "^" in rhs and text == rhs and any(n.op is Op.BXOR for n in walk(t)):
+            # `x[i]^n` as `lift` prints a power (its Unicode form writes xor as ⊕)
+            try:
+                return parse(from_unicode(rhs, force=True), kinds)
+            except DslError:
+                pass
+        return t
     except DslError as first:
         if text != rhs:
             raise located(first, False) from None
