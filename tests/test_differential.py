@@ -151,8 +151,8 @@ def test_differential(spec_path: Path, sizes: dict[str, int] | None, load_error:
         r = differential(spec_path, sizes, opts=interp_session.opts,
                          flaggems_cache=interp_session.flaggems_cache)
     except RecursionError:
-        # a known limit, reported by `lift` too: the executor folds tl.reduce left to right, so a
-        # combine function over 1024 lanes (FlagGems' Welford var_mean) nests terms 1024 deep
+        # a known limit, reported by `lift` too: terms nested past Python's recursion limit (tl.reduce
+        # with a combine function folds as a tree, so FlagGems' Welford var_mean no longer hits it)
         pytest.xfail(f"{spec_path.name}: the kernel's terms are nested too deep to evaluate")
     if r.mismatches:
         pytest.fail(r.report(limit=None), pytrace=False)

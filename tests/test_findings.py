@@ -139,3 +139,21 @@ def test_records():
     assert Status.REFUTED < Status.FINDINGS < Status.UNSUPPORTED
     assert for_status(Status.FINDINGS) is ExitCode.BUG_FOUND and int(ExitCode.BUG_FOUND) == 1
     assert for_status(Status.BOUNDED) == 3 and for_status(Status.UNSUPPORTED) == 4
+
+
+@pytest.mark.corpus
+def test_the_flaggems_group_norm_race_is_a_finding():
+    """The real FlagGems 5.0.2 group_norm kernel masks channel rows with `< C` only: for a group
+    size that is not a power of two a program writes the next group's first rows (issue 11: it
+    came back as "UNSUPPORTED: the element terms share no template" after 74 s, with no finding)."""
+    from tritonlift.frontend.source import SourceIndex
+    from tritonlift.pipeline import lift
+
+    if SourceIndex().find_module("flag_gems.ops.groupnorm") is None:
+        pytest.skip("the [corpus] extra (flag-gems) is not installed")
+    r = lift(Path(__file__).resolve().parent / "findings" / "flaggems_group_norm.toml", Options(simplify=False))
+    assert r.status is Status.FINDINGS, r.reason
+    race = next(f for f in r.bugs if f.kind is FindingKind.RACE)
+    assert race.location.endswith("flag_gems/ops/groupnorm.py:68:5") and "write different values to y[" in race.message
+    gs = race.sizes["GS"]
+    assert gs & (gs - 1) and race.sizes["G"] > 1  # a group size that is not a power of two, more than one group

@@ -18,8 +18,8 @@ Layers, lowest first (a module may import its own layer and the layers below it)
     pipeline                        `lift`: the stages wired
     check, bench, deadline          `check`, `bench`, the wall-clock limit
     api                             the Python API
-    pytest_plugin, cli, interp,     the other ways in, and tooling beside the core (torch/triton)
-      soundness
+    pytest_plugin, cli, interp,     the other ways in, and tooling beside the core (torch/triton):
+      soundness, reference, sweep     the reference library maps onto launch specs and runs `check`
 
 This departs from docs' redesign note in one place: `result` sits low (right above `dsl`) rather
 than beside `render`, because every stage produces records (verify makes Verdicts, symex
@@ -47,7 +47,8 @@ LAYERS = [
     {"pipeline"},
     {"check", "bench", "deadline"},
     {"api"},
-    {"pytest_plugin", "cli", "interp", "soundness"},
+    {"pytest_plugin", "cli", "interp", "soundness", "reference", "sweep"},
+    {"__main__"},
 ]
 
 # (importer unit, imported unit): why it is still there

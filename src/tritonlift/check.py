@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .dsl.printer import to_text
-from .dsl.term import Term, const
+from .dsl.term import Term, const, read
 from .equal.decide import Decider
 from .equal.normal import Normalizer
 from .errors import Diagnostic, TritonLiftError, Unsupported
@@ -39,12 +39,14 @@ from .frontend.concrete import ConcreteLaunch, autotune_params, default_choice, 
 from .frontend.launch import LaunchSpec
 from .options import Options
 from .pipeline import (
+    HUNT_SECONDS,
     _other_configs,
     check_sizes,
     execute,
     hunt_findings,
     kernel_location,
     load,
+    past_thresholds,
     source_index,
     synthesis_sizes,
 )
@@ -57,7 +59,7 @@ from .result import (
     Verdict,
     merge_findings,
 )
-from .symex.runner import Spec
+from .symex.runner import Spec, run_launch
 from .synth.instantiate import NotGround
 from .synth.instantiate import instantiate as instantiate_term
 from .user_formula import parse_user_formula
@@ -171,20 +173,23 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
 
     def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), error=None, verdict=None) -> CheckResult:
         specs = [r.spec for r in sorted(runs, key=lambda r: r.weight)] + hunted
-        findings = merge_findings(f for sp in specs for f in sp.findings)
-        findings = merge_findings([*findings, *(verdict.findings if verdict else ())])
-        bugs = [f for f in findings if f.bug]
-        if bugs and status is not Status.ERROR:  # a bug found outranks any other outcome; `reason` keeps the stage's
+        executed = merge_findings(f for sp in specs for f in sp.findings)
+        # a bug an execution shows outranks any other outcome (`reason` keeps the stage's); the
+        # prover's findings (an overflow past some size) restrict what a PROVED covers instead
+        if any(f.bug for f in executed) and status is not Status.ERROR:
             status = Status.FINDINGS
+        findings = merge_findings([*executed, *(verdict.all_findings() if verdict else ())])
         lemmas = verdict.assumptions if verdict and verdict.status is Status.PROVED else ()
+        conditions = verdict.covers if verdict else ()
         return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
                            kernel_location(launch, index), status, formula, tuple(verdicts), cex, reason,
                            time.monotonic() - t0, tuple(sizes), findings, unstated, error, verdict,
-                           coverage(launch, sizes), assumptions(launch, lemmas, _constants(assumed, status)))
+                           coverage(launch, sizes, conditions), assumptions(launch, lemmas, _constants(assumed, status)))
 
     try:
         opts.stage("symex")
         runs += _runs(launch, index)
+        symex_seconds = time.monotonic() - t0
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
         return result(status, reason=e.diagnostic().headline(), error=e.diagnostic())
@@ -197,9 +202,16 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
 
     verdicts: dict[str, OutputVerdict] = {}
     witnesses: dict[str, Counterexample] = {}
-    # 1. a quick numeric search: most wrong formulas differ on the first random input
+    # 1. elements the kernel never writes at some size; then a quick numeric search: most wrong
+    # formulas differ on the first random input
     opts.stage("compare")
     for o in formula.outputs:
+        w = _unwritten(by_weight, o.tensor, formula, calls)
+        if w is not None:
+            witnesses[o.tensor] = w
+    for o in formula.outputs:
+        if o.tensor in witnesses:
+            continue
         for run in by_weight:
             w = random_search(_problem(run, formula, calls), _elements(run.spec, o.tensor), seeds=1)
             if w is not None:
@@ -250,7 +262,8 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
                    for v in ordered]
         status, cex = Status.REFUTED, w
     if status is not Status.PROVED:  # "not proved" or "refuted" may be a bug at sizes not checked yet
-        hunted += hunt_findings(launch, index, sizes)
+        opts.stage("findings")
+        hunted += hunt_findings(launch, index, sizes, min(HUNT_SECONDS, max(1.0, 2 * symex_seconds)))
     return result(status, ordered, cex, _reason(status, ordered, len(sizes), verdict, opts.prove), sizes,
                   verdict=verdict)
 
@@ -265,10 +278,16 @@ def replay(counterexample: Counterexample, launch_path: str | Path, formula_text
     launch = load(launch_path, kernel)
     formula = parse_user_formula(formula_text, launch)
     conc = instantiate(launch, counterexample.sizes, counterexample.choice)
-    run = _Run(conc, execute(conc, source_index(opts)))
+    index = source_index(opts)
+    if counterexample.programs or counterexample.reverse_order:  # as it was found: some programs, or reversed
+        programs = frozenset(tuple(p) for p in counterexample.programs) or None
+        sp = run_launch(conc, index, programs, reverse=counterexample.reverse_order)  # type: ignore[arg-type]
+    else:
+        sp = execute(conc, index)
+    run = _Run(conc, sp)
     problem = _problem(run, formula, dict(calls or {}))
     inputs = Inputs(counterexample.arrays(), dict(counterexample.reals))
-    return (problem.kernel_value(inputs, counterexample.tensor, counterexample.index),
+    return (problem.kernel_value(inputs, counterexample.tensor, counterexample.index, counterexample.undef_value),
             problem.formula_value(inputs, counterexample.tensor, counterexample.index))
 
 
@@ -278,14 +297,21 @@ def _runs(launch: LaunchSpec, index) -> list[_Run]:
     """The kernel symbolically executed at the synthesis sizes, the unseen check sizes, and the
     first two sizes under every other autotune configuration (as `lift` checks)."""
     base = synthesis_sizes(launch)
-    points = [(s, None) for s in base + check_sizes(launch, base, None)]
+    unseen = check_sizes(launch, base, None)
+    past = past_thresholds(launch, base + unseen, None, index)  # past every cap, tile and split size
+    points = [(s, None) for s in base + unseen + past]
     others = [(s, ch) for ch in _other_configs(autotune_params(launch), default_choice(launch)) for s in base[:2]]
     runs = []
     for sizes, choice in points + others:
         conc = instantiate(launch, sizes, choice)
         try:
-            runs.append(_Run(conc, execute(conc, index)))
-        except Unsupported:
+            sp = execute(conc, index)
+            runs.append(_Run(conc, sp))
+            if sp.reverse is not None:  # a race: the formula must hold in the other program order too
+                runs.append(_Run(conc, sp.reverse))
+        except (Unsupported, RecursionError):
+            if sizes in past:
+                continue  # too large to execute here: the sizes below the cap stand
             if choice is None:
                 raise
             # another autotune configuration too large to execute here: proved, not checked
@@ -313,6 +339,8 @@ def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, chec
         want = spec.outputs[tensor][idx]
         if want is None and init is not None:
             want = const(init)
+        elif want is None and run.conc.tensors[tensor].direction == "inout":
+            want = read(tensor, *(const(int(i)) for i in idx))  # not written: it keeps its input
         env: dict[str, Any] = {**run.conc.env, **dict(zip(index_vars, idx, strict=True))}
         try:
             got = instantiate_term(body, env)
@@ -356,20 +384,47 @@ def _constants(assumed: set[str], status: Status) -> tuple[str, ...]:
     return tuple(BY_KEY[k].text for k in BY_KEY if k in assumed) if status <= Status.BOUNDED else ()
 
 
+def _unwritten(runs: list[_Run], tensor: str, formula: Formula, calls: Calls) -> Counterexample | None:
+    """An element of `tensor` the kernel never writes (and the host does not fill) where the
+    formula has a value, at the smallest size that has one."""
+    for run in runs:
+        if run.conc.tensors[tensor].init is not None or tensor not in run.spec.outputs:
+            continue
+        if run.conc.tensors[tensor].direction == "inout":
+            continue  # an element it does not write keeps its input
+        arr = run.spec.outputs[tensor]
+        missing = [idx for idx in (np.ndindex(arr.shape) if arr.shape else [()]) if arr[idx] is None]
+        if not missing:
+            continue
+        w = _witness([_Mismatch(run, tensor, tuple(missing[0]), "unwritten", "")], formula, calls)
+        if w is not None:
+            return w
+    return None
+
+
 def _witness(found: list[_Mismatch], formula: Formula, calls: Calls) -> Counterexample | None:
     """A validated counterexample for one of the mismatching elements: an element the kernel
-    never writes (any input), a targeted random search, then a z3 model of the difference."""
+    never writes (any input), one whose value depends on an unspecified value, a targeted random
+    search, then a z3 model of the difference."""
     for m in found:
-        if m.kind == "unwritten":
+        if m.kind == "unwritten" and m.run.conc.tensors[m.tensor].direction != "inout":
             problem = _problem(m.run, formula, calls)
             inputs = draw(m.run.conc, "small integers", 0)
             f = problem.formula_value(inputs, m.tensor, m.index) if inputs else None
             if inputs is not None and f is not None:
                 return Counterexample(dict(m.run.conc.sizes), dict(m.run.conc.choice), m.tensor, m.index,
                                       {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals),
-                                      None, f, "the kernel never writes this element")
+                                      None, f, "the kernel never writes this element",
+                                      reverse_order=m.run.spec.reversed_order)
     for m in found:
         problem = _problem(m.run, formula, calls)
+        if m.kind == "undefined":
+            for seed in range(3):
+                inputs = draw(m.run.conc, "small integers", seed)
+                w = problem.undefined_witness(inputs, m.tensor, m.index) if inputs is not None else None
+                if w is not None:
+                    return w
+            continue
         w = random_search(problem, [(m.tensor, m.index)], seeds=8)
         if w is None:
             w = model_search(problem, m.tensor, m.index)

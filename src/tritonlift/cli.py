@@ -165,12 +165,14 @@ def cmd_check(args: argparse.Namespace, opts: Options) -> int:
 
     from .api import check_staged
     from .exitcodes import for_status
+    from .reference.cli import check_formula_text
     from .render.check_text import check_text
 
     opts = dataclasses.replace(opts, prove=not args.no_prove,
                                dump_smt=_directory(args.dump_smt, "--dump-smt") if args.dump_smt else None)
+    formula = check_formula_text(args)
     with _display(f"check {args.launch}") as shown:
-        r = check_staged(args.launch, args.formula, args.kernel, opts, args.timeout, shown.update)
+        r = check_staged(args.launch, formula, args.kernel, opts, args.timeout, shown.update)
     if args.json:
         print(json.dumps(r.to_json(), indent=2))
     if r.error is not None:
@@ -208,6 +210,18 @@ def cmd_gen_flaggems(args: argparse.Namespace, opts: Options) -> int:
 
     out = Path(args.out) if args.out else opts.generated_dir
     return flaggems_gen.main([str(out)])
+
+
+def cmd_reference(args: argparse.Namespace, opts: Options) -> int:
+    from .reference.cli import run_reference
+
+    return run_reference(args)
+
+
+def cmd_sweep(args: argparse.Namespace, opts: Options) -> int:
+    from .sweep.cli import run
+
+    return run(args, opts)
 
 
 def cmd_trace(args: argparse.Namespace, opts: Options) -> int:
@@ -281,8 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     ck = command("check", "check a formula you wrote against a kernel (REFUTED with a counterexample)")
     ck.add_argument("kernel", nargs="?", help=kernel_help)
     ck.add_argument("--launch", required=True, help="launch spec (TOML)")
-    ck.add_argument("--formula", required=True,
+    ck.add_argument("--formula",
                     help='e.g. "y[i] = sum(k, 0, N, x[i, k])" (several: separate with ;); docs/formula-language.md')
+    from .reference.cli import add_check_arguments
+
+    add_check_arguments(ck)
     ck.add_argument("--explain", action="store_true", help="more detail")
     ck.add_argument("--no-prove", action="store_true", help="compare at the checked sizes only (BOUNDED at best)")
     ck.add_argument("--dump-smt", metavar="DIR", help="write every solver query as SMT-LIB into DIR "
@@ -321,6 +338,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(tr)
     tr.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     tr.set_defaults(func=cmd_trace)
+    from .reference.cli import add_reference_arguments
+
+    rf = command("reference", "list the reference library of PyTorch operators, or print one operator's formula")
+    add_reference_arguments(rf)
+    rf.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    rf.set_defaults(func=cmd_reference)
+    sw = sub.add_parser("sweep", help="trace, lift and check every operator of a library against the reference "
+                                      "library (needs [interp])")
+    from .sweep.cli import add_arguments as add_sweep_arguments
+
+    add_sweep_arguments(sw)
+    sw.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sw.set_defaults(func=cmd_sweep)
     return p
 
 

@@ -7,7 +7,7 @@ import itertools
 import math
 from pathlib import Path
 
-from .errors import SpecError
+from .errors import SpecError, TritonLiftError
 from .frontend.bounds import check_bounds, check_size_bound
 from .frontend.concrete import (
     ConcreteLaunch,
@@ -241,7 +241,19 @@ def thresholds(spec: LaunchSpec) -> list[int]:
         exprs += list(step.grid)
         for v in step.args.values():
             exprs += [v.expr] if v.expr is not None else []
-            exprs += [x.expr for x in (v.value if v.kind == "values" else ()) if getattr(x, "expr", None) is not None]
+            exprs += [x.expr for x in (v.value if v.kind in ("values", "joint") else ()) if getattr(x, "expr", None) is not None]
+    # names bound to integer constants (`BLOCK = 64` among the args or lets): a grid
+    # `cdiv(N, BLOCK)` or a split count `cdiv(K, CHUNK)` divides by them
+    consts: dict[str, int] = {}
+    for step in spec.steps:
+        for k, v in step.args.items():
+            c = _int_constant(v.expr) if v.kind == "int" and v.expr is not None else None
+            if c is not None:
+                consts[k] = c
+    for k, e in spec.lets.items():
+        c = _int_constant(e)
+        if c is not None:
+            consts[k] = c
     found: set[int] = set()
     for e in exprs:
         for node in ast.walk(e.tree):
@@ -250,29 +262,91 @@ def thresholds(spec: LaunchSpec) -> list[int]:
                 operands = list(node.args)
             elif isinstance(node, ast.Compare):
                 operands = [node.left, *node.comparators]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "cdiv":
+                operands = list(node.args[1:])  # a tile or split size: past 2·c the grid has 3 programs
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.FloorDiv, ast.Mod)):
+                operands = [node.right]  # `K // 1024`: the split count changes past it
+            found |= {o.value for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, int)
+                      and not isinstance(o.value, bool) and o.value >= 2}
+            found |= {consts[o.id] for o in operands if isinstance(o, ast.Name) and consts.get(o.id, 0) >= 2}
+    # a constant block size the kernel tiles or loops by (`BLOCK_N = 4`): past 2·c a loop over
+    # the size runs three times, the last one masked
+    found |= {c for k, c in consts.items() if c >= 2 and k not in spec.lets}
+    return sorted(found)
+
+
+def _int_constant(e) -> int | None:
+    """The value of an integer expression that is a bare constant (`64`), else None."""
+    import ast
+
+    body = getattr(e.tree, "body", e.tree)
+    if isinstance(body, ast.Constant) and isinstance(body.value, int) and not isinstance(body.value, bool):
+        return body.value
+    return None
+
+
+def kernel_thresholds(spec: LaunchSpec, index: SourceIndex) -> list[int]:
+    """Integer constants the launched kernels compare with or cap by (`if start >= 64`,
+    `tl.minimum(n, 128)`, `offs < 1203`): a size past them may take another branch."""
+    import ast
+
+    found: set[int] = set()
+    for step in spec.steps:
+        try:
+            fn = index.kernel(step.kernel, Path(spec.path).parent)
+        except TritonLiftError:
+            continue
+        for node in ast.walk(fn.node):
+            operands: list[ast.expr] = []
+            if isinstance(node, ast.Compare):
+                operands = [node.left, *node.comparators]
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                    "minimum", "maximum", "min", "max"):
+                operands = list(node.args)
             found |= {o.value for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, int)
                       and not isinstance(o.value, bool) and o.value >= 2}
     return sorted(found)
 
 
-def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, int] | None) -> list[dict[str, int]]:
-    """For every threshold C and size symbol, a size just past 2·C (a loop capped at C runs at least
-    twice with a masked tail), while the launch stays small enough to execute."""
+def past_thresholds(spec: LaunchSpec, used: list[dict[str, int]], choice: dict[str, int] | None,
+                    index: SourceIndex | None = None) -> list[dict[str, int]]:
+    """For every threshold C (the spec's, and the kernels' with `index`) and size symbol, a size
+    just past 2·C (a loop capped at C runs at least twice with a masked tail), while the launch
+    stays small enough to execute."""
     if not spec.sizes or not used:
         return []
     base = min(used, key=lambda u: sum(u.values()))
     out: list[dict[str, int]] = []
-    for c in thresholds(spec):
+    found = set(thresholds(spec)) | (set(kernel_thresholds(spec, index)) if index is not None else set())
+    for c in sorted(found, reverse=True):  # the largest first: past it, past the smaller ones too
         for n in spec.sizes:
+            if any(u[n] > 2 * c for u in used):
+                continue  # a used size is past it already
             for v in (2 * c + 1, c + 1):
                 cand = {**base, n: v}
                 total = 1
                 for x in cand.values():
                     total *= x
-                if total <= THRESHOLD_ELEMENTS and v <= THRESHOLD_SIZE and cand not in used and cand not in out and satisfies(spec, cand, choice):
+                if total <= THRESHOLD_ELEMENTS and v <= THRESHOLD_SIZE and cand not in used and cand not in out \
+                        and satisfies(spec, cand, choice) and _affordable(spec, cand, choice, index):
                     out.append(cand)
                     break
     return out[:4]
+
+
+THRESHOLD_LANE_PROGRAMS = 1 << 10  # ... and its programs x lanes of the largest tile stay below this
+
+
+def _affordable(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None,
+                index: SourceIndex | None) -> bool:
+    """A size past a threshold is executed only when its programs x tile lanes stay small (a
+    256-column tile over 33 programs would cost minutes)."""
+    if index is None:
+        return True
+    try:
+        return check_bounds(instantiate(spec, sizes, choice), index).lane_programs <= THRESHOLD_LANE_PROGRAMS
+    except TritonLiftError:
+        return False
 
 
 def satisfies(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> bool:
@@ -327,6 +401,13 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                           tuple(sizes), findings, timings, error=error, location=where,
                           assumptions=assumptions(spec), coverage=coverage(spec, sizes))
 
+    def hunt(used: list[dict[str, int]]) -> list[Spec]:
+        t = time.monotonic()
+        opts.stage("findings")
+        found = hunt_findings(spec, index, used, _budget(timings))
+        timings["findings"] = time.monotonic() - t
+        return found
+
     try:
         opts.stage("sizes")
         synth_sizes = synthesis_sizes(spec)
@@ -347,9 +428,11 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         checks = []
         for s in unseen:
             checks.append(execute(instantiate(spec, s), index))
-        for s in past_thresholds(spec, synth_sizes + unseen, None):
+        for s in past_thresholds(spec, synth_sizes + unseen, None, index):
             try:
-                checks.append(execute(instantiate(spec, s), index))
+                past = execute(instantiate(spec, s), index)
+                verify_formula(formula, [past])  # its terms must fit the checker too (deep sums)
+                checks.append(past)
                 unseen.append(s)
             except (RecursionError, Unsupported):  # too large to execute here: the sizes below the cap stand
                 pass
@@ -361,9 +444,16 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                 pass
         runs += checks
         bad = verify_formula(formula, checks)
+        # a race at a checked size: the programs run in reverse order give other outputs
+        reversed_runs = [sp.reverse for sp in [*specs, *checks] if sp.reverse is not None]
+        if bad is None and reversed_runs:
+            why = verify_formula(formula, reversed_runs)
+            if why is not None:
+                bad = (f"the kernel's result depends on the order its programs run in (a race); with the "
+                       f"programs in reverse order: {why}")
         timings["check"] = time.monotonic() - t
     except SynthFailure as e:
-        runs += hunt_findings(spec, index, synth_sizes)  # a bug at other sizes may be why no formula fits
+        runs += hunt(synth_sizes)  # a bug elsewhere may be why no formula fits
         return result(Status.UNSUPPORTED, None, f"no formula: {e}")
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
@@ -372,16 +462,22 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return result(Status.ERROR, None, "internal error: expression nesting too deep",
                       error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
     if bad is not None:
-        runs += hunt_findings(spec, index, synth_sizes + unseen)
+        runs += hunt(synth_sizes + unseen)
         return result(Status.UNSUPPORTED, None, f"formula rejected by the generalisation check: {bad}")
     all_sizes = [*synth_sizes, *unseen]
     reason = ("equal to the kernel exactly at the checked sizes"
               + (f" and autotune configurations ({len(configs)} more)" if configs else ""))
+    from .symex.runner import unexercised
+
+    never = unexercised([*specs, *checks])
+    if never:  # what a bounded claim does not cover even at its sizes
+        reason += "; never exercised at these sizes: " + "; ".join(never[:6]) + ("; ..." if len(never) > 6 else "")
     if not opts.prove:
         return _simplified(result(Status.BOUNDED, formula, reason + "; not proved for all sizes (--no-prove)",
                                   all_sizes), spec, opts, timings)
     if any(f.bug for sp in runs for f in sp.findings):  # the status is decided: no proof can lift it
-        return _simplified(result(Status.BOUNDED, formula, reason, all_sizes), spec, opts, timings)
+        return _simplified(result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: the kernel has a "
+                                  f"bug (the findings)", all_sizes), spec, opts, timings)
     from .verify.prove import ProveConfig, prove
 
     t = time.monotonic()
@@ -393,7 +489,7 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                           seconds=time.monotonic() - t)
     timings["prove"] = time.monotonic() - t
     if verdict.status is not Status.PROVED:
-        runs += hunt_findings(spec, index, all_sizes)  # "not proved" may be a bug at sizes not checked yet
+        runs += hunt(all_sizes)  # "not proved" may be a bug elsewhere
     if verdict.status is Status.PROVED:
         r = result(Status.PROVED, formula, "", all_sizes)
     elif verdict.status is Status.FINDINGS:
@@ -402,29 +498,47 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         # REFUTED by the prover contradicts the exact checks above only if they disagree; a result
         # never claims more than it established, so anything but PROVED stays BOUNDED
         r = result(Status.BOUNDED, formula, f"{reason}; not proved for all sizes: {verdict.message}", all_sizes)
-    r = dataclasses.replace(r, verdict=verdict, findings=merge_findings([*r.findings, *verdict.findings]),
-                            assumptions=assumptions(spec, verdict.assumptions))
+    # the prover's findings (an overflow past some size) restrict what the claim covers; they
+    # decide the status only through the verdict's own status
+    r = dataclasses.replace(r, verdict=verdict, findings=merge_findings([*r.findings, *verdict.all_findings()]),
+                            assumptions=assumptions(spec, verdict.assumptions),
+                            coverage=coverage(spec, all_sizes, verdict.covers))
     return _simplified(r, spec, opts, timings)
 
 
-def hunt_findings(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int]]) -> list[Spec]:
-    """Executions at the check sizes and past the spec's thresholds, for their findings only
-    (when no formula was found: a race or an out-of-bounds access there is the answer); sizes
-    that cannot be executed here are skipped."""
+def hunt_findings(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int]], budget: float = 2.0) -> list[Spec]:
+    """Executions at the check sizes, past the spec's thresholds and with one size large, for
+    their findings only (when no formula was found or none was proved: a race or an
+    out-of-bounds access there is the answer). Smallest launches first, within `budget` seconds
+    of wall-clock time (a launch started is finished); sizes that cannot be executed here are
+    skipped."""
+    import time
+
     from .errors import TritonLiftError
 
     out: list[Spec] = []
+    t0 = time.monotonic()
     try:
         unseen = check_sizes(spec, used, None)
-        sizes = unseen + past_thresholds(spec, used + unseen, None) + _one_size_up(spec, used)
+        sizes = unseen + past_thresholds(spec, used + unseen, None, index) + _one_size_up(spec, used)
     except TritonLiftError:
         return out
-    for s in _distinct_sizes(sizes, used):
+    for s in sorted(_distinct_sizes(sizes, used), key=lambda s: (math.prod(s.values()), sum(s.values()))):
+        if time.monotonic() - t0 > budget:
+            break
         try:
             out.append(execute(instantiate(spec, s), index))
         except (TritonLiftError, RecursionError):
             continue
     return out
+
+
+HUNT_SECONDS = 15.0  # the most the finding hunt may take, however slow the executions were
+
+
+def _budget(timings: dict[str, float]) -> float:
+    """Seconds the finding hunt may take: twice the symbolic execution so far, within [1, 15]."""
+    return min(HUNT_SECONDS, max(1.0, 2 * (timings.get("symex", 0.0) + timings.get("check", 0.0))))
 
 
 def _one_size_up(spec: LaunchSpec, used: list[dict[str, int]]) -> list[dict[str, int]]:

@@ -150,6 +150,8 @@ class Obligation:
     answer: str = ""
     model: tuple[tuple[str, str], ...] = ()
     location: str = ""
+    finding: str = ""  # a problem to report even when proved (an integer overflow past some size)
+    covers: str = ""  # a restriction of what the proof covers ("`pid * B` stays within int32")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", ObligationStatus(self.status))
@@ -183,6 +185,13 @@ class Counterexample:
     kernel_value: float | None
     formula_value: float
     found_by: str
+    # the programs (x, y, z) executed to get the kernel's value when the launch was too large to
+    # run whole (a solver model replayed at its sizes); () when every program ran
+    programs: tuple[tuple[int, ...], ...] = ()
+    # the kernel's value depends on an unspecified value (a read outside a tensor, a masked-out
+    # lane without other=): the number it was taken as; None when it does not
+    undef_value: float | None = None
+    reverse_order: bool = False  # the kernel's value with its programs run last to first (a race)
 
     def arrays(self) -> dict[str, Any]:
         """The inputs as numpy arrays (float64 for floats, int64 for ints, bool for bools)."""
@@ -195,6 +204,8 @@ class Counterexample:
             "sizes": dict(self.sizes), "autotune_choice": dict(self.choice), "tensor": self.tensor,
             "index": list(self.index), "inputs": dict(self.inputs), "reals": dict(self.reals),
             "kernel_value": self.kernel_value, "formula_value": self.formula_value, "found_by": self.found_by,
+            "programs": [list(p) for p in self.programs], "unspecified_value": self.undef_value,
+            "program_order": "reverse" if self.reverse_order else "launch",
         }
 
 
@@ -217,13 +228,24 @@ class Verdict:
     def failed(self) -> Obligation | None:
         return next((o for o in self.obligations if not o.proved), None)
 
+    @property
+    def covers(self) -> tuple[str, ...]:
+        """Restrictions of what a PROVED verdict covers, from its obligations, once each."""
+        return tuple(dict.fromkeys(o.covers for o in self.obligations if o.covers))
+
+    def all_findings(self) -> tuple[Finding, ...]:
+        """`findings` and the problems obligations report (an integer overflow past some size),
+        as records located at the obligation's source position."""
+        extra = [Finding(FindingKind.OVERFLOW, o.finding, _parse_loc(o.location)) for o in self.obligations if o.finding]
+        return merge_findings([*self.findings, *extra])
+
     def to_json(self) -> dict[str, Any]:
         return {
             "status": str(self.status), "message": self.message, "location": self.location or None,
             "seconds": round(self.seconds, 4), "assumptions": list(self.assumptions),
             "obligations": [o.to_json() for o in self.obligations],
             "counterexample": self.counterexample.to_json() if self.counterexample else None,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": [f.to_json() for f in self.all_findings()], "covers": list(self.covers),
         }
 
     def explain(self) -> str:
@@ -232,6 +254,16 @@ class Verdict:
         if self.assumptions:
             lines.append("  assumptions: " + "; ".join(self.assumptions))
         return "\n".join(lines)
+
+
+def _parse_loc(text: str) -> SourceLoc | None:
+    """`file:line:col` (as obligations record it) back into a SourceLoc."""
+    if not text:
+        return None
+    parts = text.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return SourceLoc(parts[0], int(parts[1]), int(parts[2]))
+    return SourceLoc(text)
 
 
 # -- what a claim covers and rests on ------------------------------------------------------------------

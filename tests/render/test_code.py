@@ -14,7 +14,8 @@ from tritonlift.render.code import function_name, reference_code
 from tritonlift.result import Status
 
 ROOT = Path(__file__).resolve().parents[2]
-SPECS = launch_specs(ROOT / "corpus", primary_only=True) + launch_specs(ROOT / "tests" / "kernels")
+SPECS = (launch_specs(ROOT / "corpus", primary_only=True) + launch_specs(ROOT / "tests" / "kernels")
+         + launch_specs(ROOT / "tests" / "kernels" / "idioms"))
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("triton")

@@ -166,3 +166,19 @@ def test_mean_is_recognisable_for_printing():
     v, n, body = as_mean(res.formula.outputs[0].body)
     assert (v, str(n), str(body)) == ("k", "N", "x[i, k]")
     assert as_mean(parse("sum(k, 0, N, x[i, k]) / M")) is None
+
+
+def test_reused_egraph_answers_as_a_fresh_one():
+    """A run reuses the rules-only e-graph a previous run left (push/pop): the results must not
+    depend on what was simplified before, nor on whether the e-graph is fresh."""
+    from tritonlift.simplify import egraph
+
+    texts = [(t, ix) for t, _, ix in CASES[:6]]
+    fresh = []
+    for t, ix in texts:
+        egraph._PREPARED.clear()
+        fresh.append(simplify(_one(t, ix), ROWS).formula)
+    egraph._PREPARED.clear()
+    for (t, ix), want in zip(reversed(texts), reversed(fresh), strict=True):
+        assert simplify(_one(t, ix), ROWS).formula == want
+    assert egraph._PREPARED  # the e-graph went back to the pool

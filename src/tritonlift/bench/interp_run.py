@@ -100,10 +100,10 @@ def random_inputs(conc: ConcreteLaunch, seed: int = 0) -> tuple[dict[str, np.nda
         elif t.dtype == "int1":
             tensors[name] = rng.integers(0, 2, size=t.shape).astype(bool)
         else:
-            lo, hi = t.value_range or ((0, 16) if t.dtype.startswith("uint") else (-8, 8))
-            if hi <= lo:
-                raise InterpRunError(f"tensor {name}: empty value range [{lo}, {hi})")
-            tensors[name] = rng.integers(lo, hi, size=t.shape, dtype=np.int64)
+            try:
+                tensors[name] = t.sample_ints(rng, (0, 16) if t.dtype.startswith("uint") else (-8, 8))
+            except ValueError as e:
+                raise InterpRunError(str(e)) from None
     return tensors, _random_reals(conc, rng)
 
 

@@ -16,7 +16,6 @@ No torch or triton here: this module is the core's runner, not interpreter tooli
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 import signal
 import sys
@@ -41,6 +40,7 @@ from ..result import (  # noqa: F401 - re-exported (tests, tools)
     Summary,
     summarize,
 )
+from ..workerproc import WorkerProcess
 
 # TOML files that live beside the launch specs but are not specs (the CI floor).
 NOT_LAUNCH_SPECS = frozenset({"FLOOR.toml"})
@@ -122,6 +122,7 @@ def lift_row(path: Path, opts: Options) -> BenchRow:
 def _worker_main(conn) -> None:
     # Ctrl-C reaches the whole process group; the parent decides, and kills this worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _keep_per_worker()
     while True:
         try:
             job = conn.recv()
@@ -133,30 +134,27 @@ def _worker_main(conn) -> None:
         conn.send(lift_row(path, opts))
 
 
+def _keep_per_worker() -> None:
+    """What a worker builds once and reuses for every spec it lifts: the solver processes."""
+    from ..verify.solver import keep_default_backend
+
+    keep_default_backend()
+
+
 class Worker:
     """One spawned process lifting specs on request; `run` kills it when a spec overruns."""
 
     def __init__(self) -> None:
-        self._ctx = multiprocessing.get_context("spawn")
-        self._proc = None
-        self._conn = None
+        self._proc = WorkerProcess(_worker_main, name="tritonlift-bench-worker")
 
     def run(self, path: Path, opts: Options, timeout: float) -> BenchRow:
-        if self._proc is None:
-            parent, child = self._ctx.Pipe()
-            self._proc = self._ctx.Process(target=_worker_main, args=(child,), daemon=True,
-                                           name="tritonlift-bench-worker")
-            self._proc.start()
-            child.close()
-            self._conn = parent
         t0 = time.monotonic()
-        self._conn.send((path, opts))
+        self._proc.send((path, opts))
         try:
-            if self._conn.poll(timeout):
-                return self._conn.recv()
+            if self._proc.poll(timeout):
+                return self._proc.recv()
         except (EOFError, OSError):
-            self._proc.join(1.0)
-            code = self._proc.exitcode
+            code = self._proc.exit_code()
             self.close(force=True)
             return failed_row(path, f"internal error: the worker process died (exit code {code})",
                               time.monotonic() - t0)
@@ -166,19 +164,7 @@ class Worker:
     def close(self, force: bool = False) -> None:
         """Stop the worker: killed at once when `force` (it is busy), otherwise asked to exit and
         killed only if it has not within a second."""
-        if self._proc is None:
-            return
-        if not force:
-            try:
-                self._conn.send(None)
-            except OSError:
-                pass
-            self._proc.join(1.0)
-        if self._proc.is_alive():
-            self._proc.kill()
-            self._proc.join()
-        self._conn.close()
-        self._proc = self._conn = None
+        self._proc.stop(force)
 
 
 # -- the run -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import DslError
-from .term import BINDERS, Op, Term, as_term, const
+from .term import BINDERS, Op, Term, as_term, const, is_outside_memory
 
 INF = math.inf
 
@@ -155,10 +155,11 @@ def mul(a: Any, b: Any) -> Term:
         return b
     if _is(b, 1):
         return a
-    # 0 * t = 0 for every finite t (non-constant terms are finite reals)
-    if _is(a, 0) and b.op is not Op.CONST:
+    # 0 * t = 0 for every finite t (non-constant terms are finite reals; memory read outside
+    # every tensor is not: it may hold NaN or an infinity)
+    if _is(a, 0) and b.op is not Op.CONST and not is_outside_memory(b):
         return a
-    if _is(b, 0) and a.op is not Op.CONST:
+    if _is(b, 0) and a.op is not Op.CONST and not is_outside_memory(a):
         return b
     return Term.make(Op.MUL, (a, b))
 
@@ -276,13 +277,40 @@ def compare(op: Op, a: Any, b: Any) -> Term:
         return const(bool(_CMP[op](a.value, b.value)))
     if a is b and op in (Op.LE, Op.GE, Op.EQ, Op.LT, Op.GT, Op.NE):
         return const(op in (Op.LE, Op.GE, Op.EQ))
-    # a finite term against an infinite constant
+    # a finite term against an infinite constant (a term that may itself be infinite stays: the
+    # guard `m == -inf` of an online softmax over padded lanes decides real cases)
     for t, other, flipped in ((b, a, False), (a, b, True)):
-        if t.op is Op.CONST and isinstance(t.value, float) and math.isinf(t.value) and other.op is not Op.CONST:
+        if t.op is Op.CONST and isinstance(t.value, float) and math.isinf(t.value) and other.op is not Op.CONST \
+                and not may_be_infinite(other):
             probe = 0.0
             x, y = (probe, t.value) if not flipped else (t.value, probe)
             return const(bool(_CMP[op](x, y)))
     return Term.make(op, (a, b))
+
+
+def may_be_infinite(t: Term) -> bool:
+    """t may denote ±inf: it holds an infinite constant (a masked load's `other=-inf`), a max or
+    min reduction (−∞ over an empty range or all-padding lanes), or a read of a pseudo-tensor
+    (name starting with `%`: the prover's stand-in for a loop-carried value, e.g. a running max
+    that starts at −inf). Data reads and arithmetic on finite terms are finite (DESIGN §3)."""
+    for n in _walk(t):
+        if n.op is Op.CONST and isinstance(n.value, float) and math.isinf(n.value):
+            return True
+        if n.op in (Op.MAXR, Op.MINR) or (n.op is Op.READ and str(n.attrs[0]).startswith("%")):
+            return True
+    return False
+
+
+def _walk(t: Term):
+    seen: set[int] = set()
+    stack = [t]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        yield n
+        stack.extend(n.args)
 
 
 def logical_and(a: Any, b: Any) -> Term:

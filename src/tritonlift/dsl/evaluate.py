@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import DslError
 from .named import NAMED_FUNCTIONS, definition
-from .term import BINDERS, Op, Term
+from .term import BINDERS, Op, Term, walk
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -93,10 +93,37 @@ class Env:
     calls: dict[str, Any] = field(default_factory=dict)  # uninterpreted functions, by name
 
 
+DEEP = 200  # terms nested deeper than this are evaluated bottom-up first (`_warm`)
+
+
 def evaluate(t: Term, env: Env) -> Any:
     """Value of `t` under `env` (numpy scalar or array). Raises DslError on a missing name."""
     memo: dict[int, Any] = {}
+    _warm(t, env, memo)
     return _eval(t, env, memo)
+
+
+def _warm(t: Term, env: Env, memo: dict[int, Any]) -> None:
+    """For a deep term (a sum unrolled over 10^4 elements), fill `memo` children first, without
+    recursion, so that the recursive evaluation below finds every sub-term it needs done. A
+    sub-term that cannot be evaluated here (it uses a binder's variable, or reads outside a tensor
+    in a branch the evaluation does not take) is left to it, and so are its ancestors."""
+    depth: dict[int, int] = {}
+    order = list(walk(t))
+    for n in order:
+        depth[id(n)] = 1 + max((depth[id(a)] for a in n.args), default=0)
+    if depth[id(t)] <= DEEP:
+        return
+    failed: set[int] = set()
+    for n in order:
+        if not n.args or any(id(a) in failed for a in n.args):
+            if n.args:
+                failed.add(id(n))
+            continue
+        try:
+            _eval(n, env, memo)
+        except (DslError, ArithmeticError, IndexError, TypeError, ValueError):
+            failed.add(id(n))
 
 
 def _eval(t: Term, env: Env, memo: dict[int, Any]) -> Any:

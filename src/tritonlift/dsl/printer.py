@@ -65,53 +65,123 @@ def _prec(t: Term) -> int:
 
 
 def to_text(t: Term) -> str:
-    memo: dict[int, str] = {}
+    """The term's text; shared sub-terms are printed again at every use (see `to_text_shared`).
+    Iterative and linear in the text's length: a term as deep as a loop is long prints without
+    Python's recursion limit."""
+    out: list[str] = []
+    _emit(t, {}, out)
+    return "".join(out)
 
-    def wrap(child: Term, need: int) -> str:
-        s = go(child)
-        return f"({s})" if _prec(child) < need else s
 
-    def go(n: Term) -> str:
-        key = id(n)
-        if key in memo:
-            return memo[key]
-        op = n.op
-        if op is Op.CONST:
-            s = _const_text(n.value)
-        elif op in (Op.SYM, Op.VAR):
-            s = n.attrs[0]
-        elif op is Op.READ:
-            s = f"{n.attrs[0]}[{', '.join(go(a) for a in n.args)}]"
-        elif op is Op.UNDEF:
-            s = f"undef({n.attrs[0]!r})"
-        elif op is Op.CALL and n.attrs[0] in NAMED_FUNCTIONS:
-            s = f"{n.attrs[0]}({', '.join(go(a) for a in n.args)})"
-        elif op is Op.CALL:
-            s = "call(" + ", ".join([repr(n.attrs[0])] + [go(a) for a in n.args]) + ")"
-        elif op in BINDERS:
-            lo, hi, body = n.args
-            s = f"{BINDER_NAME[op]}({n.attrs[0]}, {go(lo)}, {go(hi)}, {go(body)})"
-        elif op in FUNC_NAME:
-            s = f"{FUNC_NAME[op]}({', '.join(go(a) for a in n.args)})"
-        elif op is Op.NEG:
-            s = "-" + wrap(n.args[0], PREC_NEG)
-        elif op is Op.NOT:
-            s = "not " + wrap(n.args[0], PREC_NOT)
-        elif op in INFIX:
-            sym_, p = INFIX[op]
-            a, b = n.args
-            if op is Op.POW:  # right-associative; the base binds tighter than unary minus
-                s = f"{wrap(a, p + 1)} {sym_} {wrap(b, PREC_NEG)}"
-            elif p == 4:  # never chain comparisons
-                s = f"{wrap(a, p + 1)} {sym_} {wrap(b, p + 1)}"
-            else:
-                s = f"{wrap(a, p)} {sym_} {wrap(b, p + 1)}"
-        else:  # pragma: no cover
-            raise DslError(f"cannot print op {op}")
-        memo[key] = s
-        return s
+def _emit(t: Term, names: dict[int, str], out: list[str]) -> None:
+    """Append the text of `t` to `out`, piece by piece; a node in `names` prints as its name."""
+    stack: list[Term | str] = [t]
+    while stack:
+        it = stack.pop()
+        if isinstance(it, str):
+            out.append(it)
+        elif id(it) in names:
+            out.append(names[id(it)])
+        else:
+            stack.extend(reversed(_parts(it, lambda a: PREC_ATOM if id(a) in names else _prec(a))))
 
-    return go(t)
+
+def _parts(n: Term, prec) -> list[Term | str]:
+    """One node's text as literal pieces and children, in order (a child that binds looser than
+    its place needs, by `prec`, comes in parentheses)."""
+
+    def wrap(child: Term, need: int) -> list[Term | str]:
+        return ["(", child, ")"] if prec(child) < need else [child]
+
+    def commas(args) -> list[Term | str]:
+        out: list[Term | str] = []
+        for k, a in enumerate(args):
+            out += [", ", a] if k else [a]
+        return out
+
+    op = n.op
+    if op is Op.CONST:
+        return [_const_text(n.value)]
+    if op in (Op.SYM, Op.VAR):
+        return [n.attrs[0]]
+    if op is Op.READ:
+        return [f"{n.attrs[0]}[", *commas(n.args), "]"]
+    if op is Op.UNDEF:
+        return [f"undef({n.attrs[0]!r})"]
+    if op is Op.CALL and n.attrs[0] in NAMED_FUNCTIONS:
+        return [f"{n.attrs[0]}(", *commas(n.args), ")"]
+    if op is Op.CALL:
+        return [f"call({n.attrs[0]!r}", *(x for a in n.args for x in (", ", a)), ")"]
+    if op in BINDERS:
+        return [f"{BINDER_NAME[op]}({n.attrs[0]}, ", *commas(n.args), ")"]
+    if op in FUNC_NAME:
+        return [f"{FUNC_NAME[op]}(", *commas(n.args), ")"]
+    if op is Op.NEG:
+        return ["-", *wrap(n.args[0], PREC_NEG)]
+    if op is Op.NOT:
+        return ["not ", *wrap(n.args[0], PREC_NOT)]
+    if op in INFIX:
+        sym_, p = INFIX[op]
+        a, b = n.args
+        if op is Op.POW:  # right-associative; the base binds tighter than unary minus
+            return [*wrap(a, p + 1), f" {sym_} ", *wrap(b, PREC_NEG)]
+        if p == 4:  # never chain comparisons
+            return [*wrap(a, p + 1), f" {sym_} ", *wrap(b, p + 1)]
+        return [*wrap(a, p), f" {sym_} ", *wrap(b, p + 1)]
+    raise DslError(f"cannot print op {op}")  # pragma: no cover
+
+
+SHARED_PREFIX = "$"
+
+
+def to_text_shared(roots: list[Term], min_chars: int = 160) -> tuple[list[tuple[str, str]], list[str]]:
+    """Texts of many terms with their common sub-terms named once: a sub-term used more than
+    once (within a term or across them) whose text would be longer than `min_chars` prints as
+    `$1`, `$2`, ... and is defined in the returned list (definitions before their uses). The
+    output is linear in the distinct sub-terms instead of in the expanded trees (a softmax row's
+    elements all repeat the row's max and sum). Short terms print exactly as `to_text`."""
+    uses: dict[int, int] = {}
+    order: list[Term] = []  # every distinct node, children first
+    seen: set[int] = set()
+    for r in roots:
+        uses[id(r)] = uses.get(id(r), 0) + 1
+        stack: list[tuple[Term, bool]] = [(r, False)]
+        while stack:
+            n, done = stack.pop()
+            if done:
+                order.append(n)
+                continue
+            if id(n) in seen:
+                continue
+            seen.add(id(n))
+            stack.append((n, True))
+            for a in reversed(n.args):
+                uses[id(a)] = uses.get(id(a), 0) + 1
+                if id(a) not in seen:
+                    stack.append((a, False))
+    names: dict[int, str] = {}
+    length: dict[int, int] = {}  # the node's text length, names of shared children counted
+    defs: list[tuple[str, str]] = []
+    for n in order:
+        parts = _parts(n, lambda a: PREC_ATOM if id(a) in names else _prec(a))
+        length[id(n)] = sum(len(p) if isinstance(p, str) else len(names[id(p)]) if id(p) in names
+                            else length[id(p)] for p in parts)
+        if n.args and uses.get(id(n), 0) > 1 and length[id(n)] > min_chars:
+            out: list[str] = []
+            _emit(n, names, out)
+            names[id(n)] = f"{SHARED_PREFIX}{len(defs) + 1}"
+            defs.append((names[id(n)], "".join(out)))
+    texts = []
+    for r in roots:
+        out = []
+        if id(r) in names:  # a whole element shared by others: its definition is its text
+            r_name = names.pop(id(r))
+            _emit(r, names, out)
+            names[id(r)] = r_name
+        else:
+            _emit(r, names, out)
+        texts.append("".join(out))
+    return defs, texts
 
 
 _TOKEN = re.compile(

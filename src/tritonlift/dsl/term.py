@@ -272,6 +272,14 @@ def undef(reason: str = "unwritten") -> Term:
     return Term.make(Op.UNDEF, (), (reason,))
 
 
+OUTSIDE_MEMORY = "out-of-bounds read"  # the reason of every read outside a tensor (symex.memory)
+
+
+def is_outside_memory(t: Term) -> bool:
+    """A read outside every tensor: memory that may hold anything, NaN and infinities too."""
+    return t.op is Op.UNDEF and t.attrs[0].startswith(OUTSIDE_MEMORY)
+
+
 def as_term(x: Any) -> Term:
     if isinstance(x, ExactQuotient):
         return x.term

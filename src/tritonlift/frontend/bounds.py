@@ -102,6 +102,21 @@ def check_bounds(conc: ConcreteLaunch, index: SourceIndex | None) -> Measures:
     return best
 
 
+def check_program_bounds(conc: ConcreteLaunch, index: SourceIndex, max_elements: int) -> None:
+    """The bounds of running a few programs of `conc` (a partial run, `run_launch(programs=...)`):
+    the sizes, the tiles and unrolled loops of one program, and the tensors' storage within
+    `max_elements` in all (the grid and the program-iterations are not bounded: the grid is not run)."""
+    spec = conc.spec
+    check_size_bound(spec, conc.sizes)
+    storage = sum(t.storage_size for t in conc.tensors.values())
+    if storage > max_elements:
+        raise BoundExceeded(f"the tensors have {storage} storage elements at {_fmt(conc.sizes)}, past the bound of "
+                            f"{max_elements} for running some of the programs", spec.loc("tensors"))
+    for step in conc.steps:
+        fn = index.kernel(step.kernel, Path(spec.path).parent)
+        _kernel_measures(fn, step)
+
+
 def check_size_bound(spec: LaunchSpec, sizes: Mapping[str, int], key: tuple[str, ...] | None = None) -> None:
     """Every size value within MAX_SIZE (checked before the spec's expressions are evaluated at
     them, so an absurd size is named as such); located at `key`, else at the size."""

@@ -15,10 +15,16 @@ def coverage(spec: LaunchSpec, checked: Iterable[Mapping[str, int]] = (), condit
     sizes = tuple(f"{n} ≥ 1" + "".join(f", {c.text}" for c in cs) for n, cs in spec.sizes.items())
     configs, n_configs, blocks = [], 1, []
     for step in spec.steps:
+        joint = {k: a for k, a in step.args.items() if a.kind == "joint"}
+        if joint:
+            n = len(next(iter(joint.values())).value)
+            n_configs *= n
+            rows = ", ".join("(" + ", ".join(_shown(a.value[i]) for a in joint.values()) + ")" for i in range(n))
+            configs.append(f"({', '.join(joint)}) ∈ {{{rows}}}")
         for k, a in step.args.items():
             if a.kind == "values":
                 n_configs *= len(a.value)
-                shown = ", ".join(v.expr.text if v.expr is not None else str(v.value) for v in a.value)
+                shown = ", ".join(_shown(v) for v in a.value)
                 configs.append(f"{k} ∈ {{{shown}}}")
             elif a.kind == "int" and a.expr is not None and ("(" in a.expr.text or a.expr.names & set(spec.lets)):
                 lets = [f" = {spec.lets[n].text}" for n in sorted(a.expr.names & set(spec.lets)) if a.expr.text == n]
@@ -36,10 +42,17 @@ def assumptions(spec: LaunchSpec, lemmas: Iterable[str] = (), constants: Iterabl
     for name, d in spec.tensors.items():
         if d.value_range is not None:
             lo, hi = d.value_range
-            data.append(f"every element of {name} lies in [{lo.text}, {hi.text})")
+            also = "".join(f" or is {a.text}" for a in d.also)
+            data.append(f"every element of {name} lies in [{lo.text}, {hi.text}){also}")
+        if d.distinct:
+            data.append(f"the elements of {name} are pairwise distinct")
     for name, cs in spec.reals.items():
         data.append(f"{name} real" + "".join(f", {c}" for c in cs))
     return Assumptions(sizes=tuple(sizes), data=tuple(data), lemmas=_unique(lemmas), constants=_unique(constants))
+
+
+def _shown(v) -> str:
+    return v.expr.text if v.expr is not None else str(v.value)
 
 
 def _unique(xs: Iterable[str]) -> tuple[str, ...]:

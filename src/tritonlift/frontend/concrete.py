@@ -4,13 +4,14 @@ differential tests that run the real kernel under the Triton interpreter.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SpecError
 from .intexpr import IntExprError
-from .launch import ArgValue, LaunchSpec, LaunchStep
+from .launch import CONFIGS_KEY, JOINT, ArgValue, LaunchSpec, LaunchStep, choice_key
 
 
 class ConstraintViolation(SpecError):
@@ -29,8 +30,29 @@ class ConcreteTensor:
     dtype: str
     shape: tuple[int, ...]
     strides: tuple[int, ...]
-    value_range: tuple[int, int] | None
+    value_range: tuple[int, int] | None  # every value lies in [lo, hi) (with `also`: their hull)
     init: float | int | None = None
+    draw_range: tuple[int, int] | None = None  # with `also`: the range the spec states
+    also: tuple[int, ...] = ()
+    distinct: bool = False
+
+    def sample_ints(self, rng: Any, default: tuple[int, int], positive: bool = False) -> Any:
+        """Integer data satisfying the spec: in range (or one of `also`, about one element in four),
+        pairwise distinct when said so. Raises ValueError for an empty range."""
+        import numpy as np
+
+        lo, hi = self.draw_range or self.value_range or default
+        if positive:
+            lo = max(lo, min(1, hi - 1))
+        if hi <= lo:
+            raise ValueError(f"tensor {self.name}: empty value range [{lo}, {hi})")
+        if self.distinct:
+            return rng.permutation(np.arange(lo, hi, dtype=np.int64))[:math.prod(self.shape)].reshape(self.shape)
+        out = rng.integers(lo, hi, size=self.shape, dtype=np.int64)
+        if self.also:
+            pick = rng.integers(0, 4, size=self.shape) == 0
+            out = np.where(pick, rng.choice(np.array(self.also, dtype=np.int64), size=self.shape), out)
+        return out
 
     @property
     def storage_size(self) -> int:
@@ -94,6 +116,11 @@ def default_choice(spec: LaunchSpec) -> dict[str, int]:
     run most often at small sizes). Every configuration is still proved."""
     out: dict[str, int] = {}
     for s in spec.steps:
+        joint = [a for a in s.args.values() if a.kind == JOINT]
+        if joint:  # the configuration whose values, parameter by parameter, are least
+            rows = [tuple(_literal_int(a.value[i]) for a in joint) for i in range(len(joint[0].value))]
+            known = [(r, i) for i, r in enumerate(rows) if all(isinstance(x, int) for x in r)]
+            out[f"{s.index}.{CONFIGS_KEY}"] = min(known)[1] if len(known) == len(rows) else 0
         for k, a in s.args.items():
             if a.kind != "values":
                 continue
@@ -115,7 +142,8 @@ def _literal_int(v: Any) -> int | None:
 
 def autotune_params(spec: LaunchSpec) -> dict[str, int]:
     """`"<step>.<param>"` -> number of listed values, for every autotuned constexpr."""
-    return {f"{s.index}.{k}": len(a.value) for s in spec.steps for k, a in s.args.items() if a.kind == "values"}
+    return {choice_key(s.index, k, a): len(a.value) for s in spec.steps for k, a in s.args.items()
+            if a.kind in ("values", JOINT)}
 
 
 def instantiate(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] | None = None) -> ConcreteLaunch:
@@ -153,12 +181,18 @@ def instantiate(spec: LaunchSpec, sizes: dict[str, int], choice: dict[str, int] 
             shape = tuple(int(e.eval(env)) for e in d.shape)
             strides = tuple(int(e.eval(env)) for e in d.strides) if d.strides else contiguous_strides(shape)
             rng = (int(d.value_range[0].eval(env)), int(d.value_range[1].eval(env))) if d.value_range else None
+            also = tuple(int(a.eval(env)) for a in d.also)
         except IntExprError as ex:
             raise SizeEvalError(f"tensor {name} at {_fmt(sizes)}: {ex}", spec.loc("tensors", name)) from None
         if any(n < 0 for n in shape):
             raise SizeEvalError(f"tensor {name} at {_fmt(sizes)}: negative extent in shape {shape}",
                                 spec.loc("tensors", name))
-        tensors[name] = ConcreteTensor(name, d.direction, d.dtype, shape, strides, rng, d.init)
+        if d.distinct and rng is not None and rng[1] - rng[0] < math.prod(shape):
+            raise ConstraintViolation(f"tensor {name} at {_fmt(sizes)}: {math.prod(shape)} distinct values do not "
+                                      f"fit in [{rng[0]}, {rng[1]})", spec.loc("tensors", name))
+        hull = (min(rng[0], *also), max(rng[1], *(a + 1 for a in also))) if rng is not None and also else rng
+        tensors[name] = ConcreteTensor(name, d.direction, d.dtype, shape, strides, hull, d.init,
+                                       rng if also else None, also, d.distinct)
     steps = tuple(_step(spec, s, env, choice) for s in spec.steps)
     return ConcreteLaunch(spec, dict(sizes), {k: v for k, v in env.items()}, tensors, steps, choice)
 
@@ -188,8 +222,8 @@ def _step(spec: LaunchSpec, step: LaunchStep, env: dict[str, Any], choice: dict[
     for _ in range(len(pending) + 1):
         progress = False
         for k, a in list(pending.items()):
-            if a.kind == "values":
-                idx = choice.setdefault(f"{step.index}.{k}", 0)
+            if a.kind in ("values", JOINT):
+                idx = choice.setdefault(choice_key(step.index, k, a), 0)
                 if not 0 <= idx < len(a.value):
                     raise SpecError(f"autotune choice {idx} out of range for {k}", spec.loc(*base, "args", k))
                 a = a.value[idx]

@@ -1,6 +1,7 @@
 """Integer expressions of launch specs: parsed with the stdlib `ast`, evaluated over a whitelist.
 
-Used for shapes, strides, grids, scalar arguments, `[let]` names and constraints. Division is
+Used for shapes, strides, grids, scalar arguments, `[let]` names and constraints (also
+conditions: comparisons, and/or/not, and `a if c else b`, as host code picks blocks). Division is
 Python floor division (host code runs in Python); `cdiv`, `next_power_of_2` etc. match Triton's
 host helpers.
 
@@ -99,6 +100,19 @@ class IntExpr:
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def boolean(self) -> bool:
+        """A condition (comparison, and/or/not, True/False): a flag, not a number."""
+        return is_condition(self.tree.body)
+
+
+def is_condition(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, bool)
+    if isinstance(node, ast.IfExp):
+        return is_condition(node.body) and is_condition(node.orelse)
+    return isinstance(node, (ast.Compare, ast.BoolOp)) or isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
+
 
 @lru_cache(maxsize=4096)
 def parse_int_expr(text: str, allow_bool: bool = False) -> IntExpr:
@@ -119,6 +133,8 @@ def parse_int_expr(text: str, allow_bool: bool = False) -> IntExpr:
         raise IntExprError(f"expression nested more than {MAX_DEPTH} levels deep (operators "
                            f"chain into a tree; split it with [let] names)")
     names: set[str] = set()
+    # the test of `a if c else b` is a condition even where the whole is an integer
+    tests = {id(n) for x in ast.walk(tree) if isinstance(x, ast.IfExp) for n in ast.walk(x.test)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             if node.id not in FUNCTIONS:
@@ -130,12 +146,12 @@ def parse_int_expr(text: str, allow_bool: bool = False) -> IntExpr:
             if not isinstance(node.value, int):
                 raise IntExprError(f"only integer constants are allowed in {text!r}")
         elif isinstance(node, (ast.Compare, ast.BoolOp)) or isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            if not allow_bool:
+            if not allow_bool and id(node) not in tests:
                 raise IntExprError(f"a comparison is not an integer expression: {text!r}")
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _BINOPS and not isinstance(node.op, ast.Pow):
                 raise IntExprError(f"operator not allowed in {text!r} (use // for division)")
-        elif isinstance(node, (ast.Expression, ast.UnaryOp, ast.Load, ast.USub, ast.UAdd, ast.And, ast.Or,
+        elif isinstance(node, (ast.Expression, ast.IfExp, ast.UnaryOp, ast.Load, ast.USub, ast.UAdd, ast.And, ast.Or,
                                ast.Not, ast.Pow, *_CMPOPS)) or type(node) in _BINOPS:
             pass
         else:
@@ -207,4 +223,6 @@ def _eval(node: ast.AST, env: Mapping[str, Any], text: str) -> Any:
     if isinstance(node, ast.BoolOp):
         vals = (_eval(v, env, text) for v in node.values)
         return all(vals) if isinstance(node.op, ast.And) else any(vals)
+    if isinstance(node, ast.IfExp):
+        return _eval(node.body if _eval(node.test, env, text) else node.orelse, env, text)
     raise IntExprError(f"cannot evaluate {text!r}")

@@ -8,6 +8,7 @@ can be found, and the key.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -44,11 +45,14 @@ class TensorDecl:
     strides: tuple[IntExpr, ...] | None  # None: contiguous row-major
     value_range: tuple[IntExpr, IntExpr] | None = None  # int data sampled in [lo, hi)
     init: float | int | None = None  # initial contents of an out/temp tensor (host zero-fills)
+    also: tuple[IntExpr, ...] = ()  # int data: values allowed besides the range (an ignore_index)
+    distinct: bool = False  # int data: pairwise distinct elements (scatter/gather indices)
 
 
 @dataclass(frozen=True)
 class ArgValue:
-    """One kernel argument. kind: tensor | int | real | float | bool | str | none | dtype | values."""
+    """One kernel argument. kind: tensor | int | real | float | bool | str | none | dtype | values
+    (autotune values of this parameter alone) | joint (its values in the launch's joint `configs`)."""
 
     kind: str
     expr: IntExpr | None = None  # tensor offset, or the int expression
@@ -84,6 +88,7 @@ class LaunchSpec:
         return key_location(self.path, self.source_text, key)
 
 
+@functools.lru_cache(maxsize=4096)  # asked again and again for the same keys while lifting
 def key_location(path: Path, text: str, key: tuple[str | int, ...]) -> SourceLoc:
     """Best-effort position of a TOML key path such as ("launch", 1, "args", "x"): the table's
     header (the n-th `[[launch]]` for an index), then each key in turn inside that table's
@@ -147,7 +152,7 @@ def load_launch(path: str | Path) -> LaunchSpec:
     return check_names(_parse(p, text, data))
 
 
-KNOWN_TOP = {"op", "id", "kernel", "grid", "sizes", "reals", "tensors", "let", "args", "launch",
+KNOWN_TOP = {"op", "id", "kernel", "grid", "sizes", "reals", "tensors", "let", "args", "launch", "configs",
              "constraints", "samples", "elementwise", "outputs", "description", "notes"}
 
 
@@ -199,8 +204,8 @@ def _parse(p: Path, text: str, data: dict[str, Any]) -> LaunchSpec:
 
     steps: list[LaunchStep] = []
     if "launch" in data:
-        if "kernel" in data or "args" in data:
-            raise err(("launch",), "use either top-level kernel/grid/args or [[launch]] entries, not both")
+        if "kernel" in data or "args" in data or "configs" in data:
+            raise err(("launch",), "use either top-level kernel/grid/args/configs or [[launch]] entries, not both")
         raw_steps = data["launch"]
         if not isinstance(raw_steps, list):
             raise err(("launch",), "[[launch]] must be an array of tables")
@@ -235,7 +240,7 @@ def _tensor(name: str, v: Any, err, expr) -> TensorDecl:
         table: dict[str, Any] = {"dir": direction, "dtype": dtype, "shape": shape}
     elif isinstance(v, dict):
         table = v
-        unknown = set(table) - {"dir", "dtype", "shape", "strides", "range", "init"}
+        unknown = set(table) - {"dir", "dtype", "shape", "strides", "range", "init", "also", "distinct"}
         if unknown:
             raise err(key, f"unknown tensor field {sorted(unknown)[0]!r}")
     else:
@@ -258,10 +263,20 @@ def _tensor(name: str, v: Any, err, expr) -> TensorDecl:
         if not isinstance(r, list) or len(r) != 2:
             raise err(key, "range must be [lo, hi]")
         rng = (expr(key, r[0]), expr(key, r[1]))
+    also: tuple[IntExpr, ...] = ()
+    if "also" in table:
+        if rng is None or not isinstance(table["also"], list):
+            raise err(key, "also = [...] lists values allowed besides range = [lo, hi): give both")
+        also = tuple(expr(key, a) for a in table["also"])
+    distinct = table.get("distinct", False)
+    if not isinstance(distinct, bool) or distinct and (rng is None or also):
+        raise err(key, "distinct = true needs range = [lo, hi) (and no also): the elements are distinct values of it")
+    if (also or distinct) and not dt.startswith(("int", "uint")):
+        raise err(key, f"also/distinct describe integer data; {name} is {dt}")
     init = table.get("init")
     if init is not None and (isinstance(init, bool) or not isinstance(init, (int, float))):
         raise err(key, f"init must be a number, got {init!r}")
-    return TensorDecl(name, direction, dt, shape, strides, rng, init)
+    return TensorDecl(name, direction, dt, shape, strides, rng, init, also, distinct)
 
 
 def _split_top(text: str) -> list[str]:
@@ -294,6 +309,8 @@ def _step(st: dict[str, Any], base: tuple[str | int, ...], i: int, err, expr, te
     if not isinstance(args_raw, dict):
         raise err(base + ("args",), "args must be a table")
     args = {k: _arg(k, v, base + ("args",), err, expr, tensors, reals) for k, v in args_raw.items()}
+    if "configs" in st:
+        args.update(_configs(st["configs"], args, base + ("configs",), err, expr, tensors, reals))
     outputs: tuple[str, ...] = ()
     if elementwise:
         outs = (st.get("outputs") or {}).get("values", []) if isinstance(st.get("outputs"), dict) else st.get("outputs", [])
@@ -305,6 +322,46 @@ def _step(st: dict[str, Any], base: tuple[str | int, ...], i: int, err, expr, te
                 raise err(base + ("outputs", "values"), f"output {o!r} is not a declared tensor")
         outputs = tuple(outs)
     return LaunchStep(kernel, grid, args, elementwise, outputs, i)
+
+
+JOINT = "joint"  # ArgValue.kind of a constexpr set by a joint autotune configuration (`configs`)
+CONFIGS_KEY = "@configs"  # its choice key is "<step>.@configs": one index for the whole configuration
+LAUNCH_OPTIONS = ("num_warps", "num_stages", "num_ctas", "maxnreg")  # triton.Config options, not arguments
+
+
+def choice_key(index: int, name: str, a: ArgValue) -> str:
+    """The key of `a`'s autotune choice: "<step>.<param>", or "<step>.@configs" for a parameter
+    of joint configurations (all of them share one index)."""
+    return f"{index}.{CONFIGS_KEY}" if a.kind == JOINT else f"{index}.{name}"
+
+
+def _configs(raw: Any, args: dict[str, ArgValue], key: tuple[str | int, ...], err, expr, tensors,
+             reals) -> dict[str, ArgValue]:
+    """`configs = [{ BLOCK_M = 64, BLOCK_N = 32, num_warps = 4 }, ...]`: the joint autotune
+    configurations of `@triton.autotune`, proved one by one (not their product). Every
+    configuration sets the same parameters; launch options (num_warps, ...) are accepted and
+    dropped, as they do not change what the kernel computes."""
+    if not isinstance(raw, list) or not raw or not all(isinstance(c, dict) for c in raw):
+        raise err(key, "configs must be a non-empty list of tables, one per autotune configuration")
+    tables = [{k: v for k, v in c.items() if k not in LAUNCH_OPTIONS} for c in raw]
+    names = list(tables[0])
+    if not names:
+        raise err(key, "a configuration sets no kernel parameter (only launch options)")
+    for i, t in enumerate(tables):
+        if set(t) != set(names):
+            odd = sorted(set(t) ^ set(names))[0]
+            raise err(key, f"configuration {i} {'sets' if odd in t else 'does not set'} {odd!r}: every "
+                      f"configuration sets the same parameters ({', '.join(names)})")
+    for n in names:
+        if n in args:
+            raise err(key, f"{n!r} is given both in args and in configs")
+    out = {}
+    for n in names:
+        vals = tuple(_arg(n, t[n], key, err, expr, tensors, reals) for t in tables)
+        if any(a.kind in ("tensor", "real", "values", "none") for a in vals):
+            raise err(key, f"configuration values of {n!r} must be constants or int expressions")
+        out[n] = ArgValue(JOINT, value=vals)
+    return out
 
 
 def _arg(name: str, v: Any, base: tuple[str | int, ...], err, expr, tensors, reals) -> ArgValue:

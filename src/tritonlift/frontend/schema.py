@@ -16,8 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 SCHEMA_ID = "https://tritonlift.dev/launch-spec.schema.json"
 
-Expr = str | int  # an integer expression: a string of sizes and [let] names, or a number
+Expr = str | int  # an integer expression: a string of sizes, [let] names (and args), or a number
 Constant = bool | int | float | str
+CONFIGS_DOC = ("joint autotune configurations, one table each ({ BLOCK_M = 64, BLOCK_N = 32, num_warps = 4 }): "
+               "each is proved, not the product of the values; num_warps/num_stages/num_ctas/maxnreg are dropped")
 
 
 class _Strict(BaseModel):
@@ -34,6 +36,9 @@ class TensorTable(_Strict):
     range: list[Expr] | None = Field(default=None, min_length=2, max_length=2,
                                      description="[lo, hi): integer data drawn from this range")
     init: int | float | None = Field(default=None, description="initial contents of an out/temp tensor")
+    also: list[Expr] | None = Field(default=None, description="int data: values allowed besides range "
+                                    "(an ignore_index: range = ['0', 'V'], also = ['-100'])")
+    distinct: bool = Field(default=False, description="int data: pairwise distinct elements of range")
 
 
 class ArgTable(_Strict):
@@ -41,7 +46,7 @@ class ArgTable(_Strict):
 
     tensor: str | None = Field(default=None, description="a tensor: its base pointer")
     offset: Expr | None = Field(default=None, description="with tensor: a pointer `offset` elements in")
-    int_: Expr | None = Field(default=None, alias="int", description="an int expression")
+    int_: Expr | None = Field(default=None, alias="int", description="an int expression, a flag of sizes ('K % BLOCK_K == 0') or 'a if c else b'")
     real: str | None = Field(default=None, description="a symbolic real declared in [reals]")
     float_: float | int | None = Field(default=None, alias="float", description="a float constant")
     str_: str | None = Field(default=None, alias="str", description="a constexpr string")
@@ -67,6 +72,7 @@ class LaunchEntry(_Strict):
     args: dict[str, ArgValue] = Field(default_factory=dict, description="every kernel parameter, by name")
     elementwise: bool = Field(default=False, description="launch a scalar function element-wise")
     outputs: OutputsTable | list[str] | None = None
+    configs: list[dict[str, Constant]] | None = Field(default=None, min_length=1, description=CONFIGS_DOC)
 
 
 class LaunchSpecFile(_Strict):
@@ -90,6 +96,7 @@ class LaunchSpecFile(_Strict):
         default_factory=dict, description='"<in|out|inout|temp> <dtype>[<shape>]" or a table')
     let: dict[str, Expr] = Field(default_factory=dict, description="named int expressions")
     args: dict[str, ArgValue] = Field(default_factory=dict, description="every kernel parameter, by name")
+    configs: list[dict[str, Constant]] | None = Field(default=None, min_length=1, description=CONFIGS_DOC)
     launch: list[LaunchEntry] | None = Field(default=None, description="several launches, in order")
     constraints: list[str] = Field(default_factory=list, description="boolean expressions over sizes")
     samples: list[dict[str, int]] = Field(default_factory=list, description="sizes to execute by default")

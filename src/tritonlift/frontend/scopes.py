@@ -48,17 +48,17 @@ def check_names(spec: LaunchSpec) -> LaunchSpec:
         check(e, base, ("let", name), "a [let] expression")
     order = _let_order(spec)
     for name, d in spec.tensors.items():
-        for e in (*d.shape, *(d.strides or ()), *(d.value_range or ())):
+        for e in (*d.shape, *(d.strides or ()), *(d.value_range or ()), *d.also):
             check(e, base, ("tensors", name), "a tensor shape")
     multi = len(spec.steps) > 1 or "[[launch]]" in spec.source_text
     for step in spec.steps:
         prefix: Key = ("launch", step.index) if multi else ()
-        ints = {k for k, a in step.args.items() if a.kind in ("int", "bool", "values")}
+        ints = {k for k, a in step.args.items() if a.kind in ("int", "bool", "values", "joint")}
         scope = base | ints
         deps: dict[str, set[str]] = {}
         for k, a in step.args.items():
             exprs = [a.expr] if a.expr is not None else []
-            if a.kind == "values":
+            if a.kind in ("values", "joint"):
                 exprs = [v.expr for v in a.value if v.expr is not None]
             for e in exprs:
                 check(e, scope - {k} | (base & {k}), (*prefix, "args", k), f"argument {k}")

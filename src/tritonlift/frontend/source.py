@@ -106,6 +106,24 @@ def _decorator_name(d: ast.expr) -> str:
         return ""
 
 
+_PARSED: dict[tuple[Path, str], ast.Module] = {}  # (path, text) -> tree, shared by every index
+_PARSED_MAX = 256
+
+
+def _parse(text: str, path: Path) -> ast.Module:
+    """`ast.parse`, remembered per process: a `bench` worker lifts many specs whose kernels live in
+    the same modules, and parsing is most of loading one. Keyed by the text, so an edited file is
+    parsed again; the trees are only read (tools that rewrite one deep-copy it first)."""
+    key = (path, text)
+    tree = _PARSED.get(key)
+    if tree is None:
+        tree = ast.parse(text, filename=str(path))
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = tree
+    return tree
+
+
 class SourceIndex:
     """Reads and caches modules; resolves names. `generated` maps a generated-kernel reference
     (e.g. `pointwise_dynamic:...`) to a source file path."""
@@ -123,7 +141,7 @@ class SourceIndex:
             return self._by_path[path]
         text = decode_python(read_regular(path, "kernel source", KernelSourceError), path, KernelSourceError)
         try:
-            tree = ast.parse(text, filename=str(path))
+            tree = _parse(text, path)
         except SyntaxError as e:
             line = e.lineno or 0
             src = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""

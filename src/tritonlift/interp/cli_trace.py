@@ -46,6 +46,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", type=float, default=6.0, metavar="S",
                    help="stop growing a size when one run is predicted to take longer than S seconds")
     p.add_argument("--lift", action="store_true", help="then lift the written spec (exit code of lift)")
+    p.add_argument("--check", action="store_true",
+                   help="then check the written spec against the PyTorch operator the call implements (the reference "
+                        "library; exit code of check)")
+    p.add_argument("--against", metavar="OP", help="with --check: the reference operator, e.g. aten::elu "
+                                                   "(default: found from the call)")
 
 
 def _at(text: str | None) -> dict[str, int] | None:
@@ -87,6 +92,10 @@ def run(args: argparse.Namespace, opts: Any) -> int:
           f"{result.runs} runs, {result.seconds:.1f} s")
     for desc, where in result.structures.items():
         print(f"  {'described' if where == 'described' else 'also seen at ' + where}: {desc}")
+    if args.check or args.against:
+        from ..reference.cli import check_traced
+
+        return check_traced(args.call, out, args.against, opts)
     if not args.lift:
         return 0
     import dataclasses

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dsl.printer import to_text
+from ..dsl.printer import to_text_shared
 from ..frontend.launch import LaunchSpec
+from ..result import SCHEMA_VERSION
 from ..symex.runner import Spec
 
 
@@ -18,11 +19,14 @@ def spec_text(launch: LaunchSpec, spec: Spec) -> str:
     lines = [f"{launch.op or launch.path.stem}: {kernels}  at {_sizes(spec)}"]
     if spec.choice:
         lines.append("  autotune choice: " + ", ".join(f"{k}={v}" for k, v in spec.choice.items()))
-    n = 0
-    for name, idx, term in spec.elements():
-        lines.append(f"{name}[{', '.join(map(str, idx))}] = {to_text(term)}")
-        n += 1
-    if n == 0:
+    elements = list(spec.elements())
+    defs, texts = to_text_shared([t for _, _, t in elements])
+    if defs:  # long sub-terms several elements share, printed once (the output stays linear)
+        lines.append("where (shared sub-terms):")
+        lines += [f"  {name} = {text}" for name, text in defs]
+    for (name, idx, _), text in zip(elements, texts, strict=True):
+        lines.append(f"{name}[{', '.join(map(str, idx))}] = {text}")
+    if not elements:
         lines.append("(no output element written)")
     for f in spec.findings:
         lines.append(f"finding: {f.text(sizes=False)}")  # the sizes head the output
@@ -30,16 +34,20 @@ def spec_text(launch: LaunchSpec, spec: Spec) -> str:
 
 
 def spec_json(launch: LaunchSpec, spec: Spec) -> dict[str, Any]:
+    elements = list(spec.elements())
+    defs, texts = to_text_shared([t for _, _, t in elements])
     return {
+        "schema_version": SCHEMA_VERSION,
         "launch": str(launch.path),
         "op": launch.op,
         "kernels": [s.kernel for s in launch.steps],
         "sizes": spec.sizes,
         "choice": spec.choice,
+        "shared": dict(defs),  # `$k` in an element's expr stands for shared[`$k`]
         "outputs": {
             name: {"shape": list(spec.shapes[name]),
-                   "elements": [{"index": list(idx), "expr": to_text(t)}
-                                for n2, idx, t in spec.elements() if n2 == name]}
+                   "elements": [{"index": list(idx), "expr": text}
+                                for (n2, idx, _), text in zip(elements, texts, strict=True) if n2 == name]}
             for name in spec.outputs
         },
         "findings": [f.to_json() for f in spec.findings],

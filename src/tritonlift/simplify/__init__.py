@@ -153,6 +153,8 @@ def simplify(formula: Formula, context: SimplifyContext | None = None, limits: L
     except BaseException as e:  # egglog's own errors, and pyo3's PanicException (a BaseException)
         timings["egraph"] = time.monotonic() - t
         return keep(f"e-graph failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+    else:
+        run.close()  # only after a clean run: a failed e-graph is dropped, never reused
     timings["egraph"] = time.monotonic() - t
     fired = tuple(r.name for r in rules if stats.matches.get(r.name))
     if all(b is o.body for b, o in zip(bodies, formula.outputs, strict=True)):

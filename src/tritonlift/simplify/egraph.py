@@ -123,6 +123,22 @@ def _nonempty(lo: Term, hi: Term, positive: frozenset[str]) -> bool:
     return False
 
 
+# E-graphs with the declarations and a rule table loaded, one per table, ready to reuse: building
+# one (parsing and loading about 400 rules) costs more than most simplifications. A run takes it
+# out of the pool, works inside `(push)`, and `close()` pops back to the bare rules and returns it;
+# a run that is never closed just drops it.
+_PREPARED: dict[tuple[Rule, ...], eb.EGraph] = {}
+
+
+def _prepared(rules: tuple[Rule, ...]) -> eb.EGraph:
+    eg = _PREPARED.pop(rules, None)
+    if eg is None:
+        eg = eb.EGraph()
+        eg.run_program(*eg.parse_program("\n".join([declarations(), program_rules(rules)])))
+    eg.run_program(*eg.parse_program("(push)"))
+    return eg
+
+
 class EGraphRun:
     """One e-graph holding every output of a formula (shared sub-formulas are shared)."""
 
@@ -132,7 +148,18 @@ class EGraphRun:
         self.rules = rules
         self.enc = Encoder(positive_symbols)
         self.roots: list[str] = []
-        self.egraph = eb.EGraph()
+        self.egraph = _prepared(rules)
+
+    def close(self) -> None:
+        """Pop this run's terms and hand the rules-only e-graph back for the next run."""
+        eg, self.egraph = self.egraph, None
+        if eg is None:
+            return
+        try:
+            eg.run_program(*eg.parse_program("(pop)"))
+        except Exception:  # an e-graph in an unknown state is dropped, never reused
+            return
+        _PREPARED[self.rules] = eg
 
     def add(self, t: Term) -> int:
         self.roots.append(self.enc.encode(t))
@@ -143,7 +170,7 @@ class EGraphRun:
 
     def run(self) -> RunStats:
         stats = RunStats()
-        setup = [declarations(), program_rules(self.rules), *self.enc.lines, *self.enc.facts()]
+        setup = [*self.enc.lines, *self.enc.facts()]
         self._run("\n".join(setup))
         t0 = time.monotonic()
         lim = self.limits

@@ -278,13 +278,18 @@ def stage_check(cfg: dict[str, Any], mutant: dict[str, Any], base: dict[str, Any
     out: dict[str, Any] = {"status": str(r.status), "reason": r.reason[:300], "seconds": round(time.monotonic() - t0, 3),
                            "replays": False, "replay": ""}
     cex = r.counterexample
-    if r.status.name != "REFUTED" or cex is None:
+    # FINDINGS (a bug found: a race, an access outside a tensor) with a counterexample is replayed
+    # like REFUTED: the counterexample is the same concrete claim
+    if r.status.name not in ("REFUTED", "FINDINGS") or cex is None:
         return out
     out["counterexample"] = {"sizes": dict(cex.sizes), "tensor": cex.tensor, "index": list(cex.index),
                              "kernel_value": cex.kernel_value, "formula_value": cex.formula_value}
     inputs = {k: np.asarray(v) for k, v in cex.inputs.items()}
     reals = dict(cex.reals)
-    run = runtime.run(spec_path, dict(cex.sizes), dict(cex.choice), _typed(inputs, spec_path, cex), reals, False,
+    # in the program order the counterexample was found in (a race shows in reverse order only)
+    reverse = bool(getattr(cex, "reverse_order", False))
+    out["counterexample"]["program_order"] = "reverse" if reverse else "launch"
+    run = runtime.run(spec_path, dict(cex.sizes), dict(cex.choice), _typed(inputs, spec_path, cex), reals, reverse,
                       Path(cfg["generated_dir"]))
     if not run.ok:
         out["replay"] = f"the interpreter fails at the counterexample: {run.error}"

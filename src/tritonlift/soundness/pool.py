@@ -1,6 +1,6 @@
 """A small pool of long-lived worker processes with a wall-clock limit per task.
 
-Each worker is a spawned process with ``TRITON_INTERPRET=1`` and the repository root on
+Each worker is a spawned process (`workerproc.WorkerProcess`, shared with `bench`) with ``TRITON_INTERPRET=1`` and the repository root on
 ``sys.path`` (kernels of tests/kernels import ``tests.kernels...``). A task is a stage name of
 `judge.STAGES` and its arguments; the parent sends it through a pipe and waits. A worker that
 overruns its task's limit, or dies, is killed (by its own process handle) and replaced; the task's
@@ -10,7 +10,6 @@ result is then ``{"status": "TIMEOUT"}`` or ``{"status": "CRASH"}``. Workers are
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -20,6 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any
+
+from ..workerproc import WorkerProcess
 
 RECYCLE = 25
 
@@ -52,9 +53,7 @@ def _worker(conn, root: str) -> None:
 
 @dataclass
 class _Slot:
-    proc: Any = None
-    conn: Any = None
-    tag: Any = None
+    worker: WorkerProcess | None = None
     started: float = 0.0
     timeout: float = 0.0
     done: int = 0
@@ -75,32 +74,17 @@ class Pool:
     slots: list[_Slot] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._ctx = multiprocessing.get_context("spawn")
         self.slots = [_Slot() for _ in range(max(1, self.jobs))]
 
     def _start(self, slot: _Slot) -> None:
-        parent, child = self._ctx.Pipe()
-        slot.proc = self._ctx.Process(target=_worker, args=(child, self.root), daemon=True,
-                                      name="tritonlift-soundness-worker")
-        slot.proc.start()
-        child.close()
-        slot.conn = parent
+        slot.worker = WorkerProcess(_worker, (self.root,), name="tritonlift-soundness-worker")
+        slot.worker.start()
         slot.done = 0
 
     def _stop(self, slot: _Slot, force: bool) -> None:
-        if slot.proc is None:
-            return
-        if not force:
-            try:
-                slot.conn.send(None)
-            except OSError:
-                pass
-            slot.proc.join(2.0)
-        if slot.proc.is_alive():
-            slot.proc.kill()
-            slot.proc.join()
-        slot.conn.close()
-        slot.proc = slot.conn = None
+        if slot.worker is not None:
+            slot.worker.stop(force, grace=2.0)
+            slot.worker = None
 
     def run(self, next_task: Callable[[], Task | None], on_result: Callable[[Task, dict], None]) -> None:
         """Run tasks from `next_task()` (None: nothing to start now) until it returns None while
@@ -114,25 +98,28 @@ class Pool:
                     task = next_task()
                     if task is None:
                         break
-                    if slot.proc is None or slot.done >= RECYCLE:
+                    if slot.worker is None or slot.done >= RECYCLE:
                         self._stop(slot, force=False)
                         self._start(slot)
-                    slot.conn.send((task.stage, task.args))
+                    assert slot.worker is not None
+                    slot.worker.send((task.stage, task.args))
                     slot.started, slot.timeout = time.monotonic(), task.timeout
                     running[i] = task
                 if not running:
                     return
                 now = time.monotonic()
                 wait_for = min(self.slots[i].started + self.slots[i].timeout - now for i in running)
-                ready = wait([self.slots[i].conn for i in running], timeout=max(0.05, wait_for))
+                conns = [w.conn for w in (self.slots[i].worker for i in running) if w is not None]
+                ready = wait(conns, timeout=max(0.05, wait_for))
                 for i in list(running):
                     slot, task = self.slots[i], running[i]
-                    if slot.conn in ready:
+                    assert slot.worker is not None
+                    if slot.worker.conn in ready:
                         try:
-                            result = slot.conn.recv()
+                            result = slot.worker.recv()
                             slot.done += 1
                         except (EOFError, OSError):
-                            code = slot.proc.exitcode if slot.proc is not None else None
+                            code = slot.worker.exit_code(0.0)
                             self._stop(slot, force=True)
                             result = {"status": "CRASH", "reason": f"the worker process died (exit code {code})"}
                     elif time.monotonic() > slot.started + slot.timeout:

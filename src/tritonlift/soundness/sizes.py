@@ -45,7 +45,7 @@ def spec_constants(spec: LaunchSpec) -> set[int]:
         for a in s.args.values():
             if a.expr is not None:
                 texts.append(a.expr.text)
-            if a.kind == "values":
+            if a.kind in ("values", "joint"):
                 out |= {int(v) for v in a.value if isinstance(v, int) and not isinstance(v, bool)}
     for t in texts:
         out |= _ints(t)

@@ -13,8 +13,8 @@ Classification of one mutant (`classify`):
   differs; ``findings-equivalent`` for one that does not), ``not-lifted`` (UNSUPPORTED/ERROR/UNKNOWN),
   ``timeout``, ``crash``;
 - check verdict (differing and kernel-error mutants of a base whose formula matched the original
-  everywhere: `check` of that intended formula against the mutant): ``refuted`` (REFUTED with a
-  counterexample the interpreter replays), ``refuted-no-replay``, ``wrong-proved`` (PROVED
+  everywhere: `check` of that intended formula against the mutant): ``refuted`` (REFUTED, or
+  FINDINGS with a counterexample, whose counterexample the interpreter replays), ``refuted-no-replay``, ``wrong-proved`` (PROVED
   although the mutant differs from the intended formula), ``findings`` (FINDINGS: a bug found in
   the mutant), ``not-refuted`` (BOUNDED/UNKNOWN/...),
   ``timeout``, ``crash``, ``no-intended-formula``.
@@ -208,7 +208,7 @@ def classify(state: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
             check_verdict = "not-run"
         else:
             cs = check.get("status", "CRASH")
-            if cs == "REFUTED":
+            if cs == "REFUTED" or cs == "FINDINGS" and check.get("counterexample"):
                 check_verdict = "refuted" if check.get("replays") else "refuted-no-replay"
             elif cs == "FINDINGS":
                 check_verdict = "findings"

@@ -43,6 +43,9 @@ class Interpreter(TileBuiltins, Walker):
         self.grid = grid
         self.pid_linear = program[0] + grid[0] * (program[1] + grid[1] * program[2])
 
+    def exercised(self, kind: str, loc: SourceLoc, outcome: Any) -> None:
+        self.memory.coverage.setdefault((kind, loc), set()).add(outcome)
+
     # -- the value hooks -----------------------------------------------------------------------
     def is_tile(self, v: Any) -> bool:
         return isinstance(v, Tile)

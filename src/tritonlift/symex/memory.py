@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..dsl import build
-from ..dsl.term import Op, Term, const, read, undef
+from ..dsl.term import OUTSIDE_MEMORY, Op, Term, const, read, undef
 from ..errors import SourceLoc
 from ..frontend.concrete import ConcreteTensor
 from ..result import Finding
@@ -29,6 +29,7 @@ class Buffer:
     index_of: dict[int, tuple[int, ...]]  # storage offset -> logical index
     writer: np.ndarray  # program index (linear) of the last plain store, -1 for none
     written: np.ndarray  # bool: written by the kernel(s)
+    reader: np.ndarray  # program index (linear) that read the cell, -1 for none, -2 for several
 
     @property
     def name(self) -> str:
@@ -50,7 +51,8 @@ def make_buffer(t: ConcreteTensor, init: Any = None) -> Buffer:
             cells[off] = const(t.value_range[0]) if single else read(t.name, *idx)
         elif init is not None:
             cells[off] = const(init)
-    return Buffer(t, cells, index_of, np.full(size, -1, dtype=np.int64), np.zeros(size, dtype=bool))
+    return Buffer(t, cells, index_of, np.full(size, -1, dtype=np.int64), np.zeros(size, dtype=bool),
+                  np.full(size, -1, dtype=np.int64))
 
 
 @dataclass
@@ -58,6 +60,22 @@ class Memory:
     buffers: dict[str, Buffer]
     findings: list[Finding] = field(default_factory=list)
     _seen: set = field(default_factory=set)
+    partial: bool = False  # only some programs run (`run_launch(programs=...)`)
+    caveat: str = ""  # why a partial run's outputs may differ from the whole launch's
+    # the result may depend on the order the programs run in: a program read a cell another
+    # program wrote, or two programs wrote different values to one cell (`run_launch` then runs
+    # the programs in reverse order too and compares)
+    order_sensitive: bool = False
+    current: int = -1  # the linear id of the program running
+    # branches taken and loop trip counts seen, by (kind, location) (`Walker.exercised`)
+    coverage: dict[tuple[str, SourceLoc], set] = field(default_factory=dict)
+    # a partial run's stores: (tensor, logical index) -> (program, lane tuple of the store's tile)
+    stored_by: dict[tuple[str, tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
+
+    def _foreign(self, buf: Buffer, off: int | None, what: str) -> None:
+        """A partial run touched memory other programs may write: its result is not the launch's."""
+        if self.partial and not self.caveat and buf.tensor.direction != "in" and (off is None or not buf.written[off]):
+            self.caveat = f"{what} {buf.name}, which programs not executed may write"
 
     def note(self, kind: str, message: str, loc: SourceLoc | None, program: tuple[int, ...]) -> None:
         key = (kind, message, loc)
@@ -111,17 +129,22 @@ class Memory:
         if not 0 <= off < buf.cells.size or off not in buf.index_of:
             self.note("oob", f"read of {buf.name} at element offset {off}, outside the tensor "
                              f"(shape {buf.tensor.shape})", loc, program)
-            return undef(f"out-of-bounds read of {buf.name}")
+            return undef(f"{OUTSIDE_MEMORY} of {buf.name}")
+        self._foreign(buf, off, "reads")
+        if buf.writer[off] >= 0 and buf.writer[off] != self.current:
+            self.order_sensitive = True
+        _mark_read(buf, off, self.current)
         v = buf.cells[off]
         if v is None:
             self.note("uninit", f"read of {buf.name}{list(buf.index_of[off])} before it is written", loc, program)
             return undef(f"unwritten {buf.name}")
         return v
 
-    def _candidates(self, buf: Buffer, off: Term) -> tuple[list[tuple[int, Term]], tuple[Term, ...]] | None:
+    def _candidates(self, buf: Buffer, off: Term) -> tuple[list[tuple[int, Term]], tuple[Term, ...], list] | None:
         """A data-dependent offset `c + Σ a_j·t_j` split over the dimensions by the strides: each
         symbolic part goes to the dimension whose stride divides its coefficient. Returns the cells
-        it may address, each with the condition selecting it, and the symbolic logical index."""
+        it may address, each with the condition selecting it, the symbolic logical index, and per
+        dimension the index's [lo, hi] from the declared data ranges (None where unknown)."""
         aff = _affine(off)
         if aff is None:
             return None
@@ -135,6 +158,7 @@ class Memory:
             return None
         order = sorted(range(len(strides)), key=lambda d: -strides[d])
         extra: list[Term] = [const(0)] * len(strides)
+        spans: list[tuple[int, int] | None] = [(base[d], base[d]) for d in range(len(strides))]
         for atom, a in parts.items():
             fits = [d for d in order if strides[d] > 0 and a % strides[d] == 0]
             # the data's declared range names its dimension (labels in [0, N) index the extent-N
@@ -146,7 +170,15 @@ class Memory:
             if dim is None:
                 return None
             extra[dim] = build.add(extra[dim], build.mul(const(a // strides[dim]), atom))
+            span, known = spans[dim], self._value_span(atom)
+            if span is not None and known is not None:
+                k = a // strides[dim]
+                lo, hi = sorted((k * known[0], k * known[1]))
+                spans[dim] = (span[0] + lo, span[1] + hi)
+            else:
+                spans[dim] = None
         index = tuple(build.add(const(base[d]), extra[d]) for d in range(len(strides)))
+
         sym_dims = [d for d in range(len(strides)) if extra[d].op is not Op.CONST]
         combos = 1
         for d in sym_dims:
@@ -162,7 +194,30 @@ class Memory:
                 cond = build.logical_and(cond, build.compare(Op.EQ, index[d], const(v)))
             o = sum(i * s for i, s in zip(idx, strides, strict=True))
             cands.append((o, cond))
-        return cands, index
+        return cands, index, spans
+
+    def _value_span(self, atom: Term) -> tuple[int, int] | None:
+        """[lo, hi] (inclusive) of an int element the kernel loaded, from its declared range."""
+        if atom.op is not Op.READ or atom.attrs[0] not in self.buffers:
+            return None
+        r = self.buffers[atom.attrs[0]].tensor.value_range
+        return None if r is None else (int(r[0]), int(r[1]) - 1)
+
+    def _outside(self, buf: Buffer, index: tuple[Term, ...], spans: list) -> Term | None:
+        """The condition under which a data-dependent index lies outside the tensor, when the
+        declared data ranges say it can (None when they say it cannot, or say nothing)."""
+        conds: list[Term] = []
+        for d, (span, n) in enumerate(zip(spans, buf.tensor.shape, strict=True)):
+            if span is None or (span[0] >= 0 and span[1] < n):
+                continue
+            conds.append(build.logical_or(build.compare(Op.LT, index[d], const(0)),
+                                          build.compare(Op.GE, index[d], const(n))))
+        if not conds:
+            return None
+        out = conds[0]
+        for c in conds[1:]:
+            out = build.logical_or(out, c)
+        return out
 
     def _range_width(self, atom: Term) -> int | None:
         """The upper bound of the declared value range of the int data an index term reads (an
@@ -180,14 +235,26 @@ class Memory:
         if found is None:
             self.note("gather", f"cannot map data-dependent offset {off} to an index of {buf.name}", loc, program)
             return undef(f"data-dependent read of {buf.name}")
-        cands, index = found
+        cands, index, spans = found
+        outside = self._outside(buf, index, spans)
+        if outside is not None:  # the declared data ranges allow an index outside the tensor
+            self.note("oob", f"data-dependent read of {buf.name} at index [{', '.join(map(str, index))}] can fall "
+                             f"outside its extents {list(buf.tensor.shape)} (into another row, or past the "
+                             f"tensor) for data in its declared range", loc, program)
+        self._foreign(buf, None, "reads at a data-dependent offset")
+        if any(buf.writer[o] >= 0 and buf.writer[o] != self.current for o, _ in cands):
+            self.order_sensitive = True
+        for o, _ in cands:
+            _mark_read(buf, o, self.current)
         self.note("gather", f"data-dependent index into {buf.name} assumed in bounds", loc, program)
         facts = _facts(pred) if isinstance(pred, Term) else {}
         memo: dict[int, Term] = {}
         cells = [buf.cells[o] if buf.cells[o] is None else _assume(buf.cells[o], facts, memo) for o, _ in cands]
+        oob = undef(f"{OUTSIDE_MEMORY} of {buf.name}")
         if all(c is read(buf.name, *buf.index_of[o]) for c, (o, _) in zip(cells, cands, strict=True)):
-            return read(buf.name, *index)
-        acc: Term | None = None
+            inside = read(buf.name, *index)
+            return inside if outside is None else build.where(outside, oob, inside)
+        acc: Term | None = None if outside is None else oob
         for (_o, cond), cell in reversed(list(zip(cands, cells, strict=True))):
             v = cell if cell is not None else undef(f"unwritten {buf.name}")
             acc = v if acc is None else build.where(cond, v, acc)
@@ -198,13 +265,15 @@ class Memory:
         if found is None:
             self.note("gather", f"store to {buf.name} at a data-dependent offset is not modelled", loc, program)
             return
-        cands, _index = found
+        cands = found[0]
         self.note("gather", f"data-dependent store index into {buf.name} assumed in bounds", loc, program)
         for o, cond in cands:
             old = buf.cells[o]
             hit = cond if guard is True else build.logical_and(guard, cond)
             buf.cells[o] = build.where(hit, value, old if old is not None else undef(f"unwritten {buf.name}"))
             buf.written[o] = True
+            if buf.reader[o] not in (-1, self.current) or buf.writer[o] not in (-1, self.current):
+                self.order_sensitive = True
 
     def _atomic_scatter(self, kind: str, buf: Buffer, off: Term, value: Term, guard: Term | bool,
                         loc, program) -> Term:
@@ -214,7 +283,7 @@ class Memory:
         if found is None:
             self.note("gather", f"atomic on {buf.name} at a data-dependent offset is not modelled", loc, program)
             return undef("unmodelled atomic")
-        cands, _index = found
+        cands = found[0]
         self.note("gather", f"data-dependent atomic index into {buf.name} assumed in bounds", loc, program)
         old_sel: Term | None = None
         for o, cond in reversed(cands):
@@ -264,17 +333,25 @@ class Memory:
             if guard is not True:
                 new = build.where(guard, new, old if old is not None else undef(f"unwritten {buf.name}"))
             w = buf.writer[off]
+            if buf.reader[off] == -2 or buf.reader[off] >= 0 and buf.reader[off] != pid_lin:
+                self.order_sensitive = True  # another program read this cell before: it saw the old value
             if w >= 0 and w != pid_lin and old is not None and old is not new:
+                self.order_sensitive = True
                 self.note("race", f"programs {w} and {pid_lin} write different values to "
                                   f"{buf.name}{list(buf.index_of[off])}", loc, program)
             buf.cells[off] = new
             buf.writer[off] = pid_lin
             buf.written[off] = True
+            if self.partial:
+                lane = tuple(int(k) for k in np.unravel_index(i, shape)) if shape else ()
+                self.stored_by[(buf.name, buf.index_of[off])] = (program, lane)
 
     def atomic(self, kind: str, ptr: Tile, value: Tile, mask: Tile | None, pred: Term | bool,
                loc: SourceLoc | None, program: tuple[int, ...], cmp: Tile | None = None) -> np.ndarray:
         """Atomic read-modify-write, applied lane by lane in program order; returns old values."""
         buf = self.buffers[ptr.ptr]  # type: ignore[index]
+        if self.partial and not self.caveat:
+            self.caveat = f"atomics on {buf.name}, which other programs update too"
         offs, m = self._lanes(ptr, mask, pred)
         shape = np.broadcast_shapes(offs.shape, value.shape)
         offs_f = np.broadcast_to(offs, shape).reshape(-1)
@@ -317,6 +394,11 @@ class Memory:
             buf.written[off] = True
             olds[i] = old
         return concretize(olds.reshape(shape))
+
+
+def _mark_read(buf: Buffer, off: int, program: int) -> None:
+    r = buf.reader[off]
+    buf.reader[off] = program if r in (-1, program) else -2
 
 
 def _affine(t: Term) -> tuple[int, dict[Term, int]] | None:
@@ -378,32 +460,155 @@ def _facts(pred: Term) -> dict[int, bool]:
     return out
 
 
-def _assume(t: Term, facts: dict[int, bool], memo: dict[int, Term]) -> Term:
-    """`t` with every `where` whose condition is a known fact resolved to its branch."""
-    if not t.args:
+def _rebuild(t: Term, args: tuple[Term, ...]) -> Term:
+    """`t` with new arguments: folded through `build` where it simplifies, as built."""
+    if all(a is b for a, b in zip(args, t.args, strict=True)):
         return t
-    key = id(t)
-    if key in memo:
-        return memo[key]
-    if t.op is Op.WHERE and id(t.args[0]) in facts:
-        r = _assume(t.args[1] if facts[id(t.args[0])] else t.args[2], facts, memo)
-    else:
-        new = tuple(_assume(a, facts, memo) for a in t.args)
-        r = t if all(a is b for a, b in zip(new, t.args, strict=True)) else build.apply(t.op, *new) \
-            if t.op not in (Op.READ, Op.CALL) and t.op.name not in ("SUM", "PROD", "MAXR", "MINR", "ARGMAX", "ARGMIN") \
-            else Term.make(t.op, new, t.attrs)
-    memo[key] = r
-    return r
+    if t.op in (Op.READ, Op.CALL) or t.op in _BINDER_OPS:
+        return Term.make(t.op, args, t.attrs)
+    return build.apply(t.op, *args)
+
+
+_BINDER_OPS = frozenset({Op.SUM, Op.PROD, Op.MAXR, Op.MINR, Op.ARGMAX, Op.ARGMIN})
+
+
+def _assume(t: Term, facts: dict[int, bool], memo: dict[int, Term]) -> Term:
+    """`t` with every `where` whose condition is a known fact resolved to its branch. Iterative
+    (an accumulator's term is as deep as its loop is long); `memo` maps a sub-term's id to its
+    result under these facts and may be shared by calls with the same facts."""
+    if not t.args or not facts:
+        return t
+    stack = [t]
+    while stack:
+        n = stack[-1]
+        if id(n) in memo:
+            stack.pop()
+            continue
+        if not n.args:
+            memo[id(n)] = n
+            stack.pop()
+            continue
+        if n.op is Op.WHERE and id(n.args[0]) in facts:
+            branch = n.args[1] if facts[id(n.args[0])] else n.args[2]
+            if id(branch) in memo:
+                memo[id(n)] = memo[id(branch)]
+                stack.pop()
+            else:
+                stack.append(branch)
+            continue
+        pending = [a for a in n.args if id(a) not in memo]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        memo[id(n)] = _rebuild(n, tuple(memo[id(a)] for a in n.args))
+    return memo[id(t)]
+
+
+class UndefResolver:
+    """`where(p, a, b)` with a and b simplified knowing p (resp. not p): a branch that cannot be
+    taken disappears, so `where(not c, a, where(c, b, undef))` becomes `where(not c, a, b)`.
+
+    One resolver serves every output element of a launch: whether a sub-term holds an undef is
+    computed once per distinct sub-term, and a sub-term's result in a context (the facts known
+    true or false on the way down) is memoised by (sub-term, context); contexts are shared while
+    no new fact is added, so the elements' shared sub-terms (a row's max, a sum) are resolved
+    once, and the cost is linear in the distinct sub-terms. Every walk is iterative."""
+
+    def __init__(self) -> None:
+        self._undef: dict[int, bool] = {}
+        self._memo: dict[tuple[int, int], Term] = {}
+        self._keep: list[Any] = []  # the terms and contexts whose ids key the memos stay alive
+        self._empty: dict[int, bool] = {}
+
+    def has_undef(self, t: Term) -> bool:
+        known = self._undef
+        if id(t) in known:
+            return known[id(t)]
+        stack = [t]
+        while stack:
+            n = stack[-1]
+            if id(n) in known:
+                stack.pop()
+                continue
+            pending = [a for a in n.args if id(a) not in known]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            known[id(n)] = n.op is Op.UNDEF or any(known[id(a)] for a in n.args)
+            self._keep.append(n)
+        return known[id(t)]
+
+    def resolve(self, t: Term) -> Term:
+        if not self.has_undef(t):
+            return t
+        memo = self._memo
+        # work items: (term, context) to visit, or a continuation building a node from results
+        out: list[Term] = []
+        work: list[tuple] = [("visit", t, self._empty)]
+        while work:
+            item = work.pop()
+            tag, n, ctx = item[0], item[1], item[2]
+            if tag == "visit":
+                key = (id(n), id(ctx))
+                if key in memo:
+                    out.append(memo[key])
+                    continue
+                if not n.args or not self.has_undef(n) and n.op is not Op.WHERE:
+                    out.append(n)
+                    continue
+                if n.op is Op.WHERE and id(n.args[0]) in ctx:
+                    work.append(("store", n, ctx))
+                    work.append(("visit", n.args[1] if ctx[id(n.args[0])] else n.args[2], ctx))
+                    continue
+                if n.op is Op.WHERE:
+                    work.append(("cond", n, ctx))
+                    work.append(("visit", n.args[0], ctx))
+                    continue
+                work.append(("apply", n, ctx))
+                work.extend(("visit", a, ctx) for a in reversed(n.args))
+            elif tag == "store":
+                memo[(id(n), id(ctx))] = out[-1]
+            elif tag == "cond":
+                c2 = out.pop()
+                yes, no = self._extend(ctx, c2)
+                work.append(("where", n, ctx, c2))
+                work.append(("visit", n.args[2], no))
+                work.append(("visit", n.args[1], yes))
+            elif tag == "where":
+                b, a = out.pop(), out.pop()
+                r = build.where(item[3], a, b)
+                memo[(id(n), id(ctx))] = r
+                out.append(r)
+            else:  # apply
+                k = len(n.args)
+                args = tuple(out[-k:])
+                del out[-k:]
+                r = _rebuild(n, args)
+                memo[(id(n), id(ctx))] = r
+                out.append(r)
+        self._keep.append(t)
+        return out[-1]
+
+    def _extend(self, ctx: dict[int, bool], c: Term) -> tuple[dict[int, bool], dict[int, bool]]:
+        """The contexts of a `where`'s branches: c's conjuncts true, resp. c false (and, for
+        `not d`, d true). A context that learns nothing new is the same object, so memo entries
+        keyed by it are shared."""
+        yes_new = {k: v for k, v in _facts(c).items() if ctx.get(k) is not v}
+        yes = {**ctx, **yes_new} if yes_new else ctx
+        no_new = {id(c): False}
+        if c.op is Op.NOT:
+            no_new[id(c.args[0])] = True
+        no_new = {k: v for k, v in no_new.items() if ctx.get(k) is not v}
+        no = {**ctx, **no_new} if no_new else ctx
+        self._keep += [c, yes, no]
+        return yes, no
 
 
 def resolve_unreachable(t: Term) -> Term:
-    """`where(p, a, b)` with a and b simplified knowing p (resp. not p): a branch that cannot be
-    taken disappears, so `where(not c, a, where(c, b, undef))` becomes `where(not c, a, b)`.
-    Applied only to terms holding an undef (the context-dependent walk is not memoised across
-    contexts)."""
-    if not any(n.op is Op.UNDEF for n in _walk(t)):
-        return t
-    return _resolve(t, {})
+    """One term through a fresh `UndefResolver` (a launch's elements share one: `run_launch`)."""
+    return UndefResolver().resolve(t)
 
 
 def _walk(t: Term):
@@ -416,25 +621,3 @@ def _walk(t: Term):
         seen.add(id(n))
         yield n
         stack.extend(n.args)
-
-
-def _resolve(t: Term, facts: dict[int, bool]) -> Term:
-    if not t.args:
-        return t
-    if t.op is Op.WHERE:
-        c, a, b = t.args
-        if id(c) in facts:
-            return _resolve(a if facts[id(c)] else b, facts)
-        c2 = _resolve(c, facts)
-        yes, no = dict(facts), dict(facts)
-        yes.update(_facts(c2))
-        no[id(c2)] = False
-        if c2.op is Op.NOT:
-            no[id(c2.args[0])] = True
-        return build.where(c2, _resolve(a, yes), _resolve(b, no))
-    if not any(n.op is Op.UNDEF for n in _walk(t)):
-        return t
-    new = tuple(_resolve(a, facts) for a in t.args)
-    if t.op in (Op.READ, Op.CALL) or t.op.name in ("SUM", "PROD", "MAXR", "MINR", "ARGMAX", "ARGMIN"):
-        return Term.make(t.op, new, t.attrs)
-    return build.apply(t.op, *new)

@@ -3,6 +3,11 @@
 Reductions fold left to right along the axis (over the reals the association order does not
 matter; a left fold keeps the specification readable). Combiners of `tl.reduce` and
 `tl.associative_scan` are jit functions, called on whole slices (vectorised over the other axes).
+`tl.reduce` with a jit combine function folds as a balanced tree instead (`fold(..., tree=True)`,
+neighbours combined in order, as Triton's own reduction tree does): a left fold of a Welford
+combine over 1024 lanes nests its terms 1024 deep, past what Python can walk; the tree nests
+them log2(1024) = 10 deep. The combine must be associative (Triton requires it), so both orders
+give the same value; a combine that is not commutative still sees its left operand first.
 """
 
 from __future__ import annotations
@@ -39,15 +44,23 @@ def _slices(t: Tile, axis: int) -> list[Tile]:
 
 
 def fold(ts: Sequence[Tile], axis, combine: Callable[[list[Tile], list[Tile]], list[Tile]],
-         keep_dims: bool = False) -> list[Tile]:
-    """Left fold of `combine` over `axis` of the tiles (all of one shape)."""
+         keep_dims: bool = False, tree: bool = False) -> list[Tile]:
+    """Left fold of `combine` over `axis` of the tiles (all of one shape); with `tree`, a balanced
+    fold: adjacent partial results combined pairwise, left operand first, level by level."""
     ts, ax = _prep(ts, axis)
     if ts[0].data.shape[ax] == 0:
         raise ValueError("reduction over an empty axis")
     columns = [_slices(t, ax) for t in ts]
-    acc = [c[0] for c in columns]
-    for k in range(1, len(columns[0])):
-        acc = combine(acc, [c[k] for c in columns])
+    if tree:
+        level = [[c[k] for c in columns] for k in range(len(columns[0]))]
+        while len(level) > 1:
+            pairs = [combine(level[k], level[k + 1]) for k in range(0, len(level) - 1, 2)]
+            level = pairs + level[len(level) - len(level) % 2:]
+        acc = level[0]
+    else:
+        acc = [c[0] for c in columns]
+        for k in range(1, len(columns[0])):
+            acc = combine(acc, [c[k] for c in columns])
     if keep_dims:
         acc = [Tile(np.expand_dims(a.data, ax), a.dtype) for a in acc]
         if axis is None:

@@ -18,7 +18,7 @@ from ..errors import SourceLoc, SpecError, SymexError
 from ..frontend.concrete import ConcreteLaunch, ConcreteStep, DType, RealSym, TensorPtr
 from ..frontend.source import FunctionRef, SourceIndex
 from .interp import Frame, Interpreter
-from .memory import Finding, Memory, make_buffer, resolve_unreachable
+from .memory import Finding, Memory, UndefResolver, make_buffer
 from .values import DTypeV, Tile, as_objects, numeric_array
 
 
@@ -33,6 +33,18 @@ class Spec:
     shapes: dict[str, tuple[int, ...]]
     findings: tuple[Finding, ...]
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # declared int data ranges
+    # a partial run (`run_launch(programs=...)`): the programs executed, and why its outputs may
+    # not be the whole launch's (a read of memory other programs may write, an atomic); () and
+    # "" for a run of every program
+    programs: tuple[tuple[int, int, int], ...] = ()
+    partial_caveat: str = ""
+    stored_by: dict[tuple[str, tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
+    # the same launch with every grid's programs run in reverse order, when its outputs differ
+    # from these (a race: the result depends on the program order); None otherwise
+    reverse: Spec | None = None
+    reversed_order: bool = False  # this run's programs ran last to first
+    # branches taken (True/False) and loop trip counts seen, by (kind, location)
+    coverage: dict[tuple[str, SourceLoc], frozenset] = field(default_factory=dict)
 
     def elements(self):
         """(tensor, index, term) for every written output element, in index order."""
@@ -93,24 +105,42 @@ def _value(v: Any, constexpr: bool, launch: ConcreteLaunch, loc: SourceLoc) -> A
     return v
 
 
-def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec:
-    """Symbolically execute every launch of `launch`; raise on unsupported constructs."""
+def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None,
+               programs: frozenset[tuple[int, int, int]] | None = None, reverse: bool = False) -> Spec:
+    """Symbolically execute every launch of `launch`; raise on unsupported constructs.
+
+    `programs`: execute only these programs (x, y, z) of a single-step launch (replaying a solver
+    model at sizes too large to execute whole). Their outputs are the launch's when no other
+    program writes what they read or write: `Spec.partial_caveat` says when that is not known
+    (they read memory the kernel writes that they did not write themselves, or use atomics).
+
+    Programs run in launch order (`reverse`: last to first). When the result may depend on the
+    order (a program read what another wrote, or two wrote different values to one element),
+    the launch is run again in the other order; if an output differs, `Spec.reverse` holds that
+    run and a race finding names the element."""
     spec = launch.spec
     index = index or SourceIndex()
     base_dir = Path(spec.path).parent
-    memory = Memory({n: make_buffer(t, t.init) for n, t in launch.tensors.items()})
+    if programs is not None and (len(launch.steps) != 1 or launch.steps[0].elementwise):
+        raise SymexError("a partial run needs a single, non-elementwise launch step")
+    memory = Memory({n: make_buffer(t, t.init) for n, t in launch.tensors.items()}, partial=programs is not None)
     for step in launch.steps:
         kbase = ("launch",) if len(spec.steps) > 1 or "[[launch]]" in spec.source_text else ()
         fn = index.kernel(step.kernel, base_dir, spec.loc(*kbase, "kernel"))
         if step.elementwise:
             _run_elementwise(fn, step, launch, memory, index)
             continue
-        for z, y, x in product(range(step.grid[2]), range(step.grid[1]), range(step.grid[0])):
+        order = list(product(range(step.grid[2]), range(step.grid[1]), range(step.grid[0])))
+        for z, y, x in reversed(order) if reverse else order:
+            if programs is not None and (x, y, z) not in programs:
+                continue
+            memory.current = x + step.grid[0] * (y + step.grid[1] * z)
             interp = Interpreter(index, memory, (x, y, z), step.grid)
             args = bind_args(fn, step, launch, interp)
             interp.run_kernel(fn, args)
     outputs: dict[str, np.ndarray] = {}
     shapes: dict[str, tuple[int, ...]] = {}
+    resolver = UndefResolver()  # shared: the elements' common sub-terms are resolved once
     for name, buf in memory.buffers.items():
         t = buf.tensor
         if t.direction not in ("out", "inout"):
@@ -118,15 +148,54 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None) -> Spec
         arr = np.empty(t.shape, dtype=object)
         for off, idx in buf.index_of.items():
             if buf.written[off]:
-                arr[idx] = resolve_unreachable(buf.cells[off])
+                arr[idx] = resolver.resolve(buf.cells[off])
             elif t.init is not None:
                 arr[idx] = buf.cells[off]  # untouched, holding what the host filled in
         outputs[name] = arr
         shapes[name] = t.shape
     ranges = {n: t.value_range for n, t in launch.tensors.items() if t.value_range is not None}
     at = dict(launch.sizes)  # every finding says at which sizes it was found
-    findings = tuple(dataclasses.replace(f, sizes=at) for f in memory.findings)
-    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, findings, ranges)
+    findings = [dataclasses.replace(f, sizes=at) for f in memory.findings]
+    other: Spec | None = None
+    if memory.order_sensitive and not reverse and programs is None:
+        other = run_launch(launch, index, None, reverse=True)
+        moved = _first_difference(outputs, other.outputs)
+        if moved is None:
+            other = None
+        else:
+            name, idx = moved
+            findings.append(Finding("race", f"the result depends on the program order: {name}{list(idx)} differs "
+                                            f"when the programs run in reverse order", None, sizes=at))
+    return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(findings), ranges,
+                tuple(sorted(programs)) if programs is not None else (), memory.caveat, memory.stored_by, other,
+                reverse, {k: frozenset(v) for k, v in memory.coverage.items()})
+
+
+def unexercised(specs: list[Spec]) -> list[str]:
+    """The branches and loops these runs never exercised: an `if` on runtime values that always
+    went one way, a loop over runtime bounds that never ran twice (constexpr ones are the same at
+    every size and are not named)."""
+    seen: dict[tuple[str, SourceLoc], set] = {}
+    for sp in specs:
+        for k, v in sp.coverage.items():
+            seen.setdefault(k, set()).update(v)
+    out = []
+    for (kind, loc), outcomes in sorted(seen.items(), key=lambda kv: (str(kv[0][1].file), kv[0][1].line, kv[0][1].col)):
+        where = f"{Path(loc.file).name}:{loc.line}"
+        if kind == "if" and len(outcomes) < 2:
+            out.append(f"the if at {where} was always {'true' if True in outcomes else 'false'}")
+        elif kind == "loop" and max(outcomes, default=0) < 2:
+            out.append(f"the loop at {where} never ran twice")
+    return out
+
+
+def _first_difference(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> tuple[str, tuple[int, ...]] | None:
+    """The first output element whose term differs between two runs (terms are hash-consed)."""
+    for name, arr in a.items():
+        for idx in np.ndindex(arr.shape):
+            if arr[idx] is not b[name][idx]:
+                return name, tuple(int(i) for i in idx)
+    return None
 
 
 def _run_elementwise(fn: FunctionRef, step: ConcreteStep, launch: ConcreteLaunch, memory: Memory,

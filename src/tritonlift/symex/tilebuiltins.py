@@ -211,7 +211,7 @@ class TileBuiltins:
         ts, is_tuple = self._tuple_in(input)
         ax = None if axis is None else as_int(axis, "axis")
         ts = [Tile(t.data, t.dtype) for t in ops.broadcast(*ts)]
-        out = reduce.fold(ts, ax, self._combiner(combine_fn, len(ts)), keep_dims)
+        out = reduce.fold(ts, ax, self._combiner(combine_fn, len(ts)), keep_dims, tree=True)
         return tuple(out) if is_tuple else out[0]
 
     def tl_associative_scan(self, input: Any, axis: Any, combine_fn: Any, reverse: bool = False) -> Any:

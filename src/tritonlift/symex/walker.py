@@ -231,11 +231,23 @@ class Walker(ValueDomain):
     def exec_Continue(self, st: ast.Continue, frame: Frame) -> None:
         raise _Continue()
 
+    def exercised(self, kind: str, loc: SourceLoc, outcome: Any) -> None:
+        """A branch taken (kind "if", outcome True/False) or a loop run (kind "loop", outcome its
+        trip count), for conditions and bounds that come from runtime arguments (constexpr ones
+        are the same at every size). The symbolic executor records them; others ignore them."""
+
     def exec_If(self, st: ast.If, frame: Frame) -> None:
-        c = self.truth(self.eval(st.test, frame), frame.module.loc(st.test))
+        v = self.eval(st.test, frame)
+        c = self.truth(v, frame.module.loc(st.test))
+        runtime = self.is_tile(v) or isinstance(v, Term)
         if isinstance(c, bool):
+            if runtime:
+                self.exercised("if", frame.module.loc(st), c)
             self.exec_block(st.body if c else st.orelse, frame)
         else:
+            if runtime:
+                self.exercised("if", frame.module.loc(st), True)
+                self.exercised("if", frame.module.loc(st), False)
             self.symbolic_if(c, st, frame)
 
     def symbolic_if(self, c: Term, st: ast.If, frame: Frame) -> None:
@@ -313,6 +325,8 @@ class Walker(ValueDomain):
         rng = range(*bounds)  # type: ignore[arg-type]
         if len(rng) > self.max_unroll:
             raise Unsupported(f"loop with {len(rng)} iterations", frame.module.loc(st))
+        if any(self.is_tile(v) or isinstance(v, Term) for v in values):
+            self.exercised("loop", frame.module.loc(st), len(rng))
         for i in rng:
             self.assign(st.target, self.loop_value(i, kind == "static"), frame)
             try:

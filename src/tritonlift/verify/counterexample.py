@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..dsl.evaluate import Env, evaluate
-from ..dsl.term import Op, Term, walk
+from ..dsl.term import Op, Term, const, walk
 from ..errors import DslError
 from ..frontend.concrete import ConcreteLaunch, ConcreteTensor
 from ..result import Counterexample, OutputFormula
@@ -76,12 +76,10 @@ def _floats(dist: str, shape: tuple[int, ...], rng: np.random.Generator) -> np.n
 
 
 def _ints(t: ConcreteTensor, dist: str, rng: np.random.Generator) -> np.ndarray:
-    lo, hi = t.value_range or ((0, 16) if t.dtype.startswith("uint") else (-8, 8))
-    if dist.startswith("positive"):
-        lo = max(lo, min(1, hi - 1))
-    if hi <= lo:
-        raise DslError(f"tensor {t.name}: empty value range [{lo}, {hi})")
-    return rng.integers(lo, hi, size=t.shape, dtype=np.int64)
+    try:
+        return t.sample_ints(rng, (0, 16) if t.dtype.startswith("uint") else (-8, 8), dist.startswith("positive"))
+    except ValueError as e:
+        raise DslError(str(e)) from None
 
 
 def draw(conc: ConcreteLaunch, dist: str, seed: int) -> Inputs | None:
@@ -156,11 +154,18 @@ class Problem:
         symbols: dict[str, Any] = {**self.conc.env, **inputs.reals}
         return Env(dict(inputs.tensors), symbols, {}, dict(self.calls))
 
-    def kernel_value(self, inputs: Inputs, tensor: str, index: tuple[int, ...]) -> float | None:
+    def kernel_value(self, inputs: Inputs, tensor: str, index: tuple[int, ...],
+                     undef_value: float | None = None) -> float | None:
+        """The kernel's value of the element; `undef_value`: the number an unspecified value in
+        it is taken as (else such an element has no value)."""
         term = self.spec.outputs[tensor][index]
+        if term is None and self.conc.tensors[tensor].direction == "inout":
+            return _number(Term.make(Op.READ, tuple(const(int(i)) for i in index), (tensor,)), self.env(inputs))
         if term is None:
             init = self.conc.tensors[tensor].init
             return None if init is None else float(init)
+        if undef_value is not None:
+            term = fill_undef(term, undef_value)
         return _number(term, self.env(inputs))
 
     def formula_value(self, inputs: Inputs, tensor: str, index: tuple[int, ...]) -> float | None:
@@ -193,7 +198,27 @@ class Problem:
         assert k is not None and f is not None
         return Counterexample(dict(self.conc.sizes), dict(self.conc.choice), tensor, tuple(int(i) for i in index),
                               {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals), k, f,
-                              found_by)
+                              found_by, self.spec.programs, None, self.spec.reversed_order)
+
+    def undefined_witness(self, inputs: Inputs, tensor: str, index: tuple[int, ...]) -> Counterexample | None:
+        """For an element whose kernel term holds an unspecified value (a read outside a tensor,
+        a masked-out lane without `other=`): the kernel's value with that value taken as 0, then
+        as other numbers; a Counterexample when one of them differs from the formula's. Memory
+        holding that number is one the kernel may see, so the formula does not describe it."""
+        term = self.spec.outputs[tensor][index]
+        f = self.formula_value(inputs, tensor, index)
+        if term is None or f is None:
+            return None
+        reasons = sorted({n.attrs[0] for n in walk(term) if n.op is Op.UNDEF})
+        for u in UNDEF_VALUES:
+            k = _number(fill_undef(term, u), self.env(inputs))
+            if differs(k, f):
+                assert k is not None
+                return Counterexample(dict(self.conc.sizes), dict(self.conc.choice), tensor, tuple(int(i) for i in index),
+                                      {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals), k, f,
+                                      f"the kernel's value depends on an unspecified value ({'; '.join(reasons)}), "
+                                      f"here taken as {u:g}", self.spec.programs, u, self.spec.reversed_order)
+        return None
 
 
 def outside_read(t: Term, conc: ConcreteLaunch) -> Term | None:
@@ -301,6 +326,23 @@ def _round(v: float, dtype: str) -> float:
         m, e = math.frexp(v)
         return math.ldexp(round(m * 256) / 256, e)
     return float(np.float32(v))
+
+
+UNDEF_VALUES = (0.0, 1.0, -3.0, 1000.0)  # what an unspecified value is taken as, in this order
+
+
+def fill_undef(t: Term, value: float) -> Term:
+    """`t` with every unspecified value replaced by the constant `value` (iterative)."""
+    memo: dict[int, Term] = {}
+    for n in walk(t):
+        if n.op is Op.UNDEF:
+            memo[id(n)] = const(value)
+        elif n.args:
+            args = tuple(memo[id(a)] for a in n.args)
+            memo[id(n)] = n if all(a is b for a, b in zip(args, n.args, strict=True)) else Term.make(n.op, args, n.attrs)
+        else:
+            memo[id(n)] = n
+    return memo[id(t)]
 
 
 def has_undef(t: Term) -> bool:

@@ -92,7 +92,8 @@ class LaneBuiltins:
 
     # -- the tl.* table: program, memory ----------------------------------------------------------
     def tl_program_id(self, axis: Any) -> Lanes:
-        return L.scalar(var(f"p{static_int(axis)}"), "int32")
+        a = static_int(axis)
+        return L.scalar(const(0) if self.grid[a] is const(1) else var(f"p{a}"), "int32")
 
     def tl_num_programs(self, axis: Any) -> Lanes:
         return L.scalar(self.grid[static_int(axis)], "int32")
@@ -170,6 +171,27 @@ class LaneBuiltins:
 
     def tl_trans(self, x: Any, *dims: Any) -> Lanes:
         return self._trans(as_lanes(x))
+
+    # -- random numbers and bit tricks: the same uninterpreted functions as symex/tilebuiltins.py --
+    def tl_umulhi(self, a: Any, b: Any) -> Lanes:
+        return _apply("umulhi", [a, b], as_lanes(a).dtype)
+
+    def tl_philox(self, seed: Any, c0: Any, c1: Any, c2: Any, c3: Any, n_rounds: Any = None) -> tuple:
+        """Philox 4x32: four uninterpreted functions of (seed, counters). A proof about it shows
+        that the kernel passes the generator the inputs the formula names, nothing about its bits."""
+        return tuple(_apply(f"philox{k}", [seed, c0, c1, c2, c3], "uint32") for k in range(4))
+
+    def tl_uint_to_uniform_float(self, x: Any) -> Lanes:
+        return _apply("uint_to_uniform_float", [x], "fp32")
+
+    def tl_rand(self, seed: Any, offset: Any, *rest: Any, **kw: Any) -> Lanes:
+        return _apply("rand", [seed, offset], "fp32")
+
+    def tl_randn(self, seed: Any, offset: Any, *rest: Any, **kw: Any) -> Lanes:
+        return _apply("randn", [seed, offset], "fp32")
+
+    def tl_randint(self, seed: Any, offset: Any, *rest: Any, **kw: Any) -> Lanes:
+        return _apply("randint", [seed, offset], "uint32")
 
     # -- reductions and scans --------------------------------------------------------------------
     def _fresh(self) -> str:
@@ -255,3 +277,12 @@ class LaneBuiltins:
         b = self._fresh()
         body = subst(x.term, {f"l{a}": var(b)})
         return Lanes(build.binder(Op.SUM, b, 0, build.add(L.lane(a), 1), body), x.shape, x.dtype)
+
+
+def _apply(name: str, xs: list[Any], dtype: str) -> Lanes:
+    """The uninterpreted function `name` applied lane-wise to broadcast operands."""
+    ts = [as_lanes(x) for x in xs]
+    rank = max(t.rank for t in ts)
+    ts = [L.align(t, rank) for t in ts]
+    shape = L.broadcast_shapes(*(t.shape for t in ts))
+    return Lanes(build.call(name, *(L.broadcast_to(t, shape).term for t in ts)), shape, dtype)

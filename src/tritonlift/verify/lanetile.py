@@ -157,8 +157,11 @@ def binary(op: Op, x: Any, y: Any) -> Lanes:
         a, b = _bool_as_int(a), _bool_as_int(b)
     if op in (Op.BAND, Op.BOR) and dt == "int1":
         op = Op.AND if op is Op.BAND else Op.OR
-    if op in (Op.BAND, Op.BOR, Op.BXOR, Op.SHL, Op.SHR):
-        raise Unsupported(f"bitwise {op.name.lower()} on integers is not modelled by the prover")
+    if op in (Op.BAND, Op.BOR, Op.BXOR, Op.SHL, Op.SHR):  # on integers: encode.py's bitwise section
+        if not (is_int(a.dtype) and is_int(b.dtype)):
+            raise Unsupported(f"bitwise {op.name.lower()} on a floating-point value")
+        if op in (Op.SHL, Op.SHR):
+            dt = a.dtype
     if op is Op.FLOORDIV and not (is_int(a.dtype) and is_int(b.dtype)):
         return Lanes(build.unary(Op.FLOOR, build.div(a.term, b.term)), shape, dt)
     if op is Op.MOD and not (is_int(a.dtype) and is_int(b.dtype)):

@@ -474,6 +474,11 @@ for op, (sym, ext) in ((k, v) for k, v in _OPS.items() if k != "prod"):
               _swap(op), (f"{op}_swap_empty", f"{op}_swap_step", *ext), "the nested reduction"),
     )
 
+from .lemmas_pairs import LEMMAS as _PAIRS  # noqa: E402  (the (value, index) pair rows: loops_argmax.py)
+from .lemmas_softmax import SOFTMAX_LEMMAS  # noqa: E402  (rows registered from their own modules)
+from .loops_scan import LEMMAS as _SCANS  # noqa: E402  (scans: loops_scan.py)
+
+LEMMAS += _PAIRS + _SCANS + SOFTMAX_LEMMAS
 LEMMA: dict[str, Lemma] = {lem.name: lem for lem in LEMMAS}
 
 

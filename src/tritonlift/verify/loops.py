@@ -34,8 +34,9 @@ over lanes). Preservation: R(c)·E(a − b) = R(b)... by linearity and E(β − 
 v(n)·E(m(n) − m(n+1)) + R(n)[m(n+1)] = v(n+1) whatever the maxima are; `tests/verify/test_loops.py`
 checks the rescaling numerically on random rescalable terms.
 
-A carried variable whose update fits no pattern (a Welford triple, an argmax pair, ...) makes the
-loop unsupported, naming the variable: the bounded result stands.
+The index of a running (value, index) pair is matched by `loops_argmax.py` (argmax/argmin across
+blocks). A carried variable whose update fits no pattern (a Welford triple, ...) makes the loop
+unsupported, naming the variable: the bounded result stands.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from typing import Any
 from ..dsl import build
 from ..dsl.term import Op, Term, const, free_vars, var, walk
 from ..errors import Unsupported
+from . import loops_softmax as LS
 from . import termops as TO
 from .lanetile import ONE, Lanes, as_lanes, broadcast_shapes, broadcast_to, lane
 
@@ -119,6 +121,7 @@ class Recurrence:
     dtype: str
 
     scale: Recurrence | None = None  # rescaled: the running max m whose new value is `SCALE` in h
+    guarded: bool = False  # rescaled under `where(m' == −inf, v, ...)` (loops_softmax.py)
 
     def at(self, n: Term, t: str, u: str) -> Lanes:
         """The value at the start of iteration n (n = K: after the loop)."""
@@ -129,7 +132,10 @@ class Recurrence:
             assert self.scale is not None
             m_n = self.scale.at(n, t, "v" + u[1:]).term  # its own binder name
             body = TO.subst(TO.subst(h, {t: var(u)}), {SCALE: m_n})
-            return Lanes(build.binder(Op.SUM, u, const(0), n, body), shape, self.dtype, None)
+            total = build.binder(Op.SUM, u, const(0), n, body)
+            if self.guarded:
+                total = LS.guarded_closed_form(m_n, total)
+            return Lanes(total, shape, self.dtype, None)
         if self.kind == "overwrite":
             last = TO.subst(h, {t: build.sub(n, 1)})
             term = build.where(build.compare(Op.GT, n, 0), last, v0)
@@ -256,7 +262,8 @@ def classify_rescaled(ph: Placeholder, new: Any, scales: dict[str, tuple[Placeho
             m_new = as_lanes(mnew).term
         except TypeError:
             continue
-        term = TO.replace(g.term, m_new, var(SCALE))
+        inner = LS.split_guard(g.term, m_new, ph.lanes.term)
+        term = TO.replace(g.term if inner is None else inner, m_new, var(SCALE))
         parts = _addends(term)
         P, Pm = ph.lanes.term, mph.lanes.term
         head = [i for i, (x, sign) in enumerate(parts) if sign > 0 and x.op is Op.MUL and P in x.args]
@@ -269,7 +276,10 @@ def classify_rescaled(ph: Placeholder, new: Any, scales: dict[str, tuple[Placeho
             continue
         if not all(_rescalable(x, form) for x, _ in rest):
             continue
-        return Recurrence(ph, "rescaled", _signed_sum(rest), g.shape, g.dtype, mrec)
+        R = _signed_sum(rest)
+        if inner is not None and not LS.vanishes_with(R, mrec.h, SCALE):
+            continue
+        return Recurrence(ph, "rescaled", R, g.shape, g.dtype, mrec, inner is not None)
     return None
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from ..dsl import build
 from ..dsl.term import BINDERS, Op, Term, const, free_vars, var, walk
+from . import normalize_softmax as NS
 from . import termops as TO
 
 
@@ -73,6 +74,9 @@ RULES: tuple[Rule, ...] = (
     Rule(Op.PROD, "prod_masked_tail", "tail"),
     Rule(Op.MAXR, "max_masked_tail", "tail"),
     Rule(Op.MAXR, "max_padded_tail", "pad"),
+    Rule(Op.MAXR, "max_masked_head", "head"),
+    Rule(Op.MINR, "min_masked_head", "head"),
+    Rule(Op.PROD, "prod_masked_head", "head"),
     Rule(Op.MINR, "min_masked_tail", "tail"),
     Rule(Op.MINR, "min_padded_tail", "pad"),
     Rule(Op.ARGMAX, "argmax_masked_tail", "tail"),
@@ -199,6 +203,10 @@ class Normalizer:
             r = TO.rebuild(t, tuple(self._go(a, ctx) for a in t.args))
             if r.op in (Op.MOD, Op.FLOORDIV):
                 return self._in_range(r, ctx)
+            if r.op is Op.MUL:  # a per-lane online softmax's combine (normalize_softmax.py)
+                lane = NS.rescale_into_sum(r, lambda lemma, hyp, site: self._side(lemma, hyp, ctx, site))
+                if lane is not None:
+                    return self._go(lane, ctx)
             if r.op in JOIN:
                 return self._merge(r, ctx)
             return r
@@ -221,6 +229,14 @@ class Normalizer:
             body = TO.subst(body, {v: var(name)})
         return build.binder(t.op, name, lo, hi, body)
 
+    def _side(self, lemma: str, hyp: Term, ctx: tuple, site: Term) -> bool:
+        sc = SideCondition(lemma, TO.linear(hyp), ctx, site)
+        if not self.holds(sc):
+            self.unresolved.append(sc)
+            return False
+        self.side.append(sc)
+        return True
+
     def _in_range(self, t: Term, ctx: tuple) -> Term:
         """x mod m = x and x div m = 0 where 0 ≤ x < m (asked of the solver in the context):
         a kernel that wraps its row index (`rm % M`) reads row rm wherever the store's mask holds."""
@@ -239,6 +255,8 @@ class Normalizer:
         meet at `prev_multiple_of(K, B)`, which the solver, not the syntax, shows equal)."""
         red = JOIN[t.op]
         parts = _chain(t, t.op)
+        if len(parts) > 1 and red in FLAT:  # a block's prefix at offset s next to a carry over [0, s)
+            parts = [self._unshift(x, red, parts, ctx) for x in parts]
         done = False
         while not done:
             done = True
@@ -266,6 +284,20 @@ class Normalizer:
         for p in parts[1:]:
             acc = build.apply(t.op, acc, p)
         return acc
+
+    def _unshift(self, x: Term, red: Op, parts: list[Term], ctx: tuple) -> Term:
+        """x as a reduction over [s, s + n) (`loops_scan.unshift`) when another part reduces the
+        same body over a range ending at s; otherwise x."""
+        from .loops_scan import unshift
+
+        r = unshift(x, red)
+        if r is None or not any(y.op is red and y.args[2] is r[0].args[2] and y is not x for y in parts):
+            return x
+        sc = SideCondition(f"tile_shift_{FLAT[red]}", TO.linear(r[1]), ctx, x)
+        if not self.holds(sc):
+            return x
+        self.side.append(sc)
+        return r[0]
 
     def _flat_then_masked(self, t: Term, v: str, lo: Term, hi: Term, body: Term,
                           ctx: tuple) -> Term | tuple[Term, str, Term, Term, Term] | None:

@@ -27,10 +27,12 @@ from typing import Any
 
 import z3
 
-from ..dsl.term import Op, Term, const, sym, var
+from ..dsl import build
+from ..dsl.term import Op, Term, const, free_vars, sym, var
 from ..errors import TritonLiftError, Unsupported
 from ..frontend.concrete import autotune_params
 from ..frontend.launch import ArgValue, LaunchSpec, LaunchStep
+from ..frontend.resolve import resolve_step
 from ..frontend.source import FunctionRef
 from ..options import Options
 from ..result import (
@@ -43,12 +45,16 @@ from ..result import (
     Verdict,
 )
 from ..symex.values import DTypeV
+from . import atomics as AT
+from . import blocks
+from . import overwrite as OW
 from . import termops as TO
 from .encode import Encoder
 from .inout import read_before_write
 from .lanetile import Lanes, as_lanes, broadcast_to, cast, lane, scalar
 from .obligations import Obligation, World, invert_index, layouts
 from .query import Limits
+from .signs import Signs
 from .sizemodel import SizeModel
 from .theory import Z3Theory
 from .vcgen import Access, Evaluator
@@ -93,16 +99,20 @@ def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
     choices = [dict(zip(names, c, strict=True)) for c in itertools.product(*(range(params[n]) for n in names))]
     if len(choices) > MAX_CONFIGS:
         return Verdict(Status.UNSUPPORTED, f"{len(choices)} autotune configurations (at most {MAX_CONFIGS} are proved)")
-    backend = config.backend
+    from .solver import default_backend, kept_backend
+
+    backend = config.backend or kept_backend()
     owned = backend is None
     if owned:
-        from .solver import default_backend
-
         backend = default_backend()
     index = source_index(opts)
     done: list[Obligation] = []
     assumptions: list[str] = []
     try:
+        together = _all_configurations(spec, formula, choices, index, backend, config)
+        if together is not None:
+            obs, used = together
+            return Verdict(Status.PROVED, "", tuple(obs), tuple(used), "", None, time.monotonic() - t0)
         for choice in choices:
             tag = "" if len(choices) == 1 else "[" + ",".join(f"{k}={v}" for k, v in choice.items()) + "]"
             try:
@@ -124,7 +134,10 @@ def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
                                time.monotonic() - t0, tuple(races))
             bad = next((o for o in obs if not o.proved), None)
             if bad is not None:
-                cex = _refute(spec, formula, opts, bad, choice) if config.refute else None
+                # the solver's model of any failed obligation points at where to look (the first one
+                # not proved may be an unknown, without a model)
+                hint = next((o for o in obs if o.status == "failed" and o.model), bad)
+                cex = _refute(spec, formula, opts, hint, choice) if config.refute else None
                 if cex is not None:
                     return Verdict(Status.REFUTED, f"{_cex_text(cex)} (first obligation not proved: {bad.kind} "
                                    f"{bad.name})", tuple(done),
@@ -144,6 +157,22 @@ def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
         if owned:
             backend.close()
     return Verdict(Status.PROVED, "", tuple(done), tuple(assumptions), "", None, time.monotonic() - t0)
+
+
+def _all_configurations(spec: LaunchSpec, formula: Formula, choices: list[dict[str, int]], index, backend,
+                        config: ProveConfig) -> tuple[list[Obligation], list[str]] | None:
+    """Every configuration in one proof, each listed parameter a symbol (`blocks.py`), when
+    there are more than two and the proof goes through; else None (prove them one by one)."""
+    if len(choices) <= 2 or blocks.listed(spec) is None:
+        return None
+    choice = {k: blocks.SYMBOLIC for k in choices[0]}
+    # one query stands for all the configurations: worth more time than each of theirs
+    config = replace(config, limits=replace(config.limits, seconds=max(config.limits.seconds, blocks.SECONDS)))
+    try:
+        obs, used = _prove_config(spec, formula, choice, index, backend, config, "[all configurations]")
+    except (Unsupported, RecursionError, z3.Z3Exception, blocks.Abandoned):
+        return None
+    return (obs, used) if all(o.proved for o in obs) else None
 
 
 def layout_race(ob: Obligation, spec: LaunchSpec, choice: dict[str, int]) -> Finding | None:
@@ -176,7 +205,14 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     model = SizeModel.build(spec, T)
     lay = layouts(spec, model)
     enc = Encoder(T, model, {n: d.dtype for n, d in spec.tensors.items()})
+    if blocks.SYMBOLIC in choice.values():
+        names = blocks.bind(model, blocks.listed(spec) or {})
+        enc.signs = Signs.of_sizes({**model.sizes, **{n: model.syms[n] for n in names.values()}}, model.hyps)
+    else:
+        enc.signs = Signs.of_sizes(model.sizes, model.hyps)
     world = World(T, model, enc, lay, backend, config.limits, config.dump_smt, tag)
+    if blocks.SYMBOLIC in choice.values():
+        world.done = blocks.FirstFailureStops()
     used: list[str] = [*model.notes]
     temps: dict[str, tuple[tuple[str, ...], Term]] = {}
     stores: dict[str, list[Access]] = {}
@@ -187,11 +223,26 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
     for name, layout in lay.items():  # explicit strides of a written tensor: rows must not overlap
         if layout.direction in ("out", "inout", "temp") and not layout.contiguous and layout.shape:
             world.injective(name)
+    atomic: dict[str, tuple] = {}  # tensor -> sites, the launch's grid
+    deferred: dict[str, tuple[list[Access], Any]] = {}  # outputs' stores: checked once no later launch updates them atomically
     for k, step in enumerate(spec.steps):
         accesses = [_compose(a, temps) for a in _run_step(spec, step, k, choice, index, model, world)]
+        AT.check_launch(accesses)
+        grid = [(f"p{a}", const(z3.simplify(g).as_long()) if z3.is_int_value(z3.simplify(g))
+                 else sym(f"GRID{a}" if k == 0 else f"GRID{k}_{a}", "int")) for a, g in enumerate(world.grid)]
+        for a in (a for a in accesses if AT.is_atomic(a)):
+            if lay[a.tensor].direction not in ("out", "inout") or a.tensor in temps:
+                raise Unsupported(f"an atomic into {a.tensor} ({lay[a.tensor].direction})", a.loc)
+            if atomic.setdefault(a.tensor, ([], grid, k, None))[2] != k:
+                raise Unsupported(f"atomics into {a.tensor} from several launches", a.loc)
+            atomic[a.tensor][0].append(a)
+        for name in {a.tensor for a in accesses if AT.is_atomic(a)}:
+            atomic[name] = (*atomic[name][:3], world.grid)
         mine: dict[str, list[Access]] = {}
         for a in accesses:
             d = lay[a.tensor].direction
+            if a.tensor in atomic and atomic[a.tensor][2] != k and not AT.is_atomic(a):
+                raise Unsupported(f"a {a.kind} of {a.tensor} after an earlier launch updated it with atomics", a.loc)
             if a.kind == "load" and d not in ("in", "inout") and not (d == "temp" and a.tensor in temps):
                 raise Unsupported(f"a load from {a.tensor} ({d}): reading back outputs is not supported by the prover",
                                   a.loc)
@@ -209,15 +260,28 @@ def _prove_config(spec: LaunchSpec, formula: Formula, choice: dict[str, int], in
             o = stated.get(name)
             if o is None:
                 continue
-            values = []
-            for s in sites:
-                ob, lemmas = world.value(s, o.body, o.index_vars)
-                values.append(ob)
-                used += [lem for lem in lemmas if lem not in used]
-            world.coverage(name, sites)
-            if sites and all(ob.proved for ob in values):
-                world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
-                                             "every masked-in store writes the formula's value at its decoded index"))
+            deferred[name] = (sites, world.grid)
+    for name, (sites, world.grid) in deferred.items():  # program ids range over the storing launch's grid
+        if name in atomic:  # filled by an earlier launch, then updated by atomics: the fill is the initial value
+            continue
+        o, values = stated[name], []
+        for s in OW.surviving(world, sites):
+            ob, lemmas = world.value(s, o.body, o.index_vars)
+            values.append(ob)
+            used += [lem for lem in lemmas if lem not in used]
+        world.coverage(name, sites)
+        if sites and all(ob.proved for ob in values):
+            world.done.append(Obligation(name, "no-conflict", "derived", 0.0,
+                                         "every masked-in store writes the formula's value at its decoded index"))
+    for name, (sites, grid, _, zgrid) in atomic.items():
+        op = AT.KINDS[sites[0].kind]
+        if name in deferred:
+            world.grid = deferred[name][1]
+        init = AT.initial(world, name, op, stores.get(name), len(lay[name].shape))
+        world.grid = zgrid
+        used += [lem for lem in AT.prove_content(world, name, sites, init, grid, stated.get(name), invert_index,
+                                                                 Obligation) if lem not in used]
+        stores.setdefault(name, [])
     used += [lem for lem in world.lemmas if lem not in used]
     for o in formula.outputs:
         if o.tensor not in stores:
@@ -235,6 +299,7 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
     later launches, so that terms of different launches never share a symbol)."""
     T, enc = world.T, world.enc
     fn = index.kernel(step.kernel, Path(spec.path).parent, spec.loc("kernel"))
+    step = resolve_step(spec, step, choice)  # constexprs computed from constexprs: over sizes only
     if step.elementwise:
         return _run_elementwise(fn, step, spec, model, index, world, choice)
     args = _bind(fn, step, spec, model, choice)
@@ -246,7 +311,8 @@ def _run_step(spec: LaunchSpec, step: LaunchStep, k: int, choice: dict[str, int]
     for a, g in enumerate(world.grid):
         name = f"GRID{a}" if k == 0 else f"GRID{k}_{a}"
         model.syms[name] = g
-        grid_syms.append(sym(name, "int"))
+        one = z3.is_int_value(z3.simplify(g)) and z3.simplify(g).as_long() == 1
+        grid_syms.append(const(1) if one else sym(name, "int"))  # an axis of one program: its id is 0
     ev = Evaluator(index, world.decode, tuple(grid_syms), names_from=1000 * k, fact=world.fact)
     args = {k: (v if not isinstance(v, _Default) else ev.eval(v.node, _frame(fn))) for k, v in args.items()}
     accesses = ev.run(fn, args)
@@ -282,13 +348,48 @@ def _define_temp(world: World, name: str, sites: list[Access], used: list[str]) 
     if w is None:
         raise Unsupported(f"cannot invert the index at which {name} is written", s.loc)
     body = TO.subst(s.value, w)
-    ob, lemmas = world.value(s, body, ivars)
-    used += [lem for lem in lemmas if lem not in used]
+    ob = _inverse_writer(world, name, s, w, ivars, body)
+    if ob is None:  # the inversion is not shown to name the only writer: compare the values
+        ob, lemmas = world.value(s, body, ivars)
+        used += [lem for lem in lemmas if lem not in used]
     cov = world.coverage(name, sites)
     if not (ob.proved and cov.proved):
         raise Unsupported(f"the content of {name} could not be stated for every element ({ob.kind if not ob.proved else cov.kind} "
                           f"not proved)", s.loc)
     return ivars, body
+
+
+def _inverse_writer(world: World, name: str, s: Access, w: dict[str, Term], ivars: tuple[str, ...],
+                    body: Term) -> Obligation | None:
+    """The content `body` (the store's value at the inverted index) is the temp's content when
+    every program, lane and iteration that writes element d is the inverse of d: then the one
+    value written there is body(d). Asked of the solver; None when not proved, or when body
+    still mentions a program id, lane or iteration the index does not determine."""
+    own = {f"p{a}" for a in range(len(world.grid))} | {f"l{k}" for k in range(len(s.shape))} | {t for t, _ in s.loops}
+    if free_vars(body) & own:
+        return None
+    if not w:  # no program, lane or iteration is named by the index: every writer writes this same value
+        ob = Obligation(name, "value", "derived", 0.0, "every writer stores the same value, which names no program, "
+                        "lane or iteration", (), str(s.loc or ""))
+        world.done.append(ob)
+        return ob
+    d = tuple(var(v) for v in ivars)
+    same = build.logical_and(s.mask, _all_eq(s.index, d))
+    goal = world.enc.boolean(_all_eq(tuple(var(v) for v in w), tuple(w.values())))
+    ob = world.check("value", f"{name}{'@' + str(s.loc.line) if s.loc else ''} (one writer per element: the "
+                     f"content is the store's value at the inverted index)", world.context(s.shape, same, s.loops),
+                     goal, s.loc, record=False)
+    if not ob.proved:
+        return None
+    world.done.append(ob)
+    return ob
+
+
+def _all_eq(a: tuple[Term, ...], b: tuple[Term, ...]) -> Term:
+    out: Term = const(True)
+    for x, y in zip(a, b, strict=True):
+        out = build.logical_and(out, build.compare(Op.EQ, x, y))
+    return out
 
 
 class _Default:
@@ -325,13 +426,20 @@ def _bind(fn: FunctionRef, step: LaunchStep, spec: LaunchSpec, model: SizeModel,
 def _arg(v: ArgValue, name: str, constexpr: bool, spec: LaunchSpec, model: SizeModel, step: LaunchStep,
          choice: dict[str, int]) -> Any:
     if v.kind == "values":
-        return _arg(v.value[choice.get(f"{step.index}.{name}", 0)], name, constexpr, spec, model, step, choice)
+        k = choice.get(f"{step.index}.{name}", 0)
+        if k == blocks.SYMBOLIC:
+            return scalar(sym(model.listed[f"{step.index}.{name}"], "int"), "int32")
+        return _arg(v.value[k], name, constexpr, spec, model, step, choice)
     if v.kind == "tensor":
         assert v.expr is not None
         return Lanes(model.term(v.expr, f"{name}_off"), (), spec.tensors[v.name].dtype, v.name)
     if v.kind == "int":
         assert v.expr is not None
         x = model.value(v.expr, name)
+        if v.expr.boolean:  # a flag of sizes: a constant, or a condition the evaluator splits on
+            if isinstance(x, int):
+                return bool(x) if constexpr else scalar(const(bool(x)), "int1")
+            return scalar(x, "int1")
         if isinstance(x, int) and not isinstance(x, bool):
             return x if constexpr else scalar(const(x), "int32" if -(2**31) <= x < 2**31 else "int64")
         return scalar(x, "int32")
@@ -382,48 +490,111 @@ def _run_elementwise(fn: FunctionRef, step: LaunchStep, spec: LaunchSpec, model:
 
 def _refute(spec: LaunchSpec, formula: Formula, opts: Options, bad: Obligation,
             choice: dict[str, int]) -> Counterexample | None:
-    """A concrete counterexample at small sizes: the solver model's sizes first (when small),
-    then the sizes lifting uses. Validated numerically, as `check` does."""
+    """A concrete counterexample: the solver model's sizes first, however large (the kernel
+    executed there, whole or only the model's programs: `verify.replay`), then the sizes lifting
+    uses. Validated numerically, as `check` does."""
     from ..frontend.concrete import instantiate
     from ..pipeline import check_sizes, source_index, synthesis_sizes
     from ..symex.runner import run_launch
-    from .counterexample import Problem, draw, random_search
+    from .replay import ModelPoint, execute_at, written_elements
 
+    index = source_index(opts)
+    outputs = {o.tensor: o for o in formula.outputs}
+    point = ModelPoint.from_model(spec, bad.model) if bad.model else None
+    seen: list[dict[str, int]] = []
+    if point is not None:
+        seen.append(point.sizes)
+        ran = execute_at(spec, point, choice, index)
+        if ran is not None:
+            conc, sp = ran
+            for run in (sp, sp.reverse):  # a race shows in one of the two program orders
+                if run is not None:
+                    w = _search(conc, run, outputs, written_elements(run, list(outputs), point) if run.programs else None)
+                    if w is not None:
+                        return w
     candidates: list[dict[str, int]] = []
-    vals = dict(bad.model)
-    guess = {n: _small_int(vals.get(n)) for n in spec.sizes}
-    if all(v is not None for v in guess.values()):
-        candidates.append(guess)  # type: ignore[arg-type]
     try:
         base = synthesis_sizes(spec)
         candidates += base + check_sizes(spec, base, choice)
     except TritonLiftError:
-        pass
-    index = source_index(opts)
-    outputs = {o.tensor: o for o in formula.outputs}
-    seen: list[dict[str, int]] = []
+        base = []
+    small = 0
     for sizes in sorted(candidates, key=lambda s: sum(s.values())):  # small ones read best
-        if sizes in seen or len(seen) >= 6:
+        if sizes in seen or small >= 6:
             continue
         seen.append(sizes)
+        small += 1
         try:
             conc = instantiate(spec, sizes, dict(choice))
             sp = run_launch(conc, index)
         except (TritonLiftError, RecursionError):
             continue
-        problem = Problem(conc, sp, outputs)
+        for run in (sp, sp.reverse):
+            w = _search(conc, run, outputs, None) if run is not None else None
+            if w is not None:
+                return w
+    # just past every threshold of the spec and the kernels, however large (a size-threshold bug
+    # is found there even when the solver gave no model)
+    for past in _past_every_threshold(spec, base, index):
+        if past.sizes in seen:
+            continue
+        seen.append(past.sizes)
+        ran = execute_at(spec, past, choice, index)
+        for run in (ran[1], ran[1].reverse) if ran is not None else ():
+            w = _search(ran[0], run, outputs, None) if run is not None else None  # type: ignore[index]
+            if w is not None:
+                return w
+    return None
+
+
+def _past_every_threshold(spec: LaunchSpec, base: list[dict[str, int]], index) -> list:
+    """Sizes one past each threshold constant (c + 1 and 2·c + 1) of the spec's expressions and
+    the kernels, for every size symbol, from the smallest base size; at most six."""
+    from ..frontend.bounds import MAX_SIZE
+    from ..pipeline import kernel_thresholds, satisfies, thresholds
+    from .replay import ModelPoint
+
+    if not base:
+        return []
+    start = min(base, key=lambda u: sum(u.values()))
+    out: list = []
+    for c in sorted(set(thresholds(spec)) | set(kernel_thresholds(spec, index)), reverse=True):
+        for n in spec.sizes:
+            for v in (c + 1, 2 * c + 1):
+                cand = {**start, n: v}
+                if v <= MAX_SIZE and all(cand != p.sizes for p in out) and satisfies(spec, cand):
+                    out.append(ModelPoint(cand))
+    return out[:6]
+
+
+def _search(conc, sp, outputs, elements) -> Counterexample | None:
+    """A counterexample among the elements of one run (`elements`, else every element): one the
+    kernel never writes, one whose value depends on an unspecified value, a random search."""
+    from .counterexample import Problem, draw, has_undef, random_search
+
+    problem = Problem(conc, sp, outputs)
+    if elements is None:
         elements = [(t, idx) for t in outputs if t in sp.outputs for idx in _indices(sp.outputs[t].shape)]
+    inputs = draw(conc, "small integers", 0)
+    if not sp.programs:  # after a partial run, elements of programs not executed are unwritten
         for t, idx in elements:
-            if sp.outputs[t][idx] is None and conc.tensors[t].init is None:
-                inputs = draw(conc, "small integers", 0)
+            if sp.outputs[t][idx] is None and conc.tensors[t].init is None and conc.tensors[t].direction != "inout":
                 f = problem.formula_value(inputs, t, idx) if inputs else None
                 if inputs is not None and f is not None:
-                    return Counterexample(dict(sizes), dict(conc.choice), t, tuple(idx),
+                    return Counterexample(dict(conc.sizes), dict(conc.choice), t, tuple(idx),
                                           {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals),
                                           None, f, "the kernel never writes this element")
-        w = random_search(problem, elements, seeds=3)
-        if w is not None:
-            return w
+    # an inout element the kernel does not write keeps its input (`Problem.kernel_value`)
+    plain = [(t, idx) for t, idx in elements if sp.outputs[t][idx] is None and conc.tensors[t].direction == "inout"
+             or sp.outputs[t][idx] is not None and not has_undef(sp.outputs[t][idx])]
+    w = random_search(problem, plain, seeds=3)
+    if w is not None or inputs is None:
+        return w
+    for t, idx in elements:
+        if sp.outputs[t][idx] is not None and has_undef(sp.outputs[t][idx]):
+            w = problem.undefined_witness(inputs, t, idx)
+            if w is not None:
+                return w
     return None
 
 
@@ -431,14 +602,6 @@ def _indices(shape: tuple[int, ...]):
     import numpy as np
 
     return list(np.ndindex(shape)) if shape else [()]
-
-
-def _small_int(text: str | None) -> int | None:
-    try:
-        v = int(text) if text is not None else None
-    except ValueError:
-        return None
-    return v if v is not None and 1 <= v <= 64 else None
 
 
 def _cex_text(w: Counterexample) -> str:

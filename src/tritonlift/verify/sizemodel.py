@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import z3
 
 from ..dsl import build
-from ..dsl.term import Term, sym
+from ..dsl.term import Op, Term, sym
 from ..errors import Unsupported
-from ..frontend.intexpr import IntExpr
+from ..frontend.intexpr import IntExpr, is_condition
 from ..frontend.launch import LaunchSpec, LaunchStep
 from .theory import Z3Theory
 
@@ -42,6 +42,7 @@ class SizeModel:
     syms: dict[str, z3.ExprRef] = field(default_factory=dict)  # SYM name -> z3 term
     hyps: list[z3.BoolRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    listed: dict[str, str] = field(default_factory=dict)  # "<step>.<param>" -> its symbol (blocks.py)
     _lets: dict[str, z3.ArithRef] = field(default_factory=dict)
     _local: dict[str, z3.ArithRef] = field(default_factory=dict)
     _fresh: int = 0
@@ -66,7 +67,9 @@ class SizeModel:
             m.notes.append(f"constraint {c.text}")
         for name, d in spec.tensors.items():
             if d.value_range is not None:
-                m.notes.append(f"input data {name} in [{d.value_range[0]}, {d.value_range[1]})")
+                also = "".join(f" or {a}" for a in d.also)
+                m.notes.append(f"input data {name} in [{d.value_range[0]}, {d.value_range[1]}){also}"
+                               + (", pairwise distinct" if d.distinct else ""))
         for name, cs in spec.reals.items():
             r = z3.Real(name, T.ctx)
             m.reals[name] = m.syms[name] = r
@@ -149,12 +152,14 @@ class SizeModel:
             if op is ast.Mult:
                 return a * b
             if op is ast.FloorDiv:
-                return py_floordiv(a, b)
+                return a / b if self._positive(b) else py_floordiv(a, b)
             if op is ast.Mod:
-                return a - b * py_floordiv(a, b)
+                return a % b if self._positive(b) else a - b * py_floordiv(a, b)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             fn, args = node.func.id, [self.int_(a) for a in node.args]
             if fn == "cdiv" and len(args) == 2:
+                if self._positive(args[1]):
+                    return (args[0] + args[1] - 1) / args[1]  # ceil(a / b) for b > 0
                 return -py_floordiv(-args[0], args[1])
             if fn in ("min", "max") and args:
                 acc = args[0]
@@ -167,7 +172,16 @@ class SizeModel:
                 return self._power_of_two(args[0])
             if fn == "ceil_sqrt" and len(args) == 1:
                 return self._ceil_sqrt(args[0])
+        if isinstance(node, ast.IfExp):  # host `a if c else b` on sizes
+            return z3.If(self._bool(node.test), self.int_(node.body), self.int_(node.orelse))
         raise Unsupported(f"launch expression {ast.unparse(node)!r} cannot be modelled symbolically")
+
+    def _positive(self, b: z3.ArithRef) -> bool:
+        """b > 0 evidently: a positive numeral, or an autotuned parameter's symbol (blocks.py
+        lists only positive values). SMT-LIB's `div`/`mod` are Python's `//`/`%` then."""
+        if _positive_numeral(b):
+            return True
+        return z3.is_const(b) and b.decl().kind() == z3.Z3_OP_UNINTERPRETED and b.decl().name() in self.listed.values()
 
     def boolean(self, e: IntExpr) -> z3.BoolRef:
         return self._bool(e.tree.body)
@@ -185,6 +199,10 @@ class SizeModel:
             return z3.And(*parts) if isinstance(node.op, ast.And) else z3.Or(*parts)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return z3.Not(self._bool(node.operand))
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):  # a substituted flag
+            return z3.BoolVal(node.value, self.T.ctx)
+        if isinstance(node, ast.IfExp):
+            return z3.If(self._bool(node.test), self._bool(node.body), self._bool(node.orelse))
         raise Unsupported(f"constraint {ast.unparse(node)!r} is not a comparison")
 
     def value(self, e: IntExpr, name: str) -> int | Term:
@@ -214,6 +232,10 @@ class SizeModel:
             key = name if name not in self.syms and name not in self.spec.tensors else f"P_{name}"
             self.syms[key] = self._power_of_two(self.int_(node.args[0]), key)
             return sym(key, "size")
+        if is_condition(node):  # a flag of sizes (`N % BLOCK == 0`): 1 or 0, tested `!= 0`
+            key = f"B_{name}"
+            self.syms[key] = z3.If(self._bool(node), z3.IntVal(1, self.T.ctx), z3.IntVal(0, self.T.ctx))
+            return build.compare(Op.NE, sym(key, "int"), 0)
         key = f"E_{name}"
         self.syms[key] = self.int_(node)
         return sym(key, "int")
@@ -231,8 +253,15 @@ class SizeModel:
         return tuple(out)
 
 
+def _positive_numeral(b: z3.ArithRef) -> bool:
+    return z3.is_int_value(b) and b.as_long() > 0
+
+
 def py_floordiv(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
-    """Python's `a // b` (floor) for integers, exactly, for either sign of b ≠ 0."""
+    """Python's `a // b` (floor) for integers, exactly, for either sign of b ≠ 0. A positive
+    numeral divisor (a block size) needs no reals: SMT-LIB's `div` is floor then."""
+    if _positive_numeral(b):
+        return a / b
     return z3.ToInt(z3.ToReal(a) / z3.ToReal(b))
 
 

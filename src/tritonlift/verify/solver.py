@@ -15,7 +15,10 @@ backend; so isolation is always on by default. `isolate=False` runs in process, 
 solver's timeout plus a watchdog interrupt for z3 (no guarantee: both can overshoot).
 
 Backends own a process: close them (`close()` or a `with` block); a finalizer kills the worker
-if one is forgotten.
+if one is forgotten. A long-lived process that proves many specs (a `bench` worker) calls
+`keep_default_backend()` once: `prove` then reuses that one portfolio, and its solver processes,
+for every spec instead of spawning three per spec. Queries carry their whole text and every run
+builds a fresh solver context, so reuse changes no answer.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from .worker import Worker
 
 __all__ = [
     "Answer", "Backend", "Cvc5Backend", "Limits", "Portfolio", "Query", "Status", "Z3Backend",
-    "default_backend", "dump", "script", "standard_smt2",
+    "default_backend", "dump", "keep_default_backend", "kept_backend", "script", "standard_smt2",
 ]
 
 
@@ -125,6 +128,28 @@ class Portfolio:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+_KEPT: dict[int, Portfolio] = {}  # process id -> the portfolio that process keeps
+
+
+def keep_default_backend() -> Portfolio:
+    """Make this process keep one default portfolio for every later proof (see the module doc).
+    Keyed by process id: a child forked for a deadline (deadline.py) never uses its parent's
+    solver processes, whose pipes it would share."""
+    import os
+
+    pid = os.getpid()
+    if pid not in _KEPT:
+        _KEPT[pid] = default_backend()
+    return _KEPT[pid]
+
+
+def kept_backend() -> Portfolio | None:
+    """The portfolio this process keeps, or None (then each proof starts and closes its own)."""
+    import os
+
+    return _KEPT.get(os.getpid())
 
 
 def default_backend(isolate: bool = True) -> Portfolio:

@@ -29,15 +29,18 @@ from ..symex.values import DTypeV
 from ..symex.walker import BoundMethod, Frame, Walker, _Break, _Continue, _Return
 from . import lanetile as L
 from . import loops as LP
+from . import loops_argmax as LA
+from .atomics import AtomicBuiltins
 from .lanebuiltins import Access, Decode, LaneBuiltins, static_int
 from .lanetile import Lanes
+from .loops_scan import LaneScans
 
 # fact(kind, claim, enclosing loops, location) -> proved for every allowed size, program and iteration
 Fact = Callable[[str, Term, tuple[tuple[str, Term], ...], SourceLoc | None], bool]
 LIMIT = 4096  # iterations of a loop over a constant range that are unrolled
 
 
-class Evaluator(LaneBuiltins, Walker):
+class Evaluator(AtomicBuiltins, LaneScans, LaneBuiltins, Walker):
     error = Unsupported
     domain = "the prover"
     max_unroll = LIMIT
@@ -213,19 +216,30 @@ class Evaluator(LaneBuiltins, Walker):
                 closed[nm] = (ph, rec)
             if stub:
                 continue
-            for nm in pending:  # rows over two variables: a rescaled sum against a running max
+            for nm in pending:  # rows over two variables: a rescaled sum against a running max, ...
                 maxima = {k: (phs[k], r, out.get(k)) for k, (_, r) in closed.items()}
                 rec = LP.classify_rescaled(phs[nm], out.get(nm), maxima)
+                lemmas = [LP.rescale_lemma(rec)] if rec is not None else []
+                if rec is None:  # ... the index of a (value, index) pair against a running max or min
+                    rec = LA.classify_pair(phs[nm], out.get(nm), maxima, t, lambda w: self._positive(w, loc), loc)
+                    lemmas = list(rec.lemmas) if rec is not None else []
                 if rec is None:
                     raise Unsupported(f"the loop-carried variable {nm!r} is updated in a way no invariant pattern "
                                       f"covers (sum, product, running max/min, overwrite, online-softmax rescaled "
-                                      f"sum)", loc)
+                                      f"sum, argmax/argmin pair with a strict update)", loc)
                 closed[nm] = (phs[nm], rec)
-                self.lemmas.append(LP.rescale_lemma(rec))
+                self.lemmas += [lem for lem in lemmas if lem not in self.lemmas]
         out = run(True, False)
         for nm, (ph, rec) in closed.items():
             f.locals[nm] = self._closed_lanes((ph, rec), K, t, u)
 
+
+    def _positive(self, w: Term, loc: SourceLoc) -> bool:
+        """A tile width w ≥ 1 for every allowed size (recorded as an obligation when symbolic)."""
+        if w.op is Op.CONST:
+            return not isinstance(w.value, bool) and w.value >= 1
+        return self.fact is not None and self.fact("tile-width", build.compare(Op.GE, w, const(1)),
+                                                    tuple(self.loops), loc)
 
     def _closed_lanes(self, pr: tuple[LP.Placeholder, LP.Recurrence], n: Term, t: str, u: str) -> Lanes:
         ph, rec = pr

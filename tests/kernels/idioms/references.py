@@ -326,8 +326,8 @@ def _(t, s, r):
 
 def _liger_ce_targets(t, s, rng):
     t["target"][:] = rng.integers(0, s["V"], size=t["target"].shape)
-    t["target"][rng.random(t["target"].shape) < 0.3] = -1
-    t["target"][1] = -1
+    t["target"][rng.random(t["target"].shape) < 0.3] = -100
+    t["target"][1] = -100
 
 
 @case("liger_cross_entropy", [{"M": 3, "V": 66000}, {"M": 4, "V": 40001}, {"M": 3, "V": 1000}],
@@ -335,7 +335,7 @@ def _liger_ce_targets(t, s, rng):
 def _(t, s, r):
     x, y = t["x"], t["target"]
     rows = np.arange(len(y))
-    keep = y != -1
+    keep = y != -100
     lse = logsumexp(x)
     loss = np.where(keep, lse - x[rows, np.where(keep, y, 0)], 0.0)
     grad = softmax(x)
