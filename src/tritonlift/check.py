@@ -4,9 +4,11 @@
 
 The formula is compared with the kernel's symbolic execution at several sizes (the synthesis
 sizes plus larger unseen ones, and other autotune configurations), exactly and element by
-element (the synthesiser's `Checker`: normal forms, then z3). Outcomes:
+element (the one equality decider, equal/decide.py, with every tier: `check` accepts what `lift`
+prints), then proved for all sizes by the prover `lift` runs (`prove_unbounded`). Outcomes:
 
-- every element equal at every size: BOUNDED (PROVED once `prove_unbounded` exists);
+- every element equal at every size: PROVED when the prover proves it, else BOUNDED with the
+  prover's reason;
 - an element differs: REFUTED, with a concrete `Counterexample` (sizes, every input tensor, the
   reals, the element, the kernel's value and the formula's) found by a random search or a z3
   model and always confirmed numerically in float64 (`verify.counterexample`);
@@ -29,6 +31,8 @@ import numpy as np
 
 from .dsl.printer import to_text
 from .dsl.term import Term, const, read
+from .equal.decide import Decider
+from .equal.normal import Normalizer
 from .errors import Diagnostic, TritonLiftError, Unsupported
 from .frontend.claims import assumptions, coverage
 from .frontend.concrete import ConcreteLaunch, autotune_params, default_choice, instantiate
@@ -56,10 +60,8 @@ from .result import (
     merge_findings,
 )
 from .symex.runner import Spec, run_launch
-from .synth import Checker
 from .synth.instantiate import NotGround
 from .synth.instantiate import instantiate as instantiate_term
-from .synth.normal import Normalizer
 from .user_formula import parse_user_formula
 from .verify.counterexample import (
     ABS_TOL,
@@ -79,19 +81,49 @@ Calls = Mapping[str, Callable[..., Any]]
 MISMATCHES = 3  # per output: candidates for the witness search
 
 
-def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options) -> Verdict | None:
-    """The unbounded tier (DESIGN §7): the verifier's Verdict on the formula for every size the
-    spec allows (only the outputs the formula states); None when it did not run (`--no-prove`)
-    or could not start."""
+def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options, launch_path: str | Path | None = None,
+                    kernel: str | None = None, assumed: set[str] | None = None) -> Verdict | None:
+    """The unbounded tier (DESIGN §7): the Verdict on the formula for every size the spec allows
+    (only the outputs the formula states); None when it did not run (`--no-prove`) or could not
+    start. The same prover as `lift`, two ways:
+
+    1. the prover on the user's formula itself (verify/prove.py), as `lift` proves its own;
+    2. else (given `launch_path`), as `lift` justifies its simplified formula: `lift`'s pipeline
+       (synthesis, then the prover) gives a formula proved for all sizes, and the user's formula
+       is PROVED when the simplifier's proved rules show the two equal (simplify/equiv.py). A
+       softmax written in textbook form is proved this way against the max-shifted one the
+       kernel computes. The float literals read as constants on the way (simplify/assumptions.py)
+       are added to `assumed`."""
     if not opts.prove:
         return None
     from .verify.prove import ProveConfig, prove
 
     try:
-        return prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt,
-                                                        refute_unsupported=True))
+        verdict = prove(launch, formula, opts, ProveConfig(all_outputs=False, dump_smt=opts.dump_smt,
+                                                           refute_unsupported=True))
     except TritonLiftError:
+        verdict = None
+    if verdict is not None and (verdict.status is Status.PROVED or verdict.counterexample is not None):
+        return verdict
+    if launch_path is None:
+        return verdict
+    import dataclasses
+
+    from .pipeline import lift
+    from .simplify import positive_reals
+    from .simplify.equiv import formulas_rule_equal
+
+    lifted = lift(launch_path, dataclasses.replace(opts, simplify=False, progress=None), kernel)
+    if lifted.status is not Status.PROVED or lifted.formula is None or lifted.verdict is None:
+        return verdict
+    bad = formulas_rule_equal(formula, lifted.formula, positive_reals(launch.reals), assumed)
+    if bad is None:
+        return dataclasses.replace(
+            lifted.verdict, message="proved: equal by the simplifier's proved rules to the formula the prover "
+                                    f"proved ({'; '.join(str(o) for o in lifted.formula.outputs)})")
+    if verdict is None:
         return None
+    return dataclasses.replace(verdict, message=f"{verdict.message}; {bad}" if verdict.message else bad)
 
 
 @dataclass
@@ -137,6 +169,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
 
     runs: list[_Run] = []
     hunted: list[Spec] = []  # executions at more sizes, for findings only (when the formula is not proved)
+    assumed: set[str] = set()  # keys of simplify/assumptions.py the comparison or the proof relied on
 
     def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), error=None, verdict=None) -> CheckResult:
         specs = [r.spec for r in sorted(runs, key=lambda r: r.weight)] + hunted
@@ -151,7 +184,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
         return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
                            kernel_location(launch, index), status, formula, tuple(verdicts), cex, reason,
                            time.monotonic() - t0, tuple(sizes), findings, unstated, error, verdict,
-                           coverage(launch, sizes, conditions), assumptions(launch, lemmas))
+                           coverage(launch, sizes, conditions), assumptions(launch, lemmas, _constants(assumed, status)))
 
     try:
         opts.stage("symex")
@@ -185,14 +218,16 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
                 witnesses[o.tensor] = w
                 break
     # 2. the exact check, element by element, for the outputs not refuted yet
-    checker = Checker(Normalizer())
+    from .simplify import positive_reals
+
+    checker = Decider(Normalizer(), canon=True, positive=positive_reals(launch.reals), dump_smt=opts.dump_smt)
     mismatches: dict[str, list[_Mismatch]] = {}
     for o in formula.outputs:
         if o.tensor in witnesses:
             continue
         found: list[_Mismatch] = []
         for run in by_weight:  # a few mismatches bound the solver time a wrong formula costs
-            found += _exact(run, o.tensor, o.index_vars, o.body, checker, MISMATCHES - len(found))
+            found += _exact(run, o.tensor, o.index_vars, o.body, checker, MISMATCHES - len(found), assumed)
             if len(found) >= MISMATCHES:
                 break
         if found:
@@ -217,7 +252,7 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     verdict = None
     if status is Status.BOUNDED and not any(f.bug for r in runs for f in r.spec.findings):
         opts.stage("prove")
-        verdict = prove_unbounded(launch, formula, opts)
+        verdict = prove_unbounded(launch, formula, opts, launch_path, kernel, assumed)
     if verdict is not None and verdict.status is Status.PROVED:
         status = Status.PROVED
     elif verdict is not None and verdict.status is Status.FINDINGS and verdict.all_findings():
@@ -294,9 +329,11 @@ def _elements(spec: Spec, tensor: str) -> list[tuple[str, tuple[int, ...]]]:
     return [(tensor, idx) for idx in (np.ndindex(shape) if shape else [()])]
 
 
-def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, checker: Checker,
-           limit: int) -> list[_Mismatch]:
-    """Elements of `tensor` where the formula is not shown equal to the kernel (`limit` at most)."""
+def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, checker: Decider,
+           limit: int, assumed: set[str]) -> list[_Mismatch]:
+    """Elements of `tensor` where the formula is not shown equal to the kernel (`limit` at most).
+    As in `lift`'s simplification, a kernel's float literal may be read as the constant it stands
+    for (simplify/assumptions.py: 0.7071067811865476 as 1/√2); the entries used go to `assumed`."""
     spec, out = run.spec, []
     init = run.conc.tensors[tensor].init
     for _, idx in _elements(spec, tensor):
@@ -322,12 +359,31 @@ def _exact(run: _Run, tensor: str, index_vars: tuple[str, ...], body: Term, chec
             elif has_undef(want):
                 out.append(_Mismatch(run, tensor, idx, "undefined", f"{where}: the kernel's value depends on an "
                                      f"unspecified value (e.g. a masked load without other=)"))
-            elif not checker.equal(got, want, spec.ranges):
+            elif not (checker.equal(got, want, spec.ranges, solver=False)
+                      or _equal_assuming(checker, got, want, spec.ranges, assumed)
+                      or checker.equal(got, want, spec.ranges)):
                 out.append(_Mismatch(run, tensor, idx, "unequal",
                                      f"{where}: not shown equal (formula {_short(got)}, kernel {_short(want)})"))
         if len(out) >= limit:
             break
     return out
+
+
+def _equal_assuming(checker: Decider, a: Term, b: Term, ranges, assumed: set[str]) -> bool:
+    from .simplify.assumptions import apply_assumptions
+
+    (a2, ka), (b2, kb) = apply_assumptions(a), apply_assumptions(b)
+    if not (ka or kb) or not checker.equal(a2, b2, ranges):
+        return False
+    assumed |= ka | kb
+    return True
+
+
+def _constants(assumed: set[str], status: Status) -> tuple[str, ...]:
+    """The constant readings a PROVED or BOUNDED result relied on, as `lift` lists them."""
+    from .simplify.assumptions import BY_KEY
+
+    return tuple(BY_KEY[k].text for k in BY_KEY if k in assumed) if status <= Status.BOUNDED else ()
 
 
 def _unwritten(runs: list[_Run], tensor: str, formula: Formula, calls: Calls) -> Counterexample | None:

@@ -168,7 +168,8 @@ def cmd_check(args: argparse.Namespace, opts: Options) -> int:
     from .reference.cli import check_formula_text
     from .render.check_text import check_text
 
-    opts = dataclasses.replace(opts, prove=not args.no_prove)
+    opts = dataclasses.replace(opts, prove=not args.no_prove,
+                               dump_smt=_directory(args.dump_smt, "--dump-smt") if args.dump_smt else None)
     formula = check_formula_text(args)
     with _display(f"check {args.launch}") as shown:
         r = check_staged(args.launch, formula, args.kernel, opts, args.timeout, shown.update)
@@ -301,6 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_check_arguments(ck)
     ck.add_argument("--explain", action="store_true", help="more detail")
     ck.add_argument("--no-prove", action="store_true", help="compare at the checked sizes only (BOUNDED at best)")
+    ck.add_argument("--dump-smt", metavar="DIR", help="write every solver query as SMT-LIB into DIR "
+                    "(the equality decider's and the prover's)")
     _common(ck)
     ck.set_defaults(func=cmd_check)
     b = command("bench", "lift every launch spec of a corpus and print the results table")

@@ -198,11 +198,14 @@ def run_spec(spec: LaunchSpec, sizes: dict[str, int] | None = None, choice: dict
 def execute(conc: ConcreteLaunch, index: SourceIndex) -> Spec:
     """Symbolic execution of a concrete launch, after checking it is within the stated bounds
     (frontend.bounds: grid, lanes per tile, storage, unrolled iterations)."""
+    from .dsl.build import positive_symbols
     from .errors import LaunchRejected
+    from .simplify import positive_reals
 
     check_bounds(conc, index)
     try:
-        return run_launch(conc, index)
+        with positive_symbols(positive_reals(conc.spec.reals)):
+            return run_launch(conc, index)
     except LaunchRejected as e:  # name the sizes: the rule may hold at others
         at = ", ".join(f"{k}={v}" for k, v in conc.sizes.items())
         raise LaunchRejected(f"{e.message} (at {at})" if at else e.message, e.loc) from None

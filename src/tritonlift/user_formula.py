@@ -27,6 +27,8 @@ from .frontend.launch import LaunchSpec
 from .result import Formula, OutputFormula
 
 _LHS = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\[([^\]]*)\])?\s*=(?!=)(.*)$", re.S)
+# `where μ[i] = Σ_{k<N} x[i, k] / N`: a shared sub-expression named by `lift`'s output
+_WHERE = re.compile(r"^\s*where\s+([^\W\d]\w*)\s*(?:\[([^\]]*)\])?\s*=(?!=)(.*)$", re.S)
 
 # Unicode rendering -> text form, character by character (binders are handled on tokens)
 _SYMBOLS = {"·": " * ", "×": " * ", "−": "-", "≤": "<=", "≥": ">=", "≠": "!=", "√": "sqrt",
@@ -71,10 +73,19 @@ def parse_user_formula(text: str, launch: LaunchSpec) -> Formula:
     if not equations:
         raise DslError("the formula is empty: expected equations such as `y[i] = x[i] * 2`",
                        SourceLoc(FORMULA_FILE, 1, 1, text.split("\n", 1)[0]))
+    defs: dict[str, tuple[tuple[str, ...], Term]] = {}
+    for eq, start in equations:
+        if _WHERE.match(eq):
+            try:
+                _definition(eq, launch, defs)
+            except DslError as e:
+                raise _relocate(e, text, start) from None
     outputs: list[OutputFormula] = []
     for eq, start in equations:
+        if _WHERE.match(eq):
+            continue
         try:
-            o = _equation(eq, launch)
+            o = _equation(eq, launch, defs)
             if any(p.tensor == o.tensor for p in outputs):
                 raise DslError(f"{o.tensor} is defined twice in the formula", _col(eq, 0))
         except DslError as e:
@@ -130,7 +141,7 @@ def split_located(text: str) -> list[tuple[str, int]]:
         if not stripped:
             continue
         lead = len(piece) - len(piece.lstrip())
-        if out and not _LHS.match(stripped):
+        if out and not _LHS.match(stripped) and not _WHERE.match(stripped):
             eq, start = out[-1]
             # keep offsets right for the continuation when it follows on the same line span
             gap = m.start() + lead - (start + len(eq))
@@ -145,7 +156,123 @@ def split_equations(text: str) -> list[str]:
     return [eq for eq, _ in split_located(text)]
 
 
-def _equation(eq: str, launch: LaunchSpec) -> OutputFormula:
+def _definition(eq: str, launch: LaunchSpec, defs: dict[str, tuple[tuple[str, ...], Term]]) -> None:
+    """`where name[i, ...] = expr`: a name for a sub-expression, usable in the equations and in
+    later definitions (as `lift` prints them: inner ones first)."""
+    m = _WHERE.match(eq)
+    assert m is not None
+    name, idx_text, rhs = m.group(1), m.group(2) or "", m.group(3).strip()
+    if name in launch.tensors or name in launch.sizes or name in launch.lets or name in launch.reals:
+        raise DslError(f"`where {name}` names a tensor or symbol of {launch.path.name}: choose another name",
+                       _col(eq, m.start(1)))
+    if name in defs:
+        raise DslError(f"{name} is defined twice by `where` clauses", _col(eq, m.start(1)))
+    index_vars = tuple(v.strip() for v in idx_text.split(",") if v.strip())
+    for v in index_vars:
+        if not VAR_NAME.match(v):
+            raise DslError(f"index variable {v!r} of {name} must be a lowercase letter (and digits)", _col(eq, m.start(2)))
+    rhs_at = m.start(3) + len(m.group(3)) - len(m.group(3).lstrip())
+    if not rhs:
+        raise DslError(f"nothing on the right of {eq!r}", _col(eq, len(eq)))
+    body = _expand_defs(_parse_rhs(_ascii_names(rhs, defs), _kinds(launch), eq, rhs_at), defs, eq, rhs_at)
+    extra = sorted(free_vars(body) - set(index_vars))
+    if extra:
+        raise DslError(f"index variable {extra[0]!r} is not on the left side of `where {name}[...]`", _col(eq, rhs_at))
+    defs[name] = (index_vars, body)
+
+
+def _kinds(launch: LaunchSpec) -> dict[str, str]:
+    return {**{s: "size" for s in launch.sizes}, **{s: "size" for s in launch.lets},
+            **{s: "real" for s in launch.reals}}
+
+
+def _placeholder(k: int) -> str:
+    return f"where_name_{k}_"
+
+
+def _ascii_names(rhs: str, defs: dict) -> str:
+    """Names of `where` clauses (possibly Greek: μ, σ) as ASCII placeholders the parser reads as
+    tensors; `_expand_defs` replaces them by their definitions."""
+    for k, name in enumerate(defs):
+        rhs = re.sub(rf"(?<![\w']){re.escape(name)}(?=\s*\[)", _placeholder(k), rhs)
+    return rhs
+
+
+def _expand_defs(body: Term, defs: dict[str, tuple[tuple[str, ...], Term]], eq: str, rhs_at: int) -> Term:
+    if not defs:
+        return body
+    from .dsl.printer import to_text
+
+    by_placeholder = {_placeholder(k): (name, d) for k, (name, d) in enumerate(defs.items())}
+    memo: dict[Term, Term] = {}
+
+    def go(n: Term) -> Term:
+        r = memo.get(n)
+        if r is not None:
+            return r
+        args = tuple(go(a) for a in n.args)
+        if n.op is Op.READ and n.attrs[0] in by_placeholder:
+            name, (idx, d) = by_placeholder[n.attrs[0]]
+            if len(args) != len(idx):
+                raise DslError(f"{name} has {len(idx)} index(es) but is used with {len(args)}", _col(eq, rhs_at))
+            bound = {b.attrs[0] for b in walk(d) if b.op in BINDERS}
+            clash = bound & {v for a in args for v in free_vars(a)}
+            if clash:
+                raise DslError(f"{name}[{', '.join(to_text(a) for a in args)}]: index {sorted(clash)[0]!r} is "
+                               f"bound inside the definition of {name}", _col(eq, rhs_at))
+            r = _substitute_vars(d, dict(zip(idx, args, strict=True)))
+        elif all(a is b for a, b in zip(args, n.args, strict=True)):
+            r = n
+        else:
+            r = Term.make(n.op, args, n.attrs)
+        memo[n] = r
+        return r
+
+    return go(body)
+
+
+def _old_values(body: Term, launch: LaunchSpec) -> Term:
+    """`x_old[i]` (as `lift` prints an in-place update's right side) is a read of the inout tensor
+    `x`: its value before the kernel ran."""
+    old = {f"{n}_old": n for n, d in launch.tensors.items() if d.direction == "inout" and f"{n}_old" not in launch.tensors}
+    if not old or not any(n.op is Op.READ and n.attrs[0] in old for n in walk(body)):
+        return body
+    memo: dict[Term, Term] = {}
+
+    def go(n: Term) -> Term:
+        r = memo.get(n)
+        if r is None:
+            args = tuple(go(a) for a in n.args)
+            attrs = (old[n.attrs[0]], *n.attrs[1:]) if n.op is Op.READ and n.attrs[0] in old else n.attrs
+            r = Term.make(n.op, args, attrs) if n.args or attrs != n.attrs else n
+            memo[n] = r
+        return r
+
+    return go(body)
+
+
+def _substitute_vars(t: Term, env: dict[str, Term]) -> Term:
+    if not env or all(a.op is Op.VAR and a.attrs[0] == v for v, a in env.items()):
+        return t
+    memo: dict[Term, Term] = {}
+
+    def go(n: Term) -> Term:
+        r = memo.get(n)
+        if r is None:
+            if n.op is Op.VAR and n.attrs[0] in env:
+                r = env[n.attrs[0]]
+            elif not n.args:
+                r = n
+            else:
+                r = Term.make(n.op, tuple(go(a) for a in n.args), n.attrs)
+            memo[n] = r
+        return r
+
+    return go(t)
+
+
+def _equation(eq: str, launch: LaunchSpec, defs: dict | None = None) -> OutputFormula:
+    defs = defs or {}
     m = _LHS.match(eq)
     if not m:
         raise DslError(f"expected `tensor[i, ...] = expression`, got {eq!r}", _col(eq, 0))
@@ -169,9 +296,8 @@ def _equation(eq: str, launch: LaunchSpec) -> OutputFormula:
     rhs_at = m.start(3) + len(m.group(3)) - len(m.group(3).lstrip())
     if not rhs:
         raise DslError(f"nothing on the right of {eq!r}", _col(eq, len(eq)))
-    kinds = {**{s: "size" for s in launch.sizes}, **{s: "size" for s in launch.lets},
-             **{s: "real" for s in launch.reals}}
-    body = _parse_rhs(rhs, kinds, eq, rhs_at)
+    body = _expand_defs(_parse_rhs(_ascii_names(rhs, defs), _kinds(launch), eq, rhs_at), defs, eq, rhs_at)
+    body = _old_values(body, launch)
     _check_body(body, name, index_vars, launch, eq, rhs_at)
     return OutputFormula(name, index_vars, body)
 
@@ -188,7 +314,14 @@ def _parse_rhs(rhs: str, kinds: dict[str, str], eq: str, rhs_at: int) -> Term:
     except DslError as e:
         raise located(e, False) from None
     try:
-        return parse(text, kinds)
+        t = parse(text, kinds)
+        if "^" in rhs and text == rhs and any(n.op is Op.BXOR for n in walk(t)):
+            # `x[i]^n` as `lift` prints a power (its Unicode form writes xor as ⊕)
+            try:
+                return parse(from_unicode(rhs, force=True), kinds)
+            except DslError:
+                pass
+        return t
     except DslError as first:
         if text != rhs:
             raise located(first, False) from None

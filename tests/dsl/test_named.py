@@ -18,6 +18,7 @@ REFERENCE = {  # the textbook definitions, written independently of the DSL
     "gelu": lambda x: 0.5 * x * (1 + np.vectorize(math.erf)(x / math.sqrt(2))),
     "gelu_tanh": lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))),
     "softplus": lambda x: np.log1p(np.exp(x)),
+    "logsigmoid": lambda x: np.log(1 / (1 + np.exp(-x))),  # log σ(x)
 }
 
 

@@ -41,9 +41,11 @@ def test_repeated_reductions_are_named_in_dependency_order():
     from tritonlift.render.lift_text import lift_text
 
     text = lift_text(r)
-    assert "mean[i] = μ[i]" in text
-    assert "where μ[i] = (Σ_{k<N} x[i, k]) / N" in text
-    assert "where σ[i] = √((Σ_{l<N} (x[i, l] − μ[i])^2) / N + eps)" in text
+    # named for what they are; `mean` is an output, so the mean of x is mean_x (issue 12)
+    assert "mean[i] = mean_x[i]" in text
+    assert "where mean_x[i] = (Σ_{k<N} x[i, k]) / N" in text
+    assert "where std[i] = √((Σ_{l<N} (x[i, l] − mean_x[i])^2) / N + eps)" in text
+    assert "μ" not in text and "σ" not in text
 
 
 def test_json_carries_the_term_tree():

@@ -6,6 +6,8 @@ where defined(t) says every division in t has a non-zero divisor, every log/log2
 argument, every sqrt a non-negative one (the formula's meaning on the reals). z3 proves it when
 the negation is unsat. Math functions are the verifier's uninterpreted functions, constrained by
 the verifier's own axioms (verify/axioms.py); named functions are expanded by their definitions.
+The operators are lowered by the table the prover and the equality decider use (smt/lower.py):
+a rule is proved under the encoding it is applied under.
 
 Pattern variables: a lower-case variable under binders is a function of the indices of those
 binders, except of a binder `v` with the guard `free(x, v)`; upper-case ones are real constants.
@@ -17,7 +19,7 @@ Binder bounds that are variables are integers. Two modes:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 import z3
@@ -25,12 +27,9 @@ import z3
 from tritonlift.dsl.named import expand_named
 from tritonlift.dsl.printer import parse
 from tritonlift.dsl.term import BINDERS, Op, Term
+from tritonlift.smt.lower import Lowering
 from tritonlift.verify.axioms import AXIOMS
 from tritonlift.verify.theory import Z3Theory
-
-MATH = {Op.EXP, Op.EXP2, Op.LOG, Op.LOG2, Op.LOG1P, Op.SQRT, Op.RSQRT, Op.TANH, Op.ERF, Op.SIGMOID,
-        Op.SIN, Op.COS}
-POSITIVE_ARG = {Op.LOG, Op.LOG2, Op.RSQRT}
 
 
 def is_const_var(t: Term) -> bool:
@@ -91,16 +90,24 @@ class Symbolic:
     recursive: bool = True
 
 
-@dataclass
-class Encoder:
-    T: Z3Theory
-    deps: dict[str, tuple[str, ...]]  # pattern var -> binder names it depends on
-    ints: dict[str, z3.ArithRef | int]  # binder-bound pattern vars -> integer value
-    mode: Unrolled | Symbolic
-    defined: list[z3.BoolRef] = field(default_factory=list)
-    funs: dict[str, z3.ExprRef] = field(default_factory=dict)
-    recs: dict[tuple, object] = field(default_factory=dict)
-    facts: list[z3.BoolRef] = field(default_factory=list)  # empty ranges of uninterpreted sums
+class Encoder(Lowering):
+    """Rule patterns over the one operator table the prover and the equality decider use
+    (smt/lower.py): only leaves (pattern variables), binders and powers with a symbolic integer
+    exponent are this module's; every partial operation's definedness is recorded in `defined`."""
+
+    memoize = False  # definedness is recorded under the guard of each occurrence
+
+    def __init__(self, T: Z3Theory, deps: dict[str, tuple[str, ...]], ints: dict[str, z3.ArithRef | int],
+                 mode: Unrolled | Symbolic, defined: list | None = None, leaves: dict | None = None,
+                 recs: dict | None = None, facts: list | None = None) -> None:
+        super().__init__(T)
+        self.deps = deps  # pattern var -> binder names it depends on
+        self.ints = ints  # binder-bound pattern vars -> integer value
+        self.mode = mode
+        self.defined: list[z3.BoolRef] = [] if defined is None else defined
+        self.leaves: dict[str, z3.ExprRef] = {} if leaves is None else leaves
+        self.recs: dict[tuple, object] = {} if recs is None else recs
+        self.facts: list[z3.BoolRef] = [] if facts is None else facts  # empty ranges of uninterpreted sums
 
     @property
     def top(self) -> dict[str, z3.ArithRef]:
@@ -111,17 +118,17 @@ class Encoder:
         return self.enc(t, {**self.top, **env})
 
     # -- leaves ----------------------------------------------------------------------------
-    def real(self, name: str) -> z3.ArithRef:
-        f = self.funs.get(name)
+    def real_var(self, name: str) -> z3.ArithRef:
+        f = self.leaves.get(name)
         if f is None:
-            f = self.funs[name] = z3.Real(name, self.T.ctx)
+            f = self.leaves[name] = z3.Real(name, self.T.ctx)
         return f
 
     def family(self, name: str, arity: int) -> z3.FuncDeclRef:
         key = f"{name}/{arity}"
-        f = self.funs.get(key)
+        f = self.leaves.get(key)
         if f is None:
-            f = self.funs[key] = z3.Function(name, *([self.T.Int] * arity), self.T.Real)
+            f = self.leaves[key] = z3.Function(name, *([self.T.Int] * arity), self.T.Real)
         return f
 
     def var(self, name: str, env: dict[str, z3.ArithRef]) -> z3.ArithRef:
@@ -130,7 +137,7 @@ class Encoder:
             return z3.ToReal(v) if isinstance(v, z3.ArithRef) else self.T.real(v)
         ds = self.deps.get(name, ())
         if not ds:
-            return self.real(name)
+            return self.real_var(name)
         return self.family(name, len(ds))(*[env[d] for d in ds])
 
     def integer(self, t: Term, env) -> z3.ArithRef | int:
@@ -140,84 +147,27 @@ class Encoder:
             return self.ints[t.attrs[0]]
         raise ValueError(f"binder bound {t} must be a constant or a bound variable")
 
-    # -- terms -----------------------------------------------------------------------------
-    def enc(self, t: Term, env: dict[str, z3.ArithRef], guard: z3.BoolRef | None = None) -> z3.ExprRef:
-        """`guard`: the condition under which this sub-term is evaluated (inside a binder,
-        the index is in range); definedness conditions are recorded under it."""
-        T, op = self.T, t.op
+    # -- the hooks of smt/lower.py ---------------------------------------------------------
+    def constant(self, v) -> z3.ExprRef:
+        if isinstance(v, bool):
+            return z3.BoolVal(v, self.T.ctx)
+        f = Fraction(v)
+        return self.T.real(f"{f.numerator}/{f.denominator}")
 
-        def need(c: z3.BoolRef) -> None:
-            self.defined.append(c if guard is None else z3.Implies(guard, c))
-
-        def sub(x: Term) -> z3.ExprRef:
-            return self.enc(x, env, guard)
-
-        if op is Op.CONST:
-            if isinstance(t.value, bool):
-                return z3.BoolVal(t.value, T.ctx)
-            f = Fraction(t.value)
-            return T.real(f"{f.numerator}/{f.denominator}")
+    def leaf(self, t: Term, env: dict) -> z3.ExprRef:
         if is_const_var(t):
-            return self.real(t.attrs[0])
-        if op in (Op.VAR, Op.SYM):
+            return self.real_var(t.attrs[0])
+        if t.op in (Op.VAR, Op.SYM):
             return self.var(t.attrs[0], env)
-        a = t.args
-        if op is Op.ADD:
-            return sub(a[0]) + sub(a[1])
-        if op is Op.SUB:
-            return sub(a[0]) - sub(a[1])
-        if op is Op.MUL:
-            return sub(a[0]) * sub(a[1])
-        if op is Op.NEG:
-            return -sub(a[0])
-        if op is Op.DIV:
-            d = sub(a[1])
-            need(d != 0)
-            return sub(a[0]) / d
-        if op is Op.POW:
-            return self.power(sub(a[0]), a[1], need)
-        if op in (Op.MAX, Op.MIN):
-            x, y = sub(a[0]), sub(a[1])
-            return z3.If(x >= y, x, y) if op is Op.MAX else z3.If(x <= y, x, y)
-        if op is Op.ABS:
-            x = sub(a[0])
-            return z3.If(x >= 0, x, -x)
-        if op in (Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE):
-            x, y = sub(a[0]), sub(a[1])
-            return {Op.LT: x < y, Op.LE: x <= y, Op.GT: x > y, Op.GE: x >= y, Op.EQ: x == y, Op.NE: x != y}[op]
-        if op is Op.NOT:
-            return z3.Not(sub(a[0]))
-        if op in (Op.AND, Op.OR):
-            return (z3.And if op is Op.AND else z3.Or)(sub(a[0]), sub(a[1]))
-        if op is Op.WHERE:
-            c = sub(a[0])
-            return z3.If(c, self.enc(a[1], env, _and(guard, c)), self.enc(a[2], env, _and(guard, z3.Not(c))))
-        if op in MATH:
-            x = sub(a[0])
-            if op in POSITIVE_ARG:
-                need(x > 0)
-            elif op is Op.SQRT:
-                need(x >= 0)
-            elif op is Op.LOG1P:
-                need(x > -1)
-            return T.f(op)(x)
-        if op in BINDERS:
-            return self.binder(t, env, guard)
-        raise ValueError(f"cannot encode {op.name} in a rule")
+        raise ValueError(f"cannot encode {t.op.name} in a rule")
 
-    def power(self, base: z3.ArithRef, e: Term, need) -> z3.ArithRef:
-        if e.op is Op.CONST and float(e.value).is_integer() and abs(e.value) <= 8:
-            k = int(e.value)
-            r = self.T.real(1)
-            for _ in range(abs(k)):
-                r = r * base
-            if k < 0:
-                need(base != 0)
-                return 1 / r
-            return r
+    def partial(self, cond: z3.BoolRef, guard) -> None:
+        self.defined.append(cond if guard is None else z3.Implies(guard, cond))
+
+    def power(self, base: z3.ArithRef, e: Term, exponent, guard) -> z3.ArithRef:
         n = self.int_const(e)
         # integer powers by their recursive definition (rules guard a variable exponent with int(C))
-        need(z3.Or(n >= 0, base != 0))
+        self.partial(z3.Or(n >= 0, base != 0), guard)
         return self.ipow()(base, n)
 
     def int_const(self, e: Term) -> z3.ArithRef:
@@ -279,7 +229,7 @@ class Encoder:
         f = (z3.RecFunction if self.mode.recursive else z3.Function)(f"sum{n}", T.Int, T.Int, T.Real)
         lo, hi = z3.Int(f"{f.name()}.lo", T.ctx), z3.Int(f"{f.name()}.hi", T.ctx)
         kk = z3.Int(f"{f.name()}.k", T.ctx)
-        inner = Encoder(T, self.deps, self.ints, self.mode, [], self.funs, self.recs, self.facts)
+        inner = Encoder(T, self.deps, self.ints, self.mode, [], self.leaves, self.recs, self.facts)
         body = inner.enc(t.args[2], {t.attrs[0]: hi - 1})
         if self.mode.recursive:
             z3.RecAddDefinition(f, [lo, hi], z3.If(hi <= lo, T.real(0), f(lo, hi - 1) + body))
@@ -313,16 +263,19 @@ def axioms(T: Z3Theory) -> list[z3.BoolRef]:
 
 
 def relation(enc: Encoder, text: str, env) -> z3.BoolRef:
-    """A side condition of rules.py as a z3 formula (free(...) and small(...) give True: the first
-    is built into the encoding, the second only restricts when a rule applies)."""
+    """A side condition of rules.py as a z3 formula (free(...), small(...) and nondyadic(...) give
+    True: the first is built into the encoding, the others only restrict when a rule applies)."""
     text = text.strip()
     name, _, rest = text.partition("(")
     args = [a.strip() for a in rest.rstrip(")").split(",")] if rest else []
-    if name in ("free", "small"):
+    if name in ("free", "small", "nondyadic"):
         return z3.BoolVal(True, enc.T.ctx)
     if name == "int":
-        n = z3.Int(f"{args[0]}_int", enc.T.ctx)
-        return enc.real(args[0]) == z3.ToReal(n)
+        if is_const_var(pat(args[0])):  # tied to the exponent of a power by name (int_const)
+            n = z3.Int(f"{args[0]}_int", enc.T.ctx)
+            return enc.real_var(args[0]) == z3.ToReal(n)
+        n = z3.FreshInt("int", enc.T.ctx)
+        return enc.enc(pat(args[0]), env) == z3.ToReal(n)
     if name in ("pos", "nonneg"):
         x = enc.enc(pat(args[0]), env)
         return x > 0 if name == "pos" else x >= 0

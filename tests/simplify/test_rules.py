@@ -54,6 +54,12 @@ class Induction:
 # instance whose arguments depend on the bound index v is taken at every index of the range
 # (unrolled) or at the element an induction step adds (v := h).
 HINTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    # for x < 0: exp(x + log(1 + exp(-x))) = exp(x)·(1 + exp(-x)) = exp(x) + 1 = exp(log(1 + exp(x))),
+    # and exp is injective (increasing)
+    "logsigmoid-stable": (("exp_add", ("x", "-x")), ("exp_add", ("x", "log(1 + exp(-x))")),
+                          ("exp_log", ("1 + exp(x)",)), ("exp_log", ("1 + exp(-x)",)),
+                          ("exp_mono", ("log(1 + exp(x))", "x + log(1 + exp(-x))")),
+                          ("exp_mono", ("x + log(1 + exp(-x))", "log(1 + exp(x))"))),
     "softmax-shift": (("exp_add", ("a - c", "c")), ("exp_add", ("b - c", "c"))),
     "logsumexp-shift": (("exp_add", ("b - c", "c")),
                         ("exp_log", ("sum(v, lo, hi, exp(b - c))",)),
@@ -221,6 +227,12 @@ def test_every_rule_is_proved():
 
 
 FACT_HINTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    # for x < 0: exp(x + log(1 + exp(-x))) = exp(x)·(1 + exp(-x)) = exp(x) + 1 = exp(log(1 + exp(x))),
+    # and exp is injective (increasing)
+    "logsigmoid-stable": (("exp_add", ("x", "-x")), ("exp_add", ("x", "log(1 + exp(-x))")),
+                          ("exp_log", ("1 + exp(x)",)), ("exp_log", ("1 + exp(-x)",)),
+                          ("exp_mono", ("log(1 + exp(x))", "x + log(1 + exp(-x))")),
+                          ("exp_mono", ("x + log(1 + exp(-x))", "log(1 + exp(x))"))),
     # log(1 + exp(a)) > 0: exp is increasing, and exp(log(s)) = s
     "pos: softplus(a)": (("exp_mono", ("log(1 + exp(a))", "0")), ("exp_log", ("1 + exp(a)",))),
 }

@@ -12,6 +12,8 @@ Float constant `+ - *` uses float64; division folds only when float64 division i
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
 from typing import Any
 
@@ -86,6 +88,59 @@ def sub(a: Any, b: Any) -> Term:
     return Term.make(Op.SUB, (a, b))
 
 
+_POSITIVE: ContextVar[frozenset[str]] = ContextVar("positive_symbols", default=frozenset())
+
+
+@contextmanager
+def positive_symbols(names: frozenset[str]):
+    """Within the block, the real symbols `names` are known to be > 0 (the launch spec's `temp >
+    0`): `-inf * t` folds to `-inf` when `t` is known positive (a padded lane scaled by
+    1/temperature), as it does for a positive constant."""
+    token = _POSITIVE.set(frozenset(names))
+    try:
+        yield
+    finally:
+        _POSITIVE.reset(token)
+
+
+def sign(t: Term) -> int:
+    """+1 when `t > 0` is known, -1 when `t < 0` is known, else 0: constants, sizes (>= 1), the
+    positive symbols of the enclosing `positive_symbols`, exp/exp2/sigmoid, and products,
+    quotients, sums and negations of terms of known sign."""
+    op = t.op
+    if op is Op.CONST:
+        v = t.value
+        return 0 if isinstance(v, bool) or v == 0 else (1 if v > 0 else -1)
+    if op is Op.SYM:
+        return 1 if t.attrs[1] == "size" or t.attrs[0] in _POSITIVE.get() else 0
+    if op in (Op.EXP, Op.EXP2, Op.SIGMOID):
+        return 1
+    if op in (Op.SQRT, Op.RSQRT):
+        return 1 if sign(t.args[0]) > 0 else 0
+    if op is Op.NEG:
+        return -sign(t.args[0])
+    if op in (Op.MUL, Op.DIV):
+        return sign(t.args[0]) * sign(t.args[1])
+    if op is Op.ADD:
+        sa, sb = sign(t.args[0]), sign(t.args[1])
+        return sa if sa == sb else 0
+    if op is Op.POW and t.args[1].op is Op.CONST and isinstance(t.args[1].value, int) \
+            and not isinstance(t.args[1].value, bool):
+        sa = sign(t.args[0])
+        return sa ** 2 if t.args[1].value % 2 == 0 else sa
+    return 0
+
+
+def _inf_times(a: Term, b: Term) -> Term | None:
+    """±inf · t with the sign of t known: ±inf (never 0·inf: t is non-zero by its sign)."""
+    for x, y in ((a, b), (b, a)):
+        if x.op is Op.CONST and isinstance(x.value, float) and math.isinf(x.value) and y.op is not Op.CONST:
+            s = sign(y)
+            if s:
+                return const(x.value * s)
+    return None
+
+
 def mul(a: Any, b: Any) -> Term:
     a, b = as_term(a), as_term(b)
     if _both_const(a, b):
@@ -93,6 +148,9 @@ def mul(a: Any, b: Any) -> Term:
             return _fold_num(a.value * b.value)
         except ArithmeticError:
             pass
+    r = _inf_times(a, b)
+    if r is not None:
+        return r
     if _is(a, 1):
         return b
     if _is(b, 1):
@@ -108,6 +166,8 @@ def mul(a: Any, b: Any) -> Term:
 
 def div(a: Any, b: Any) -> Term:
     a, b = as_term(a), as_term(b)
+    if a.op is Op.CONST and isinstance(a.value, float) and math.isinf(a.value) and b.op is not Op.CONST and sign(b):
+        return const(a.value * sign(b))
     if _both_const(a, b) and b.value != 0 and not isinstance(a.value, bool) and not isinstance(b.value, bool):
         # fold only when float64 division is exact: 1.0 / 3 stays the real number 1/3
         try:

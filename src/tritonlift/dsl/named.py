@@ -40,6 +40,9 @@ NAMED_FUNCTIONS: dict[str, NamedFunction] = {f.name: f for f in (
                   "torch.nn.functional.gelu({x}, approximate='tanh')"),
     NamedFunction("softplus", ("x",), "log(1 + exp(x))", "softplus(x) = log(1 + exp(x))  (torch.nn.functional.softplus)",
                   "torch.nn.functional.softplus({x})"),
+    NamedFunction("logsigmoid", ("x",), "-log(1 + exp(-x))",
+                  "logsigmoid(x) = log σ(x) = −log(1 + exp(−x))  (torch.nn.functional.logsigmoid)",
+                  "torch.nn.functional.logsigmoid({x})"),
 )}
 
 

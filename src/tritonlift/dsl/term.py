@@ -16,6 +16,7 @@ import math
 import re
 import weakref
 from enum import Enum, auto
+from fractions import Fraction
 from typing import Any
 
 from ..errors import DslError
@@ -280,7 +281,99 @@ def is_outside_memory(t: Term) -> bool:
 
 
 def as_term(x: Any) -> Term:
+    if isinstance(x, ExactQuotient):
+        return x.term
     return x if isinstance(x, Term) else const(x)
+
+
+class ExactQuotient(float):
+    """A Python float computed by a kernel from constants whose exact value is a rational the
+    float only approximates: `1.0 / 6.0` in a kernel is 0.16666666666666666 to Python, and the
+    real number 1/6 in the formula (the semantics is real arithmetic, as for `x / 6.0` on
+    tiles). It behaves as that float everywhere in Python; exact arithmetic with other Python
+    numbers stays exact (`exact_number`), and as a term it is `p / q`."""
+
+    exact: Fraction
+
+    def __new__(cls, q: Fraction) -> ExactQuotient:
+        obj = super().__new__(cls, float(q))
+        obj.exact = q
+        return obj
+
+    @property
+    def term(self) -> Term:
+        q = self.exact
+        return Term.make(Op.DIV, (const(int(q.numerator)), const(int(q.denominator))))
+
+    def _op(self, other: Any, f, swap: bool = False):
+        o = _as_fraction(other)
+        if o is None:
+            return f(float(other), float(self)) if swap else f(float(self), other)
+        try:
+            return exact_number(f(o, self.exact) if swap else f(self.exact, o))
+        except ZeroDivisionError:
+            return f(float(other), float(self)) if swap else f(float(self), float(other))
+
+    def __add__(self, o):
+        return self._op(o, lambda a, b: a + b)
+
+    def __radd__(self, o):
+        return self._op(o, lambda a, b: a + b, swap=True)
+
+    def __sub__(self, o):
+        return self._op(o, lambda a, b: a - b)
+
+    def __rsub__(self, o):
+        return self._op(o, lambda a, b: a - b, swap=True)
+
+    def __mul__(self, o):
+        return self._op(o, lambda a, b: a * b)
+
+    def __rmul__(self, o):
+        return self._op(o, lambda a, b: a * b, swap=True)
+
+    def __truediv__(self, o):
+        return self._op(o, lambda a, b: a / b)
+
+    def __rtruediv__(self, o):
+        return self._op(o, lambda a, b: a / b, swap=True)
+
+    def __neg__(self):
+        return ExactQuotient(-self.exact)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ExactQuotient(abs(self.exact))
+
+    def __reduce__(self):
+        return (ExactQuotient, (self.exact,))
+
+
+def _as_fraction(v: Any) -> Fraction | None:
+    if isinstance(v, ExactQuotient):
+        return v.exact
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return Fraction(v)
+
+
+def exact_number(q: Fraction) -> float | int | ExactQuotient:
+    """`q` as a Python float when the float is exact, else an ExactQuotient."""
+    f = float(q)
+    return f if Fraction(f) == q else ExactQuotient(q)
+
+
+def exact_div(a: Any, b: Any) -> Any:
+    """`a / b` on Python numbers (a kernel's constants): the exact quotient (module doc of
+    ExactQuotient) when both are finite numbers, else Python's."""
+    x, y = _as_fraction(a), _as_fraction(b)
+    if x is None or y is None or y == 0:
+        return a / b
+    return exact_number(x / y)
 
 
 def children(t: Term) -> tuple[Term, ...]:

@@ -25,10 +25,11 @@ def lift_text(r: LiftResult, verbose: bool = False) -> str:
     head = f"{r.op or r.ident}  ({', '.join(r.kernels)})"
     lines = [f"{head}  {claim_text(r.status, len(r.checked_sizes))}  {r.seconds:.2f} s"]
     if r.formula is not None:
-        from .shared import abbreviate, shared_subterms
+        from .shared import abbreviate, mark_old_values, shared_subterms
 
-        names = shared_subterms(r.formula)
-        for o in r.formula.outputs:
+        shown = mark_old_values(r.formula)
+        names = shared_subterms(shown)
+        for o in shown.outputs:
             lines.append(f"  {o.tensor}[{', '.join(o.index_vars)}] = {to_unicode(abbreviate(o.body, names))}")
         for k, (name, term, idx) in enumerate(names):
             inner = abbreviate(term, names[:k])

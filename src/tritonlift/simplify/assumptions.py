@@ -60,8 +60,9 @@ BY_KEY = {a.key: a for a in ASSUMED_CONSTANTS}
 
 
 def _split_factor(t: Term, value: float) -> tuple[Term, int] | None:
-    """`t` as `rest · (±value)`: (rest, sign), looking through products, negation and the
-    numerator of a division; None when the literal is not a factor."""
+    """`t` as `rest · (±value)`: (rest, sign), looking through products, negation, the numerator
+    of a division, sums whose every term has the factor, and max/min over a range (for a positive
+    factor); None when the literal is not a factor. Every step is exact on ℝ."""
     if t.op is Op.CONST and isinstance(t.value, float) and abs(t.value) == value:
         return const(1), (1 if t.value > 0 else -1)
     if t.op is Op.NEG:
@@ -78,6 +79,19 @@ def _split_factor(t: Term, value: float) -> tuple[Term, int] | None:
         r = _split_factor(t.args[0], value)
         if r is not None:
             return build.div(r[0], t.args[1]), r[1]
+    if t.op in (Op.ADD, Op.SUB):  # a·L ± b·L = (a ± b)·L
+        ra, rb = _split_factor(t.args[0], value), _split_factor(t.args[1], value)
+        if ra is not None and rb is not None:
+            b = _signed(rb[0], rb[1] * ra[1])
+            return (build.add(ra[0], b) if t.op is Op.ADD else build.sub(ra[0], b)), ra[1]
+    if t.op in (Op.MAX, Op.MIN) and value > 0:  # max(a·L, b·L) = L·max(a, b) for L > 0
+        ra, rb = _split_factor(t.args[0], value), _split_factor(t.args[1], value)
+        if ra is not None and rb is not None and ra[1] > 0 and rb[1] > 0:
+            return build.apply(t.op, ra[0], rb[0]), 1
+    if t.op in (Op.MAXR, Op.MINR):  # max_k (b_k·L) = L·max_k b_k for L > 0
+        r = _split_factor(t.args[2], value)
+        if r is not None and r[1] > 0 and value > 0:
+            return Term.make(t.op, (t.args[0], t.args[1], r[0]), t.attrs), 1
     return None
 
 

@@ -99,12 +99,15 @@ def _split_args(text: str) -> list[str]:
 def condition(text: str) -> list[str]:
     """egglog query atoms for one side condition."""
     m = _CALL.match(text.strip())
-    if m and m.group(1) in ("free", "pos", "nonneg", "nonempty", "small", "int"):
+    if m and m.group(1) in ("free", "pos", "nonneg", "nonempty", "small", "int", "nondyadic"):
         rel, args = m.group(1), _split_args(m.group(2))
         if rel == "free":
             return [f"(free {pattern(parse(args[0]))} {var_name(args[1])})"]
         if rel == "int":
             return [f"(= (denom {const_expr(parse(args[0]))}) (bigint 1))"]
+        if rel == "nondyadic":  # no power of two clears the denominator: 1/6, not 1/4
+            e = const_expr(parse(args[0]))
+            return [f"(!= (denom (* {e} {rat(2 ** 62)})) (bigint 1))"]
         if rel == "small":
             e = const_expr(parse(args[0]))
             return [f"(<= (denom {e}) (bigint {SMALL_DENOMINATOR}))",

@@ -17,7 +17,8 @@ Side conditions (all must hold):
 - `int(C)`: the constant is an integer;
 - comparisons of constants (`C < 0`), and `small(expr)`: a folded constant stays readable
   (denominator <= 2**16, magnitude <= 10**6), so a product of two long float literals is not
-  replaced by a 40-digit fraction.
+  replaced by a 40-digit fraction; `nondyadic(C)`: no power of two clears C's denominator (1/6,
+  not 1/4: a decimal literal prints 1/4 exactly, 1/6 only as 0.16666666666666666).
 
 Soundness, as tests/simplify/test_rules.py proves it with z3 for every rule: on every input where
 the left side is defined (no division by zero, log of a positive number, sqrt of a non-negative
@@ -66,7 +67,10 @@ FOLD: tuple[Rule, ...] = (
     Rule("fold-mul", "C1 * C2", "C1 * C2", ("small(C1 * C2)",), replace=True),
     Rule("fold-div", "C1 / C2", "C1 / C2", ("C2 != 0", "small(C1 / C2)"), replace=True),
     Rule("fold-neg", "-C", "-C", replace=True),
-    # (a + 0, a * 1, a ** 1 need no rules: the decoder's DSL constructors fold them exactly)
+    Rule("one-mul", "C * a", "a", ("C == 1",), why="a right side such as tanh(C / 2 * x) at C = 2 (the "
+         "parser folds a literal 1 * a, so the pattern names the constant)"),
+    Rule("mul-one", "a * C", "a", ("C == 1",)),
+    # (a + 0, a ** 1 need no rules: the decoder's DSL constructors fold them exactly)
 )
 
 # -- canonical forms: subtraction, negation, division, powers ----------------------------------
@@ -86,6 +90,9 @@ CLEANUP: tuple[Rule, ...] = (
     Rule("recip-mul", "1 / b * a", "a / b"),
     Rule("div-recip", "a / (1 / b)", "a * b"),
     Rule("rsqrt", "rsqrt(v)", "1 / sqrt(v)", why="x·rsqrt(v) becomes x / sqrt(v) with mul-recip"),
+    Rule("mul-unit-fraction", "a * C", "a / (1 / C)", ("C != 0", "int(1 / C)", "nondyadic(C)"), replace=True,
+         why="x·(1/6) reads x / 6: the kernel's 1.0 / 6.0 is kept exact, and prints as a division"),
+    Rule("unit-fraction-mul", "C * a", "a / (1 / C)", ("C != 0", "int(1 / C)", "nondyadic(C)"), replace=True),
     Rule("div-neg-const", "a / (C * b)", "-(a / (-C * b))", ("C < 0",), replace=True,
          why="1 / (-2 * M) * a reads -(a / (2 * M))"),
     Rule("square", "a * a", "a ** 2", replace=True),
@@ -126,10 +133,18 @@ TEXTBOOK: tuple[Rule, ...] = (
     Rule("silu-right", "sigmoid(x) * x", "silu(x)"),
     Rule("silu-left", "b * x * sigmoid(x)", "b * silu(x)"),
     Rule("tanh-sigmoid", "2 * sigmoid(C * x) - 1", "tanh(C / 2 * x)", why="tanh(y) = 2·σ(2y) − 1"),
+    Rule("tanh-exp", "1 - 2 / (exp(C * x) + 1)", "tanh(C / 2 * x)",
+         why="tanh(y) = (exp(2y) − 1)/(exp(2y) + 1) = 1 − 2/(exp(2y) + 1); kernels without tanh write this"),
+    Rule("tanh-exp-r", "1 - 2 / (1 + exp(C * x))", "tanh(C / 2 * x)"),
+    Rule("tanh-exp-ratio", "(exp(C * x) - 1) / (exp(C * x) + 1)", "tanh(C / 2 * x)"),
     Rule("gelu", "0.5 * x * (1 + erf(x / sqrt(2)))", "gelu(x)"),
+    Rule("gelu-r", "0.5 * x * (erf(x / sqrt(2)) + 1)", "gelu(x)"),
     Rule("gelu-tanh", "0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))", "gelu_tanh(x)"),
     Rule("softplus", "log(1 + exp(x))", "softplus(x)"),
     Rule("softplus-log1p", "log1p(exp(x))", "softplus(x)"),
+    Rule("logsigmoid", "-softplus(-x)", "logsigmoid(x)", why="log σ(x) = −log(1 + exp(−x))"),
+    Rule("logsigmoid-stable", "min(x, 0) - softplus(-abs(x))", "logsigmoid(x)",
+         why="the overflow-free form: for x < 0, x − log(1 + exp(x)) = −log(1 + exp(−x))"),
 )
 
 RULES: tuple[Rule, ...] = FOLD + CLEANUP + TEXTBOOK

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..dsl import build
-from ..dsl.term import Op, Term, const
+from ..dsl.term import ExactQuotient, Op, Term, const
 
 FLOATS = ("fp8e4nv", "fp8e5", "fp16", "bf16", "fp32", "fp64")
 INTS = ("int1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
@@ -87,6 +87,8 @@ def scalar_dtype(v: Any) -> str:
 def to_tile(v: Any) -> Tile:
     if isinstance(v, Tile):
         return v
+    if isinstance(v, ExactQuotient):  # 1.0 / 6.0: the real number 1/6, as a term
+        v = v.term
     if isinstance(v, Term):
         arr = np.empty((), dtype=object)
         arr[()] = v

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..dsl import build
-from ..dsl.term import Op, Term
+from ..dsl.term import Op, Term, exact_div
 from ..errors import SourceLoc, SymexError, TritonLiftError, Unsupported
 from ..frontend.source import (
     ExternalModule,
@@ -49,7 +49,7 @@ BIN_OPS = {ast.Add: Op.ADD, ast.Sub: Op.SUB, ast.Mult: Op.MUL, ast.Div: Op.DIV, 
            ast.LShift: Op.SHL, ast.RShift: Op.SHR}
 CMP_OPS = {ast.Lt: Op.LT, ast.LtE: Op.LE, ast.Gt: Op.GT, ast.GtE: Op.GE, ast.Eq: Op.EQ, ast.NotEq: Op.NE}
 PY_OPS = {Op.ADD: lambda a, b: a + b, Op.SUB: lambda a, b: a - b, Op.MUL: lambda a, b: a * b,
-          Op.DIV: lambda a, b: a / b, Op.FLOORDIV: lambda a, b: a // b, Op.MOD: lambda a, b: a % b,
+          Op.DIV: exact_div, Op.FLOORDIV: lambda a, b: a // b, Op.MOD: lambda a, b: a % b,
           Op.POW: lambda a, b: a**b, Op.BAND: lambda a, b: a & b, Op.BOR: lambda a, b: a | b,
           Op.BXOR: lambda a, b: a ^ b, Op.SHL: lambda a, b: a << b, Op.SHR: lambda a, b: a >> b,
           Op.LT: lambda a, b: a < b, Op.LE: lambda a, b: a <= b, Op.GT: lambda a, b: a > b,

@@ -1,5 +1,5 @@
 """Synthesis: from the Specs at several sizes, one formula per output tensor, with size symbols,
-that reproduces every Spec exactly (checked symbolically: normal forms, then z3).
+that reproduces every Spec exactly (checked symbolically by the one equality decider, equal/).
 
 Strategies (`--strategy`): `top-down` folds each element's term into binders and generalises
 the folded terms across elements and sizes; `bottom-up` enumerates small terms from the ops the
@@ -8,18 +8,16 @@ kernel uses; `both` tries top-down first and fills what it cannot explain bottom
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..dsl.printer import to_text
 from ..dsl.term import Op, Term, free_vars, walk
+from ..equal.decide import Decider
+from ..equal.normal import Normalizer
 from ..result import Formula, OutputFormula
 from ..symex.runner import Spec
 from .bottom_up import enumerate_body
 from .fit import Sample, generalise
 from .fold import Folder, Shapes
 from .instantiate import NotGround, instantiate
-from .normal import Normalizer
-from .smt_equal import smt_equal
 
 INDEX_NAMES = ("i", "j", "h", "g", "f")
 
@@ -28,36 +26,12 @@ class SynthFailure(Exception):
     """No formula: the reason says which output and why."""
 
 
-@dataclass
-class Checker:
-    """Exact equality of a candidate's instantiation with spec terms (shared normaliser)."""
+class Checker(Decider):
+    """The one equality decider (equal/decide.py) in synthesis's configuration: normal forms,
+    then the solver (`canon=False`: the candidates are compared with the kernel's own values)."""
 
-    norm: Normalizer
-
-    def equal(self, a: Term, b: Term, ranges: dict[str, tuple[int, int]] | None = None) -> bool:
-        if ranges:
-            a, b = _pin_ranges(a, ranges), _pin_ranges(b, ranges)
-        if a is b:
-            return True
-        try:
-            na, nb = self.norm.poly(a), self.norm.poly(b)
-        except (ZeroDivisionError, OverflowError, ValueError):
-            na = nb = None
-        if na is not None and na == nb:
-            return True
-        return smt_equal(self.norm.term(a) if na is not None else a, self.norm.term(b) if nb is not None else b,
-                         ranges=ranges)
-
-
-def _pin_ranges(t: Term, ranges: dict[str, tuple[int, int]]) -> Term:
-    """Reads of int data declared to lie in [lo, lo + 1) are the constant lo (as in symex)."""
-    single = {n: lo for n, (lo, hi) in ranges.items() if hi - lo == 1}
-    if not single:
-        return t
-    from ..dsl.term import const
-    from .fold import substitute_reads
-
-    return substitute_reads(t, lambda r: const(single[r.attrs[0]]) if r.attrs[0] in single else None)
+    def __init__(self, norm: Normalizer | None = None, canon: bool = False, **kw) -> None:
+        super().__init__(norm or Normalizer(), canon, **kw)
 
 
 def check_output(body: Term, tensor: str, index_vars: tuple[str, ...], specs: list[Spec],

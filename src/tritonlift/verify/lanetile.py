@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..dsl import build
-from ..dsl.term import Op, Term, const, var
+from ..dsl.term import ExactQuotient, Op, Term, const, var
 from ..errors import Unsupported
 from ..symex.values import DTypeV, is_float, is_int, promote
 from .termops import subst
@@ -60,6 +60,8 @@ def py_dtype(v: Any, other: Lanes | None = None) -> str:
 def as_lanes(v: Any, other: Lanes | None = None) -> Lanes:
     if isinstance(v, Lanes):
         return v
+    if isinstance(v, ExactQuotient):  # 1.0 / 6.0: the real number 1/6, as a term
+        return scalar(v.term, py_dtype(float(v), other))
     if isinstance(v, Term):
         return scalar(v, "fp32")
     if v is None:

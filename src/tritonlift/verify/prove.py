@@ -78,11 +78,16 @@ class ProveConfig:
 
 def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
           config: ProveConfig | None = None) -> Verdict:
-    """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints.
+    """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints (the
+    spec's positive reals known positive while terms are built: `-inf / temp` is `-inf`).
     An integer overflow the obligations show (`intwidth.py`) is a finding: the verdict is then
     FINDINGS (the formula holding only where the verdict's `conditions` say) unless it is
     already REFUTED or an error."""
-    v = _prove(spec, formula, opts, config)
+    from ..dsl.build import positive_symbols
+    from ..simplify import positive_reals
+
+    with positive_symbols(positive_reals(spec.reals)):
+        v = _prove(spec, formula, opts, config)
     found = intwidth.findings(v.obligations)
     if not any(f.bug for f in found):
         return replace(v, findings=(*v.findings, *found)) if found else v
@@ -94,6 +99,7 @@ def prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
 
 def _prove(spec: LaunchSpec, formula: Formula, opts: Options | None = None,
            config: ProveConfig | None = None) -> Verdict:
+    """Prove `formula` for the kernel(s) of `spec` for every size satisfying its constraints."""
     from ..pipeline import source_index
 
     opts, config = opts or Options(), config or ProveConfig()
