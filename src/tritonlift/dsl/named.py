@@ -74,22 +74,26 @@ def expand_named(t: Term) -> Term:
         args = tuple(subst(a, env) for a in body.args)
         return _rebuild(body, args)
 
-    def go(n: Term) -> Term:
-        r = memo.get(n)
-        if r is not None:
-            return r
-        args = tuple(go(a) for a in n.args)
+    def node(n: Term, args: tuple[Term, ...]) -> Term:
         if is_named(n):
             f = NAMED_FUNCTIONS[n.attrs[0]]
-            r = subst(definition(f.name), dict(zip(f.params, args, strict=True)))
-        elif n.op in BINDERS:
-            r = build.binder(n.op, n.attrs[0], *args)
-        else:
-            r = _rebuild(n, args) if n.args else n
-        memo[n] = r
-        return r
+            return subst(definition(f.name), dict(zip(f.params, args, strict=True)))
+        if n.op in BINDERS:
+            return build.binder(n.op, n.attrs[0], *args)
+        return _rebuild(n, args) if n.args else n
 
-    return go(t)
+    # iterative post-order: deep terms (a 1024-lane fold) must not hit Python's recursion limit
+    stack: list[tuple[Term, bool]] = [(t, False)]
+    while stack:
+        n, ready = stack.pop()
+        if n in memo:
+            continue
+        if ready:
+            memo[n] = node(n, tuple(memo[a] for a in n.args))
+            continue
+        stack.append((n, True))
+        stack.extend((a, False) for a in n.args if a not in memo)
+    return memo[t]
 
 
 def _rebuild(n: Term, args: tuple[Term, ...]) -> Term:

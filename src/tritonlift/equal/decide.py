@@ -53,6 +53,9 @@ def shared_backend():
 Ranges = dict[str, tuple[int, int]]
 
 
+DEEP_RECURSION = 12000  # a retry for terms nested deeper than Python's default limit (a 257-wide checked size)
+
+
 @dataclass
 class Decider:
     norm: Normalizer = field(default_factory=Normalizer)
@@ -69,7 +72,24 @@ class Decider:
     # -- deciding ----------------------------------------------------------------------------------
     def equal(self, a: Term, b: Term, ranges: Ranges | None = None, solver: bool = True) -> bool:
         """True only when `a = b` is proved for every value of the reads and symbols (integer
-        data in its declared range [lo, hi)). `solver=False`: the cheap tiers only."""
+        data in its declared range [lo, hi)). `solver=False`: the cheap tiers only. A term too
+        deep for the recursive canonical forms is not shown equal (never a wrong "equal")."""
+        try:
+            return self._equal(a, b, ranges, solver)
+        except RecursionError:
+            pass
+        import sys
+
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, DEEP_RECURSION))
+        try:
+            return self._equal(a, b, ranges, solver)
+        except RecursionError:
+            return False
+        finally:
+            sys.setrecursionlimit(limit)
+
+    def _equal(self, a: Term, b: Term, ranges: Ranges | None, solver: bool) -> bool:
         if ranges:
             a, b = pin_ranges(a, ranges), pin_ranges(b, ranges)
         if a is b:
