@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -187,7 +188,8 @@ def test_host_copies_zero_fill_and_kept_results(tmp_path):
     data = tomllib.loads(result.text)
     assert data["tensors"]["rstd"] == "out f32[M]" and data["tensors"]["y"] == "out f32[M, N]"
     text = lift_text(lift(result.path, _opts()))
-    assert "rstd[i] = 1 / μ[i]" in text and "PROVED" in text
+    # the shared denominator is named for what it is (issue 12.2), whatever the name
+    assert re.search(r"rstd\[i\] = 1 / \w+\[i\]", text) and "PROVED" in text, text
 
 
 def test_a_host_threshold_inside_one_kernel_becomes_a_size_constraint(tmp_path):
