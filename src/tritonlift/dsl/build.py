@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import DslError
-from .term import BINDERS, Op, Term, as_term, const, is_outside_memory
+from .term import BINDERS, Op, Term, as_term, const, is_outside_memory, walk
 
 INF = math.inf
 
@@ -293,24 +293,12 @@ def may_be_infinite(t: Term) -> bool:
     min reduction (−∞ over an empty range or all-padding lanes), or a read of a pseudo-tensor
     (name starting with `%`: the prover's stand-in for a loop-carried value, e.g. a running max
     that starts at −inf). Data reads and arithmetic on finite terms are finite (DESIGN §3)."""
-    for n in _walk(t):
+    for n in walk(t):
         if n.op is Op.CONST and isinstance(n.value, float) and math.isinf(n.value):
             return True
         if n.op in (Op.MAXR, Op.MINR) or (n.op is Op.READ and str(n.attrs[0]).startswith("%")):
             return True
     return False
-
-
-def _walk(t: Term):
-    seen: set[int] = set()
-    stack = [t]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        yield n
-        stack.extend(n.args)
 
 
 def logical_and(a: Any, b: Any) -> Term:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..dsl import build
-from ..dsl.term import OUTSIDE_MEMORY, Op, Term, const, read, undef
+from ..dsl.term import OUTSIDE_MEMORY, Op, Term, const, read, undef, walk
 from ..errors import SourceLoc
 from ..frontend.concrete import ConcreteTensor
 from ..result import Finding
@@ -223,7 +223,7 @@ class Memory:
         """The upper bound of the declared value range of the int data an index term reads (an
         in-bounds index lies in [0, hi), so hi is the extent it indexes; `[-1, N)` allows an
         ignore value below 0)."""
-        reads = [n for n in _walk(atom) if n.op is Op.READ]
+        reads = [n for n in walk(atom) if n.op is Op.READ]
         highs = {self.buffers[r.attrs[0]].tensor.value_range[1]
                  for r in reads if r.attrs[0] in self.buffers and self.buffers[r.attrs[0]].tensor.value_range}
         return highs.pop() if len(highs) == 1 else None
@@ -610,14 +610,3 @@ def resolve_unreachable(t: Term) -> Term:
     """One term through a fresh `UndefResolver` (a launch's elements share one: `run_launch`)."""
     return UndefResolver().resolve(t)
 
-
-def _walk(t: Term):
-    seen: set[int] = set()
-    stack = [t]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        yield n
-        stack.extend(n.args)
