@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import DslError
 from .named import NAMED_FUNCTIONS, definition
-from .term import BINDERS, Op, Term, walk
+from .term import BINDERS, Op, Term
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -96,11 +96,34 @@ class Env:
 DEEP = 200  # terms nested deeper than this are evaluated bottom-up first (`_warm`)
 
 
-def evaluate(t: Term, env: Env) -> Any:
-    """Value of `t` under `env` (numpy scalar or array). Raises DslError on a missing name."""
-    memo: dict[int, Any] = {}
+def evaluate(t: Term, env: Env, memo: dict[int, Any] | None = None) -> Any:
+    """Value of `t` under `env` (numpy scalar or array). Raises DslError on a missing name.
+    `memo`: values by sub-term id, shared by calls with the same `env` on terms that all stay
+    alive meanwhile (the elements of one output share their row sums)."""
+    memo = {} if memo is None else memo
+    if id(t) in memo:
+        return memo[id(t)]
     _warm(t, env, memo)
     return _eval(t, env, memo)
+
+
+def _unvalued(t: Term, memo: dict[int, Any]) -> list[Term]:
+    """The distinct sub-terms of `t` not in `memo`, reached without passing through one that is,
+    children before parents."""
+    seen: set[int] = set()
+    out: list[Term] = []
+    stack: list[tuple[Term, bool]] = [(t, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            out.append(node)
+            continue
+        if id(node) in seen or id(node) in memo:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen and id(a) not in memo)
+    return out
 
 
 def _warm(t: Term, env: Env, memo: dict[int, Any]) -> None:
@@ -109,9 +132,9 @@ def _warm(t: Term, env: Env, memo: dict[int, Any]) -> None:
     sub-term that cannot be evaluated here (it uses a binder's variable, or reads outside a tensor
     in a branch the evaluation does not take) is left to it, and so are its ancestors."""
     depth: dict[int, int] = {}
-    order = list(walk(t))
+    order = _unvalued(t, memo)
     for n in order:
-        depth[id(n)] = 1 + max((depth[id(a)] for a in n.args), default=0)
+        depth[id(n)] = 1 + max((depth.get(id(a), 0) for a in n.args), default=0)
     if depth[id(t)] <= DEEP:
         return
     failed: set[int] = set()

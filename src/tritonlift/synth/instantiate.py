@@ -18,11 +18,12 @@ class NotGround(Exception):
     """A binder bound or an index did not evaluate to an integer."""
 
 
-def instantiate(t: Term, env: dict[str, Any], max_unroll: int = 100_000) -> Term:
+def instantiate(t: Term, env: dict[str, Any], max_unroll: int = 100_000,
+                cache: Instantiator | None = None) -> Term:
     """`t` with VARs and SYMs replaced from `env` (name -> number or Term), binders unrolled,
-    and constants folded."""
-    memo: dict[int, Term] = {}
-    return _inst(t, env, memo, max_unroll)
+    and constants folded. `cache`: an Instantiator shared by calls on the same terms (elements of
+    one formula), so a sub-term is unrolled once per value of the variables free in it."""
+    return (cache or Instantiator(max_unroll)).run(t, env)
 
 
 def _int(t: Term) -> int:
@@ -31,32 +32,67 @@ def _int(t: Term) -> int:
     return int(t.value)
 
 
-def _inst(t: Term, env: dict[str, Any], memo: dict[int, Term], limit: int) -> Term:
-    key = id(t)
-    if key in memo:
-        return memo[key]
-    op = t.op
-    if op in (Op.VAR, Op.SYM):
-        r = as_term(env[t.attrs[0]]) if t.attrs[0] in env else t
-    elif not t.args:
-        r = t
-    elif op in BINDERS:
-        lo, hi = _int(_inst(t.args[0], env, memo, limit)), _int(_inst(t.args[1], env, memo, limit))
-        if hi - lo > limit:
-            raise NotGround(f"binder range of {hi - lo} is too large to unroll")
-        v = t.attrs[0]
-        bodies = [_inst(t.args[2], {**env, v: k}, {}, limit) for k in range(lo, hi)]
-        r = unroll(op, bodies, lo)
-    elif op is Op.READ:
-        r = Term.make(Op.READ, tuple(_inst(a, env, memo, limit) for a in t.args), t.attrs)
-    elif op is Op.CALL:
-        r = build.call(t.attrs[0], *(_inst(a, env, memo, limit) for a in t.args))
-    elif op is Op.UNDEF:
-        r = t
-    else:
-        r = build.apply(op, *(_inst(a, env, memo, limit) for a in t.args))
-    memo[key] = r
-    return r
+def _value_key(v: Any) -> Any:
+    return ("t", id(v)) if isinstance(v, Term) else ("n", type(v).__name__, v)
+
+
+class Instantiator:
+    """Instantiation memoised on (sub-term, values of the names free in it): a reduction nested
+    in another binder's body that does not use that binder's variable (the row max inside
+    Σ_l exp(x[i, l] − max_k x[i, k])) is unrolled once, not once per l."""
+
+    def __init__(self, max_unroll: int = 100_000) -> None:
+        self.limit = max_unroll
+        self.free: dict[int, tuple[str, ...]] = {}
+        self.memo: dict[tuple[Any, ...], Term] = {}
+        self.keep: list[Any] = []  # the keys' terms and values stay alive, so their ids stay unique
+
+    def run(self, t: Term, env: dict[str, Any]) -> Term:
+        self.keep.append((t, tuple(env.values())))
+        return self._inst(t, env)
+
+    def _free(self, t: Term) -> tuple[str, ...]:
+        got = self.free.get(id(t))
+        if got is not None:
+            return got
+        names: set[str] = set()
+        if t.op in (Op.VAR, Op.SYM):
+            names.add(t.attrs[0])
+        for k, a in enumerate(t.args):
+            inner = set(self._free(a))
+            if t.op in BINDERS and k == 2:
+                inner.discard(t.attrs[0])
+            names |= inner
+        out = tuple(sorted(names))
+        self.free[id(t)] = out
+        return out
+
+    def _inst(self, t: Term, env: dict[str, Any]) -> Term:
+        if not t.args:
+            if t.op in (Op.VAR, Op.SYM) and t.attrs[0] in env:
+                return as_term(env[t.attrs[0]])
+            return t
+        key = (id(t), *(_value_key(env[n]) if n in env else None for n in self._free(t)))
+        got = self.memo.get(key)
+        if got is not None:
+            return got
+        op = t.op
+        if op in BINDERS:
+            lo, hi = _int(self._inst(t.args[0], env)), _int(self._inst(t.args[1], env))
+            if hi - lo > self.limit:
+                raise NotGround(f"binder range of {hi - lo} is too large to unroll")
+            v = t.attrs[0]
+            r = unroll(op, [self._inst(t.args[2], {**env, v: k}) for k in range(lo, hi)], lo)
+        elif op is Op.READ:
+            r = Term.make(Op.READ, tuple(self._inst(a, env) for a in t.args), t.attrs)
+        elif op is Op.CALL:
+            r = build.call(t.attrs[0], *(self._inst(a, env) for a in t.args))
+        elif op is Op.UNDEF:
+            r = t
+        else:
+            r = build.apply(op, *(self._inst(a, env) for a in t.args))
+        self.memo[key] = r
+        return r
 
 
 def unroll(op: Op, bodies: list[Term], lo: int) -> Term:

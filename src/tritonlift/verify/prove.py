@@ -603,7 +603,7 @@ def _past_every_threshold(spec: LaunchSpec, base: list[dict[str, int]], index) -
 def _search(conc, sp, outputs, elements) -> Counterexample | None:
     """A counterexample among the elements of one run (`elements`, else every element): one the
     kernel never writes, one whose value depends on an unspecified value, a random search."""
-    from .counterexample import Problem, draw, has_undef, random_search
+    from .counterexample import DISTRIBUTIONS, Problem, draw, has_undef, random_search, thin
 
     problem = Problem(conc, sp, outputs)
     if elements is None:
@@ -618,6 +618,7 @@ def _search(conc, sp, outputs, elements) -> Counterexample | None:
                                           {n: a.tolist() for n, a in inputs.tensors.items()}, dict(inputs.reals),
                                           None, f, "the kernel never writes this element")
     # an inout element the kernel does not write keeps its input (`Problem.kernel_value`)
+    elements = thin(problem, elements, 3 * len(DISTRIBUTIONS))
     plain = [(t, idx) for t, idx in elements if sp.outputs[t][idx] is None and conc.tensors[t].direction == "inout"
              or sp.outputs[t][idx] is not None and not has_undef(sp.outputs[t][idx])]
     w = random_search(problem, plain, seeds=3)
