@@ -25,23 +25,13 @@ from tritonlift.soundness import adversarial
 ADV = Path(__file__).resolve().parent / "soundness" / "adversarial"
 ENTRIES = {e.name: e for e in adversarial.load_table()}
 FINDING_ENTRIES = sorted(n for n, e in ENTRIES.items() if e.correct == "finding")
-# program-order dependence without a conflicting write at the checked sizes: symbolic execution runs
-# programs in one order only; the second order is issue 11.6's work
-NOT_YET = {
-    "inplace_reads_next_program": "lanes read what the next program overwrites: needs a second program order",
-    "inplace_reverse": "program p reads what program N-1-p writes: needs a second program order",
-    "inplace_shift_alias": "reads of an aliased input the previous program wrote: needs a second program order",
-}
-
-
 def _lift(name: str):
     from tritonlift.pipeline import lift
 
     return lift(ADV / f"{name}.toml", Options(simplify=False))
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=NOT_YET[n])]
-                                               if n in NOT_YET else []) for n in FINDING_ENTRIES])
+@pytest.mark.parametrize("name", FINDING_ENTRIES)  # in-place order bugs too: races under two program orders
 def test_a_bug_is_a_finding_not_unsupported(name):
     r = _lift(name)
     assert r.status is Status.FINDINGS, f"{name}: {r.status}: {r.reason}"

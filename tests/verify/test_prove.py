@@ -70,15 +70,16 @@ BUGS = {
     "argmax_blocks_last_tie": ("idx[i] = argmax_{k<N} x[i, k]", Status.REFUTED),
     "argmax_blocks_no_offset": ("idx[i] = argmax_{k<N} x[i, k]", Status.REFUTED),
     "argmax_blocks_stale_value": ("idx[i] = argmax_{k<N} x[i, k]", Status.REFUTED),
-    # scan carries: never applied (wrong from the second block, N > 64), overwritten (wrong from N > 512)
-    "cummax_loop_no_carry": ("y[i, j] = max_over(k, 0, j + 1, x[i, k])", Status.UNKNOWN),
-    "cumsum_scan_stale_carry": ("y[i, j] = Σ_{k<j+1} x[i, k]", Status.UNKNOWN),
+    # scan carries: never applied (wrong from the second block, N > 64), overwritten (wrong from N > 512):
+    # the prover cannot decide the value obligation; the refutation executes sizes past each threshold
+    "cummax_loop_no_carry": ("y[i, j] = max_over(k, 0, j + 1, x[i, k])", Status.REFUTED),
+    "cumsum_scan_stale_carry": ("y[i, j] = Σ_{k<j+1} x[i, k]", Status.REFUTED),
     "colsum_store": ("out[j] = Σ_{i<M} x[i, j]", Status.REFUTED),  # row blocks race: tl.store, not atomic_add
-    "colsum_not_zeroed": ("out[j] = Σ_{i<M} x[i, j]", Status.UNSUPPORTED),  # atomics into unspecified memory
+    "colsum_not_zeroed": ("out[j] = Σ_{i<M} x[i, j]", Status.REFUTED),  # atomics into unspecified memory (taken as 1)
     "colsum_fill_one": ("out[j] = Σ_{i<M} x[i, j]", Status.REFUTED),  # atomics on top of a fill with 1.0
     # per-lane online softmax: padded lanes compute NaN without the -inf guard (NaN is not modelled: UNKNOWN)
     "perlane_softmax_no_guard": (LOG_SOFTMAX, Status.UNKNOWN),
-    "perlane_softmax_no_rescale": (LOG_SOFTMAX, Status.UNSUPPORTED),  # no invariant row: the sum is not rescaled
+    "perlane_softmax_no_rescale": (LOG_SOFTMAX, Status.REFUTED),  # no invariant row (the sum is not rescaled): executed
 }
 WRONG = [
     ("01_abs", "out[i] = x[i]"),

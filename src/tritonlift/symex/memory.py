@@ -71,6 +71,9 @@ class Memory:
     coverage: dict[tuple[str, SourceLoc], set] = field(default_factory=dict)
     # a partial run's stores: (tensor, logical index) -> (program, lane tuple of the store's tile)
     stored_by: dict[tuple[str, tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
+    # every store's location and program, by (tensor, logical index): the last one wins (a race
+    # found by comparing two program orders is located at the store that wrote the element)
+    last_store: dict[tuple[str, tuple[int, ...]], tuple[SourceLoc | None, tuple[int, ...]]] = field(default_factory=dict)
 
     def _foreign(self, buf: Buffer, off: int | None, what: str) -> None:
         """A partial run touched memory other programs may write: its result is not the launch's."""
@@ -237,6 +240,8 @@ class Memory:
             return undef(f"data-dependent read of {buf.name}")
         cands, index, spans = found
         outside = self._outside(buf, index, spans)
+        if outside is not None and _ruled_out(outside, pred, self._value_span):
+            outside = None  # the path condition excludes the data values that would leave the tensor
         if outside is not None:  # the declared data ranges allow an index outside the tensor
             self.note("oob", f"data-dependent read of {buf.name} at index [{', '.join(map(str, index))}] can fall "
                              f"outside its extents {list(buf.tensor.shape)} (into another row, or past the "
@@ -342,6 +347,7 @@ class Memory:
             buf.cells[off] = new
             buf.writer[off] = pid_lin
             buf.written[off] = True
+            self.last_store[(buf.name, buf.index_of[off])] = (loc, program)
             if self.partial:
                 lane = tuple(int(k) for k in np.unravel_index(i, shape)) if shape else ()
                 self.stored_by[(buf.name, buf.index_of[off])] = (program, lane)
@@ -442,6 +448,55 @@ def _atomic_update(kind: str, old: Term, v: Term, cmp: Term | None) -> Term:
         assert cmp is not None
         return build.where(build.compare(Op.EQ, old, cmp), v, old)
     return build.bitop({"and": Op.BAND, "or": Op.BOR, "xor": Op.BXOR}[kind], old, v)
+
+
+def _ruled_out(outside: Term, pred: Term | bool, span_of: Any, limit: int = 256) -> bool:
+    """True when no value of the one int datum `outside` depends on makes it true while the path
+    condition `pred` holds: `if label != IGNORE: tl.load(p + label)` with labels in [-1, N) reads
+    inside the row. Decided by trying every value of the datum's declared range (at most `limit`)
+    in `outside` and in the conjuncts of `pred` that mention only that datum."""
+    if not isinstance(pred, Term):
+        return False
+    atoms = {n for n in walk(outside) if n.op is Op.READ}
+    if len(atoms) != 1:
+        return False
+    (atom,) = atoms
+    span = span_of(atom)
+    if span is None or span[1] - span[0] >= limit:
+        return False
+    conjuncts = []
+    stack = [pred]
+    while stack:
+        t = stack.pop()
+        if t.op is Op.AND:
+            stack.extend(t.args)
+        elif any(n is atom for n in walk(t)) and all(n is atom for n in walk(t) if n.op is Op.READ):
+            conjuncts.append(t)
+    if not conjuncts:
+        return False
+    for v in range(span[0], span[1] + 1):
+        holds = [_at(c, atom, v) for c in conjuncts]
+        if any(h is None for h in holds) or not all(holds):
+            if any(h is None for h in holds):
+                return False
+            continue  # the path condition excludes this value
+        if _at(outside, atom, v) is not False:
+            return False
+    return True
+
+
+def _at(t: Term, atom: Term, v: int) -> bool | None:
+    """The truth of `t` with `atom` replaced by the constant `v`, when it folds to a constant."""
+    new: dict[int, Term] = {}
+    for n in walk(t):
+        if n is atom:
+            new[id(n)] = const(v)
+        elif n.args:
+            new[id(n)] = _rebuild(n, tuple(new[id(a)] for a in n.args))
+        else:
+            new[id(n)] = n
+    r = new[id(t)]
+    return bool(r.value) if r.op is Op.CONST and isinstance(r.value, (bool, int)) else None
 
 
 def _facts(pred: Term) -> dict[int, bool]:

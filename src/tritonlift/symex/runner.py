@@ -162,10 +162,11 @@ def run_launch(launch: ConcreteLaunch, index: SourceIndex | None = None,
         moved = _first_difference(outputs, other.outputs)
         if moved is None:
             other = None
-        else:
+        elif not any(f.kind == "race" for f in findings):  # a write conflict already says why
             name, idx = moved
+            loc, program = memory.last_store.get((name, idx), (None, ()))
             findings.append(Finding("race", f"the result depends on the program order: {name}{list(idx)} differs "
-                                            f"when the programs run in reverse order", None, sizes=at))
+                                            f"when the programs run in reverse order", loc, program, sizes=at))
     return Spec(dict(launch.sizes), dict(launch.choice), outputs, shapes, tuple(findings), ranges,
                 tuple(sorted(programs)) if programs is not None else (), memory.caveat, memory.stored_by, other,
                 reverse, {k: frozenset(v) for k, v in memory.coverage.items()})

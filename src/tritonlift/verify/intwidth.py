@@ -159,8 +159,12 @@ def _has_data(t: Term) -> bool:
 
 
 def dtype_axioms(world: Any) -> list[z3.BoolRef]:
-    """A value read from an integer tensor lies in its dtype's range (any memory of that dtype)."""
-    out = []
+    """A value read from an integer tensor lies in its dtype's range (any memory of that dtype);
+    and the launch is one Triton accepts: its tiles hold at most 2**20 elements (past that no
+    integer is computed; `launchrules` reports such sizes or excludes them from the claim)."""
+    from .launchrules import launchable
+
+    out = launchable(world)
     for (name, n), f in world.enc.reads.items():
         d = world.model.spec.tensors.get(name)
         if d is None or d.dtype not in INT_RANGE:
