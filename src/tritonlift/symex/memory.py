@@ -25,7 +25,7 @@ from .values import Tile, as_objects, concretize, lane_term
 @dataclass
 class Buffer:
     tensor: ConcreteTensor
-    cells: np.ndarray  # object array over storage offsets: Term or None
+    cells: Cells  # by storage offset: Term or None
     index_of: dict[int, tuple[int, ...]]  # storage offset -> logical index
     writer: np.ndarray  # program index (linear) of the last plain store, -1 for none
     written: np.ndarray  # bool: written by the kernel(s)
@@ -36,23 +36,45 @@ class Buffer:
         return self.tensor.name
 
 
-def make_buffer(t: ConcreteTensor, init: Any = None) -> Buffer:
-    size = t.storage_size
-    cells = np.empty(size, dtype=object)
-    index_of: dict[int, tuple[int, ...]] = {}
-    for idx in product(*(range(n) for n in t.shape)):
-        off = sum(i * s for i, s in zip(idx, t.strides, strict=True))
-        if off in index_of:
-            continue  # overlapping strides: first index names the cell
-        index_of[off] = idx
+class Cells:
+    """A buffer's cells by storage offset, each made when first touched: an input's element symbol
+    `x[i, j]` (or its single allowed value), an output's `init` constant, else None (unwritten).
+    A replay at a solver model's size (N = 262141) touches a few programs' cells only."""
+
+    def __init__(self, t: ConcreteTensor, index_of: dict[int, tuple[int, ...]], init: Any) -> None:
+        self.size = t.storage_size
+        self._tensor, self._index_of, self._init = t, index_of, init
+        self._cells: dict[int, Term | None] = {}
+
+    def _initial(self, off: int) -> Term | None:
+        t, idx = self._tensor, self._index_of.get(off)
+        if idx is None:
+            return None
         if t.direction in ("in", "inout"):
             single = t.value_range is not None and t.value_range[1] - t.value_range[0] == 1
             # data declared to lie in [lo, lo + 1) is the integer lo
-            cells[off] = const(t.value_range[0]) if single else read(t.name, *idx)
-        elif init is not None:
-            cells[off] = const(init)
-    return Buffer(t, cells, index_of, np.full(size, -1, dtype=np.int64), np.zeros(size, dtype=bool),
-                  np.full(size, -1, dtype=np.int64))
+            return const(t.value_range[0]) if single else read(t.name, *idx)
+        return None if self._init is None else const(self._init)
+
+    def __getitem__(self, off: int) -> Term | None:
+        off = int(off)
+        if off not in self._cells:
+            self._cells[off] = self._initial(off)
+        return self._cells[off]
+
+    def __setitem__(self, off: int, value: Term | None) -> None:
+        self._cells[int(off)] = value
+
+
+def make_buffer(t: ConcreteTensor, init: Any = None) -> Buffer:
+    size = t.storage_size
+    index_of: dict[int, tuple[int, ...]] = {}
+    for idx in product(*(range(n) for n in t.shape)):
+        off = sum(i * s for i, s in zip(idx, t.strides, strict=True))
+        if off not in index_of:  # overlapping strides: first index names the cell
+            index_of[off] = idx
+    return Buffer(t, Cells(t, index_of, init), index_of, np.full(size, -1, dtype=np.int64),
+                  np.zeros(size, dtype=bool), np.full(size, -1, dtype=np.int64))
 
 
 @dataclass
