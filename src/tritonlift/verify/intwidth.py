@@ -41,6 +41,7 @@ import z3
 from ..dsl.term import BINDERS, Op, Term, const, walk
 from ..errors import SourceLoc, Unsupported
 from ..result import Finding, FindingKind
+from ..symex.tritonrules import MAX_NUMEL
 from .lanetile import Lanes
 
 INT_RANGE: dict[str, tuple[int, int]] = {
@@ -162,8 +163,6 @@ def dtype_axioms(world: Any) -> list[z3.BoolRef]:
     """A value read from an integer tensor lies in its dtype's range (any memory of that dtype);
     and the launch is one Triton accepts: its tiles hold at most 2**20 elements (past that no
     integer is computed; `launchrules` reports such sizes or excludes them from the claim)."""
-    from .launchrules import launchable
-
     out = launchable(world)
     for (name, n), f in world.enc.reads.items():
         d = world.model.spec.tensors.get(name)
@@ -173,6 +172,21 @@ def dtype_axioms(world: Any) -> list[z3.BoolRef]:
         ks = [z3.Int(f"{name}.r{a}", world.T.ctx) for a in range(n)]
         body = z3.And(lo <= f(*ks), f(*ks) <= hi)
         out.append(z3.ForAll(ks, body, patterns=[f(*ks)]) if ks else body)
+    return out
+
+
+def launchable(world: Any) -> list[z3.BoolRef]:
+    """Every tile the prover recorded (`launchrules.LaunchRuleHooks`) with a size-dependent extent
+    holds at most 2**20 elements: where one does not, Triton refuses the launch (`launchrules`
+    reports that or restricts what the proof covers), so no integer is computed there."""
+    out = []
+    seen: set[tuple[Term, ...]] = set()
+    for e in getattr(world, "extents", []):
+        if e.shape in seen or not e.shape or all(d.op is Op.CONST for d in e.shape):
+            continue
+        seen.add(e.shape)
+        dims = [world.enc.int_(d) for d in e.shape]
+        out.append((z3.Product(*dims) if len(dims) > 1 else dims[0]) <= MAX_NUMEL)
     return out
 
 

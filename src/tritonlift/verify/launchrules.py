@@ -85,21 +85,6 @@ def pow2_facts(world: Any) -> list[z3.BoolRef]:
     return [_is_pow2(p, 62) for p in getattr(world.model, "pow2", [])]
 
 
-def launchable(world: Any) -> list[z3.BoolRef]:
-    """Every recorded tile of more than one size-dependent extent holds at most 2**20 elements:
-    where it does not, Triton refuses the launch (`obligations` reports that or restricts what
-    the proof covers), so other obligations (integer ranges) need not hold there."""
-    out = []
-    seen: set[tuple[Term, ...]] = set()
-    for e in getattr(world, "extents", []):
-        if e.shape in seen or not e.shape or all(d.op is Op.CONST for d in e.shape):
-            continue
-        seen.add(e.shape)
-        dims = [world.enc.int_(d) for d in e.shape]
-        out.append((z3.Product(*dims) if len(dims) > 1 else dims[0]) <= MAX_NUMEL)
-    return out
-
-
 def obligations(world: Any, extents: list[Extent], grid_text: tuple[str, ...]) -> None:
     """`launch-rule` obligations: every recorded tile shape has power-of-two extents and at most
     2**20 elements at every allowed size; the grid fits the driver's limits (else a `covers`
@@ -202,4 +187,4 @@ def _rejected(world: Any, ob: Any, e: Extent, text: str, rule: str, hyps: list, 
     return replace(ob, answer=f"{e.what} of shape [{text}] not shown to satisfy Triton's rule ({rule}): {ob.answer}")
 
 
-__all__ = ["Extent", "LaunchRuleHooks", "launchable", "obligations"]
+__all__ = ["Extent", "LaunchRuleHooks", "obligations"]
