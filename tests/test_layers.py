@@ -8,7 +8,8 @@ Layers, lowest first (a module may import its own layer and the layers below it)
     errors, options, exitcodes,     leaves: the exception root, options, exit codes, and the
       __init__                        package's lazy exports (importlib at first use, no imports)
     dsl                             the term language
-    result                          every result record (data only)
+    result, rejection               every result record (data only); a launch Triton rejects as
+                                      an ERROR and findings, read from those records
     frontend, user_formula          launch specs, sizes, formulas as users write them
     symex                           concrete symbolic execution
     synth                           formula synthesis from executions
@@ -37,7 +38,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "tritonlift"
 LAYERS = [
     {"errors", "options", "exitcodes", "workerproc", "__init__"},
     {"dsl"},
-    {"result"},
+    {"result", "rejection"},
     {"frontend", "user_formula"},
     {"symex"},
     {"smt"},

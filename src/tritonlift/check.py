@@ -50,6 +50,7 @@ from .pipeline import (
     source_index,
     synthesis_sizes,
 )
+from .rejection import rejection
 from .result import (
     CheckResult,
     Counterexample,
@@ -103,7 +104,8 @@ def prove_unbounded(launch: LaunchSpec, formula: Formula, opts: Options, launch_
                                                            refute_unsupported=True))
     except TritonLiftError:
         verdict = None
-    if verdict is not None and (verdict.status is Status.PROVED or verdict.counterexample is not None):
+    if verdict is not None and (verdict.status is Status.PROVED or verdict.counterexample is not None
+                                or rejection(verdict) is not None):  # a rejected launch: no formula can hold
         return verdict
     if launch_path is None:
         return verdict
@@ -171,14 +173,15 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     hunted: list[Spec] = []  # executions at more sizes, for findings only (when the formula is not proved)
     assumed: set[str] = set()  # keys of simplify/assumptions.py the comparison or the proof relied on
 
-    def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), error=None, verdict=None) -> CheckResult:
+    def result(status: Status, verdicts=(), cex=None, reason="", sizes=(), error=None, verdict=None,
+               extra=()) -> CheckResult:
         specs = [r.spec for r in sorted(runs, key=lambda r: r.weight)] + hunted
         executed = merge_findings(f for sp in specs for f in sp.findings)
         # a bug an execution shows outranks any other outcome (`reason` keeps the stage's); the
         # prover's findings (an overflow past some size) restrict what a PROVED covers instead
         if any(f.bug for f in executed) and status is not Status.ERROR:
             status = Status.FINDINGS
-        findings = merge_findings([*executed, *(verdict.all_findings() if verdict else ())])
+        findings = merge_findings([*executed, *extra, *(verdict.all_findings() if verdict else ())])
         lemmas = verdict.assumptions if verdict and verdict.status is Status.PROVED else ()
         conditions = verdict.covers if verdict else ()
         return CheckResult(str(launch_path), launch.op, launch.ident, tuple(s.kernel for s in launch.steps),
@@ -192,7 +195,9 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
         symex_seconds = time.monotonic() - t0
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
-        return result(status, reason=e.diagnostic().headline(), error=e.diagnostic())
+        rejected = rejection(e)  # as `lift` reports it (rejection.py)
+        return result(status, reason=e.diagnostic().headline(), error=e.diagnostic(),
+                      extra=rejected.findings if rejected else ())
     except RecursionError:
         return result(Status.ERROR, reason="internal error: expression nesting too deep",
                       error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
@@ -253,6 +258,9 @@ def check_formula(launch_path: str | Path, formula_text: str, opts: Options | No
     if status is Status.BOUNDED and not any(f.bug for r in runs for f in r.spec.findings):
         opts.stage("prove")
         verdict = prove_unbounded(launch, formula, opts, launch_path, kernel, assumed)
+    rejected = rejection(verdict)
+    if rejected is not None:  # Triton rejects the launch at a size the checks did not reach: as `lift` says
+        return result(Status.ERROR, ordered, None, rejected.reason, sizes, rejected.error, verdict, rejected.findings)
     if verdict is not None and verdict.status is Status.PROVED:
         status = Status.PROVED
     elif verdict is not None and verdict.status is Status.FINDINGS and verdict.all_findings():

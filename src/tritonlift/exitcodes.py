@@ -32,7 +32,7 @@ class ExitCode(IntEnum):
 HELP = """exit codes:
   0  PROVED, or the command succeeded
   1  REFUTED, or a bug found (status FINDINGS: race, out-of-bounds, uninitialised read, overflow;
-     the kernel fails under the launch; spec: such findings)
+     a launch Triton rejects; the kernel fails under the launch; spec: such findings)
   2  usage or input error (flags, launch spec, kernel source, formula)
   3  not proved: BOUNDED or UNKNOWN (also --timeout)
   4  UNSUPPORTED (construct not modelled, a bound exceeded, no formula found)
@@ -42,6 +42,7 @@ HELP = """exit codes:
 _BY_KIND = {
     "unsupported": ExitCode.UNSUPPORTED,
     "execution error": ExitCode.REFUTED,
+    "launch rejected by Triton": ExitCode.BUG_FOUND,  # errors.LaunchRejected: a bug in the kernel
     "internal error": ExitCode.INTERNAL,
     "timeout": ExitCode.NOT_PROVED,
 }

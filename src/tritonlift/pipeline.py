@@ -19,6 +19,7 @@ from .frontend.concrete import (
 from .frontend.launch import LaunchSpec, load_launch
 from .frontend.source import SourceIndex
 from .options import Options
+from .rejection import rejection
 from .symex.runner import Spec, run_launch
 
 CANDIDATE_VALUES = (3, 2, 4, 5, 1, 6, 7, 8, 9, 12, 16)
@@ -462,7 +463,9 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         return result(Status.UNSUPPORTED, None, f"no formula: {e}")
     except TritonLiftError as e:
         status = Status.UNSUPPORTED if isinstance(e, Unsupported) else Status.ERROR
-        return result(status, None, e.diagnostic().headline(), error=e.diagnostic(), extra=_launch_finding(e))
+        rejected = rejection(e)
+        return result(status, None, e.diagnostic().headline(), error=e.diagnostic(),
+                      extra=rejected.findings if rejected else ())
     except RecursionError:
         return result(Status.ERROR, None, "internal error: expression nesting too deep",
                       error=Diagnostic("internal error", "expression nesting too deep (RecursionError)"))
@@ -493,11 +496,9 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
         verdict = Verdict(Status.UNSUPPORTED, e.diagnostic().headline(), location=str(e.loc or ""),
                           seconds=time.monotonic() - t)
     timings["prove"] = time.monotonic() - t
-    failed = verdict.failed
-    if verdict.status is Status.ERROR and failed is not None and failed.kind == "launch-rule":
-        diag = Diagnostic("launch rejected by Triton", verdict.message)
-        r = result(Status.ERROR, None, f"{failed.location}: {verdict.message}" if failed.location else verdict.message,
-                   all_sizes, error=diag, extra=verdict.findings)
+    rejected = rejection(verdict)
+    if rejected is not None:  # Triton rejects the launch at some allowed size: the formula is moot
+        r = result(Status.ERROR, None, rejected.reason, all_sizes, error=rejected.error, extra=rejected.findings)
         return dataclasses.replace(r, verdict=verdict)
     if verdict.status is not Status.PROVED:
         runs += hunt(all_sizes)  # "not proved" may be a bug elsewhere
@@ -515,22 +516,6 @@ def lift(launch_path: str | Path, opts: Options | None = None, kernel: str | Non
                             assumptions=assumptions(spec, verdict.assumptions),
                             coverage=coverage(spec, all_sizes, verdict.covers))
     return _simplified(r, spec, opts, timings)
-
-
-def _launch_finding(e: Exception) -> tuple:
-    """A launch Triton rejects, found while executing, as a finding (with the sizes it names)."""
-    from .errors import LaunchRejected
-    from .result import Finding, FindingKind
-
-    if not isinstance(e, LaunchRejected):
-        return ()
-    msg, _, at = e.message.rpartition(" (at ")
-    sizes = {}
-    for part in at.rstrip(")").split(", ") if msg else ():
-        name, _, value = part.partition("=")
-        if value.isdigit():
-            sizes[name] = int(value)
-    return (Finding(FindingKind.LAUNCH, msg or e.message, e.loc, (), sizes),)
 
 
 def hunt_findings(spec: LaunchSpec, index: SourceIndex, used: list[dict[str, int]], budget: float = 2.0) -> list[Spec]:

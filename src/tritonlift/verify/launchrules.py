@@ -49,8 +49,8 @@ class Extent:
 
 
 class LaunchRuleHooks:
-    """Mixed into the prover's evaluator: records tile shapes (`extents`) and refuses `other=`
-    without `mask=`."""
+    """Mixed into the prover's evaluator: records tile shapes (`extents`: aranges, tl.zeros/full,
+    and every new shape a broadcast makes) and refuses `other=` without `mask=`."""
 
     loc: SourceLoc | None
     extents: list[Extent]
@@ -69,6 +69,28 @@ class LaunchRuleHooks:
         r = super().tl_full(shape, value, dtype)  # type: ignore[misc]
         self._extent(r.shape, "a tile (tl.zeros/tl.full)")
         return r
+
+    def _combined(self, r: Any) -> Any:
+        # a shape made by broadcasting (`rows[:, None] + cols[None, :]`, tl.where, tl.dot) is a
+        # tile of its own: each extent is some operand's, but the product can pass 2**20
+        if isinstance(r, Lanes) and r.rank >= 2:
+            seen = self.__dict__.setdefault("_combined_shapes", set())
+            if r.shape not in seen:
+                seen.add(r.shape)
+                self._extent(r.shape, "a tile")
+        return r
+
+    def binary(self, op: Any, a: Any, b: Any) -> Any:
+        return self._combined(super().binary(op, a, b))  # type: ignore[misc]
+
+    def where(self, c: Any, a: Any, b: Any) -> Any:
+        return self._combined(super().where(c, a, b))  # type: ignore[misc]
+
+    def tl_broadcast_to(self, x: Any, *shape: Any) -> Any:
+        return self._combined(super().tl_broadcast_to(x, *shape))  # type: ignore[misc]
+
+    def tl_dot(self, a: Any, b: Any, *args: Any, **kw: Any) -> Any:
+        return self._combined(super().tl_dot(a, b, *args, **kw))  # type: ignore[misc]
 
     def tl_load(self, pointer: Any, mask: Any = None, other: Any = None, **kw: Any) -> Lanes:
         check_other(mask, other, self.loc)
