@@ -168,3 +168,20 @@ def test_matches_the_interpreter(spec_path):
     r = differential(spec_path, {"N": N})
     assert not r.mismatches, r.report(limit=None)
     assert r.compared >= 8, r.report()
+
+
+# -- what `check` makes of it ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("spec", "formula", "witness"), [
+    # the formula without wrap-around: the executor's wrapped y[1] = -119 refutes it
+    ("int8_offset.toml", "y[i] = 37 * i + 100", "kernel -119, formula 137"),
+    # lanes whose int16 offset wrapped negative are masked off: y[8] is never written at N = 13
+    ("int16_mask.toml", "y[i] = 2.0 * x[i]", "y[8] at N=13: never written"),
+])
+def test_check_refutes_the_unwrapped_formula(spec, formula, witness):
+    from tritonlift.check import check_formula
+    from tritonlift.options import Options
+    from tritonlift.result import Status
+
+    r = check_formula(KERNELS / spec, formula, Options(simplify=False))
+    assert r.status is Status.REFUTED and witness in r.reason, (r.status, r.reason)
