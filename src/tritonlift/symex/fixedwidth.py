@@ -63,7 +63,8 @@ def wrap_value(v: int, dtype: str) -> int:
     return r - (1 << bits) if signed and r >= 1 << (bits - 1) else r
 
 
-def _wrap_lane(t: Any, dtype: str) -> Any:
+def wrap_term(t: Any, dtype: str) -> Any:
+    """A lane (Term) reduced into `dtype`'s range when it is an integer constant."""
     if isinstance(t, Term) and t.op is Op.CONST and isinstance(t.value, int) and not isinstance(t.value, bool):
         w = wrap_value(t.value, dtype)
         return t if w == t.value else const(w)
@@ -78,7 +79,7 @@ def wrap(data: np.ndarray, dtype: str) -> np.ndarray:
     if data.dtype == object:
         if not any(isinstance(t, Term) and t.op is Op.CONST for t in data.reshape(-1)):
             return data
-        fn = np.frompyfunc(lambda t: _wrap_lane(t, dtype), 1, 1)
+        fn = np.frompyfunc(lambda t: wrap_term(t, dtype), 1, 1)
         out = fn(data)
         if not isinstance(out, np.ndarray):
             arr = np.empty((), dtype=object)

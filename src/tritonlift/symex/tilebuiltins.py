@@ -98,7 +98,10 @@ class TileBuiltins:
         p = to_tile(pointer)
         if p.ptr is None:
             raise TypeError("atomic operations need a pointer")
-        data = self.memory.atomic(kind, p, to_tile(val), _mask(mask), self.active, self.loc, self.program,
+        v = to_tile(val)
+        if v.dtype != p.dtype and is_int(p.dtype) and p.dtype != "int1":
+            v = ops.cast(v, p.dtype)  # Triton converts the operand to the element type
+        data = self.memory.atomic(kind, p, v, _mask(mask), self.active, self.loc, self.program,
                                   **({} if cmp is None else {"cmp": to_tile(cmp)}))
         return Tile(data, p.dtype)
 

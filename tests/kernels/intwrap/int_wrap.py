@@ -66,3 +66,10 @@ def uint8_full_kernel(y_ptr, n, BLOCK: tl.constexpr):
     u = tl.full([BLOCK], 200, tl.uint8) + offs.to(tl.uint8) * 9  # uint8 wraps at 256
     m = tl.where(offs % 2 == 0, u, ~u)  # bitwise not of uint8
     tl.store(y_ptr + offs, m, mask=offs < n)  # uint8 into int32: zero-extended
+
+
+@triton.jit
+def int32_atomic_kernel(y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    # every lane adds 10**9 + offs into y[offs % 2]: the int32 sums wrap past 2**31 - 1
+    tl.atomic_add(y_ptr + offs % 2, 1000000000 + offs, mask=offs < n)
