@@ -10,8 +10,8 @@ range, so they agree too.
 
 Symbolic lanes (terms over input data) are left as mathematical integers; only their constant
 lanes (`Op.CONST` terms) are wrapped. Whether a symbolic intermediate can leave its range is the
-prover's question (`verify.intwidth`). uint64 and int64 are not reduced here: int64 storage wraps
-by itself in numpy, and uint64 values past 2**63 do not fit the int64 storage (not modelled).
+prover's question (`verify.intwidth`). int64 lanes wrap by themselves in numpy's int64 storage
+(constant Terms are reduced here); uint64 is not modelled (values past 2**63 do not fit the storage).
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ def int_range(dtype: str) -> tuple[int, int]:
 
 
 def wrap_value(v: int, dtype: str) -> int:
-    """One Python integer reduced into `dtype`'s range."""
-    if dtype not in _NARROW:
+    """One Python integer reduced into `dtype`'s range (uint64 and non-integer dtypes: unchanged)."""
+    if dtype not in _NARROW and dtype != "int64":
         return v
     bits, signed = INT_BITS[dtype]
     r = v & ((1 << bits) - 1)
@@ -74,7 +74,7 @@ def wrap_term(t: Any, dtype: str) -> Any:
 def wrap(data: np.ndarray, dtype: str) -> np.ndarray:
     """Lanes of an integer tile reduced into `dtype`'s range: every lane of a numeric (int64)
     array, the constant lanes of an object array; other arrays and dtypes are returned as they are."""
-    if dtype not in _NARROW:
+    if dtype not in _NARROW and not (dtype == "int64" and data.dtype == object):
         return data
     if data.dtype == object:
         if not any(isinstance(t, Term) and t.op is Op.CONST for t in data.reshape(-1)):
@@ -86,7 +86,7 @@ def wrap(data: np.ndarray, dtype: str) -> np.ndarray:
             arr[()] = out
             return arr
         return out
-    if data.dtype.kind not in "iu":
+    if data.dtype.kind not in "iu" or dtype == "int64":
         return data
     # numpy's int64 -> narrower integer conversion keeps the low bits (modular, well defined)
     return np.asarray(data).astype(_NARROW[dtype]).astype(np.int64)

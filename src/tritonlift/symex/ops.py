@@ -2,8 +2,9 @@
 
 Concrete lanes are computed with numpy (float64 for `+ - * /` of float constants, as documented
 in dsl.build). Integer lanes are fixed-width as in Triton: operands are converted to the
-computation type and every constant result is wrapped into its dtype (`fixedwidth`). Transcendental functions of constants stay symbolic
-(`exp(0.5)` is a term, not a float) unless the value is exact, so nothing is silently rounded.
+computation type and every constant result is wrapped into its dtype (`fixedwidth`).
+Transcendental functions of constants stay symbolic (`exp(0.5)` is a term, not a float) unless
+the value is exact, so nothing is silently rounded.
 """
 
 from __future__ import annotations
