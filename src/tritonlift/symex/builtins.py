@@ -144,10 +144,23 @@ def _softmax(ctx: Any, x: Any, ieee_rounding: bool = False, **kw: Any) -> Any:
     return ctx.binary(Op.DIV, e, ctx.reduction("sum", e, last, True, False, True))
 
 
+def sum_dtype(dt: str) -> str:
+    """Triton's accumulation type for `tl.sum`/`tl.cumsum`/`tl.cumprod` without `dtype=`: integers
+    narrower than 32 bits widen to int32 (uint32 when unsigned), so an int8 sum does not wrap
+    at 127. int1 is left to the reduction (it counts in int32 there)."""
+    if dt in ("int8", "int16"):
+        return "int32"
+    if dt in ("uint8", "uint16"):
+        return "uint32"
+    return dt
+
+
 def _sum(ctx: Any, x: Any, axis: Any = None, keep_dims: bool = False, dtype: Any = None) -> Any:
     t = ctx.lift(x)
     if dtype is not None:
         t = ctx.cast(t, dtype_name(dtype))
+    elif sum_dtype(ctx.tile_dtype(t)) != ctx.tile_dtype(t):
+        t = ctx.cast(t, sum_dtype(ctx.tile_dtype(t)))
     return ctx.reduction("sum", t, axis, keep_dims, False, True)
 
 
@@ -173,6 +186,8 @@ def _scan(op: str):
             t = ctx.cast(t, dtype_name(dtype))
         elif ctx.tile_dtype(t) == "int1":
             t = ctx.cast(t, "int32")
+        elif sum_dtype(ctx.tile_dtype(t)) != ctx.tile_dtype(t):
+            t = ctx.cast(t, sum_dtype(ctx.tile_dtype(t)))
         a = ctx.static_int(axis, "axis")
         if a is None:
             raise TypeError("the scan axis must be a compile-time integer")

@@ -19,6 +19,7 @@ from ..errors import SourceLoc, SymexError, Unsupported
 from ..frontend.source import SourceIndex
 from . import builtins as B
 from . import ops
+from .fixedwidth import wrap
 from .memory import Memory
 from .tilebuiltins import TileBuiltins
 from .values import DTypeV, Tile, concretize, to_tile
@@ -63,7 +64,7 @@ class Interpreter(TileBuiltins, Walker):
         if t.dtype == "int1":
             return ops.unary(Op.NOT, t)
         if t.data.dtype != object:
-            return Tile(~t.data, t.dtype)
+            return Tile(wrap(~t.data, t.dtype), t.dtype)
         raise Unsupported("bitwise not of a symbolic integer", loc)
 
     def index_tile(self, v: Any, key: list[Any]) -> Any:

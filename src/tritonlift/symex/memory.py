@@ -19,6 +19,7 @@ from ..dsl.term import OUTSIDE_MEMORY, Op, Term, const, read, undef, walk
 from ..errors import SourceLoc
 from ..frontend.concrete import ConcreteTensor
 from ..result import Finding
+from .fixedwidth import wrap_term
 from .values import Tile, as_objects, concretize, lane_term
 
 
@@ -413,6 +414,7 @@ class Memory:
                 old = undef(f"unwritten {buf.name}")
             v = lane_term(vals[i])
             new = _atomic_update(kind, old, v, lane_term(cmps[i]) if cmps is not None else None)
+            new = wrap_term(new, buf.tensor.dtype)  # an int32 atomic_add wraps as the hardware's does
             guard = lane_mask if isinstance(lane_mask, Term) else True
             if pred is not True:
                 guard = build.logical_and(pred, guard) if guard is not True else pred

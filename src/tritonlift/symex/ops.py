@@ -1,8 +1,10 @@
 """Element-wise operations on executor values, with Triton's typing and C integer semantics.
 
-Concrete lanes are computed with numpy (exact for integers; float64 for `+ - * /` of float
-constants, as documented in dsl.build). Transcendental functions of constants stay symbolic
-(`exp(0.5)` is a term, not a float) unless the value is exact, so nothing is silently rounded.
+Concrete lanes are computed with numpy (float64 for `+ - * /` of float constants, as documented
+in dsl.build). Integer lanes are fixed-width as in Triton: operands are converted to the
+computation type and every constant result is wrapped into its dtype (`fixedwidth`).
+Transcendental functions of constants stay symbolic (`exp(0.5)` is a term, not a float) unless
+the value is exact, so nothing is silently rounded.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..dsl.term import Op
+from .fixedwidth import check_scalar, wrap
 from .values import (
     Tile,
     as_objects,
@@ -100,6 +103,8 @@ def binary(op: Op, x: Any, y: Any) -> Any:
     if op in ARITH and (dx == "int1" or dy == "int1"):
         # int1 in arithmetic is the integer 0/1 (Triton promotes it)
         a, b = _bool_as_int(a, dx), _bool_as_int(b, dy)
+    if ints:
+        a, b = _to_computation_type(x, a, y, b, promote(dx, dy))
     da, db = a.data, b.data
     if da.dtype != object and db.dtype != object:
         if op in (Op.FLOORDIV, Op.MOD) and ints and np.any(db == 0):
@@ -114,7 +119,7 @@ def binary(op: Op, x: Any, y: Any) -> Any:
         if out_dt == "int1":
             res = res.astype(bool)
         elif is_int(out_dt):
-            res = res.astype(np.int64)
+            res = wrap(res.astype(np.int64), out_dt)
         else:
             res = res.astype(np.float64)
         return Tile(res, out_dt)
@@ -122,7 +127,20 @@ def binary(op: Op, x: Any, y: Any) -> Any:
         op = Op.AND if op is Op.BAND else Op.OR
     if op is Op.FLOORDIV and not ints:
         return Tile(symbolic_apply(Op.FLOOR, symbolic_apply(Op.DIV, da, db)), out_dt)
-    return Tile(symbolic_apply(op, da, db), out_dt)
+    res = symbolic_apply(op, da, db)
+    return Tile(wrap(res, out_dt) if is_int(out_dt) else res, out_dt)
+
+
+def _to_computation_type(x: Any, a: Tile, y: Any, b: Tile, comp: str) -> tuple[Tile, Tile]:
+    """Both integer operands in the computation type `comp` (Triton's
+    `binary_op_type_checking_impl`): a Python int must fit it, a tile is converted (an int32 -1
+    next to a uint32 is 2**32 - 1)."""
+    if comp == "int1":
+        return a, b
+    for v in (x, y):
+        if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            check_scalar(int(v), comp)
+    return Tile(wrap(a.data, comp), a.dtype, a.ptr), Tile(wrap(b.data, comp), b.dtype, b.ptr)
 
 
 def _exact_division(a: np.ndarray, b: np.ndarray) -> bool:
@@ -189,8 +207,9 @@ def unary(op: Op, x: Any) -> Any:
         d = t.data
         r = {Op.NEG: lambda: -d, Op.ABS: lambda: np.abs(d), Op.FLOOR: lambda: np.floor(d),
              Op.CEIL: lambda: np.ceil(d), Op.TRUNC: lambda: np.trunc(d).astype(np.int64)}[op]()
-        return Tile(r, out_dt)
-    return Tile(symbolic_apply(op, t.data), out_dt)
+        return Tile(wrap(r, out_dt) if op in (Op.NEG, Op.ABS) else r, out_dt)
+    r = symbolic_apply(op, t.data)
+    return Tile(wrap(r, out_dt) if op in (Op.NEG, Op.ABS) and is_int(out_dt) else r, out_dt)
 
 
 def where(c: Any, x: Any, y: Any) -> Tile:
@@ -205,14 +224,17 @@ def where(c: Any, x: Any, y: Any) -> Tile:
         r = np.where(ct.data.astype(bool), a.data, b.data)
         if dt == "int1":
             r = r.astype(bool)
-        return Tile(r, dt, ptr)
+        return Tile(wrap(r, dt) if ptr is None else r, dt, ptr)
     cd = ct.data if ct.data.dtype == object else ct.data.astype(bool)
-    return Tile(symbolic_apply(Op.WHERE, cd, a.data, b.data), dt, ptr)
+    r = symbolic_apply(Op.WHERE, cd, a.data, b.data)
+    return Tile(wrap(r, dt) if ptr is None and is_int(dt) else r, dt, ptr)
 
 
 def cast(x: Any, dtype: str) -> Any:
     """`.to(dtype)`: reals stay reals between float types; float to int truncates; int to bool
-    compares with zero; bool to a number is 0/1. Integer wrap-around is not modelled."""
+    compares with zero; bool to a number is 0/1; int to int keeps the value modulo the target's
+    width (sign- or zero-extension, truncation: `wrap`; constant lanes only, see `fixedwidth`).
+    A float out of the target integer's range is not wrapped (Triton's conversion is undefined)."""
     t = to_tile(x)
     src = t.dtype
     if t.ptr is not None:
@@ -229,7 +251,7 @@ def cast(x: Any, dtype: str) -> Any:
             return Tile(d.astype(np.int64), dtype)
         if src == "int1" and d.dtype == object:
             return Tile(symbolic_apply(Op.WHERE, d, np.array(1), np.array(0)), dtype)
-        return Tile(d, dtype)
+        return Tile(wrap(d, dtype), dtype)
     # to float
     if d.dtype == bool:
         return Tile(d.astype(np.float64), dtype)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..dsl.term import Op
 from . import ops
+from .fixedwidth import wrap
 from .values import Tile, as_objects, is_int
 
 
@@ -94,6 +95,8 @@ def scan(ts: Sequence[Tile], axis, combine: Callable[[list[Tile], list[Tile]], l
 
 
 def _sum_dtype(dt: str) -> str:
+    """The type a sum or product accumulates in when the caller named none (`tl.sum`, `tl.reduce`
+    of `+`): booleans count in int32 (narrower integers are widened before, by `builtins.sum_dtype`)."""
     return "int32" if dt == "int1" else dt
 
 
@@ -109,7 +112,7 @@ def reduce_op(t: Tile, axis, op: Op, keep_dims: bool = False) -> Tile:
         if keep_dims and axis is None:
             r = np.reshape(r, (1,) * d.ndim)
         dt = _sum_dtype(t.dtype) if op in (Op.ADD, Op.MUL) else t.dtype
-        return Tile(np.asarray(r), dt)
+        return Tile(wrap(np.asarray(r), dt), dt)
     (r,) = fold([t], axis, op_combine(op), keep_dims)
     if op in (Op.ADD, Op.MUL):
         r = Tile(r.data, _sum_dtype(t.dtype))
@@ -152,7 +155,7 @@ def dot(a: Tile, b: Tile, acc: Tile | None, out_dtype: str | None = None) -> Til
     dt = out_dtype or ("int32" if is_int(a.dtype) and is_int(b.dtype) else "fp32")
     if a.data.dtype != object and b.data.dtype != object:
         r = np.matmul(a.data, b.data)
-        out = Tile(r.astype(np.int64) if is_int(dt) else r.astype(np.float64), dt)
+        out = Tile(wrap(r.astype(np.int64), dt) if is_int(dt) else r.astype(np.float64), dt)
     else:
         # products summed left to right over k, as Σ_k a[i,k]·b[k,j]
         K = a.data.shape[-1]

@@ -19,7 +19,7 @@ from . import ops, reduce
 from .builtins import as_int, dtype_name
 from .memory import Memory
 from .tritonrules import check_arange, check_other, check_shape
-from .values import DTypeV, Tile, as_objects, numeric_array, to_tile
+from .values import DTypeV, Tile, as_objects, is_int, numeric_array, to_tile
 
 
 def _shape(v: Any) -> tuple[int, ...]:
@@ -90,15 +90,18 @@ class TileBuiltins:
         v = to_tile(value)
         if v.ptr is not None:
             raise TypeError("storing a pointer is not supported")
-        if v.dtype == "int1" or p.dtype.startswith("int") != v.dtype.startswith("int"):
-            v = ops.cast(v, p.dtype)
+        if v.dtype != p.dtype and (v.dtype == "int1" or (p.dtype != "int1" and (is_int(p.dtype) or is_int(v.dtype)))):
+            v = ops.cast(v, p.dtype)  # Triton casts to the element type: an int8 store keeps 8 bits
         self.memory.store(p, v, _mask(mask), self.active, self.loc, self.program, self.pid_linear)
 
     def _atomic(self, kind: str, pointer: Any, val: Any, mask: Any = None, cmp: Any = None) -> Tile:
         p = to_tile(pointer)
         if p.ptr is None:
             raise TypeError("atomic operations need a pointer")
-        data = self.memory.atomic(kind, p, to_tile(val), _mask(mask), self.active, self.loc, self.program,
+        v = to_tile(val)
+        if v.dtype != p.dtype and is_int(p.dtype) and p.dtype != "int1":
+            v = ops.cast(v, p.dtype)  # Triton converts the operand to the element type
+        data = self.memory.atomic(kind, p, v, _mask(mask), self.active, self.loc, self.program,
                                   **({} if cmp is None else {"cmp": to_tile(cmp)}))
         return Tile(data, p.dtype)
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..dsl import build
 from ..dsl.term import ExactQuotient, Op, Term, const
+from .fixedwidth import int_promote
 
 FLOATS = ("fp8e4nv", "fp8e5", "fp16", "bf16", "fp32", "fp64")
 INTS = ("int1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
@@ -102,7 +103,8 @@ def to_tile(v: Any) -> Tile:
 
 
 def promote(a: str, b: str) -> str:
-    """Triton's binary-op result type, simplified: float beats int, wider beats narrower."""
+    """Triton's binary-op result type, simplified for floats (float beats int, wider beats
+    narrower); two integer types follow C's usual arithmetic conversions (`int_promote`)."""
     if a == b:
         return a
     fa, fb = is_float(a), is_float(b)
@@ -112,11 +114,7 @@ def promote(a: str, b: str) -> str:
         return a
     if fb:
         return b
-    if a == "int1":
-        return b
-    if b == "int1":
-        return a
-    return a if _WIDTH[a] >= _WIDTH[b] else b
+    return int_promote(a, b)
 
 
 def operand_dtype(v: Any, other: Any) -> str:
