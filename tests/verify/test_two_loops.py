@@ -118,3 +118,33 @@ def test_min_joins_the_same_way():
     t = b.binder(Op.MINR, "v", const(0), sym("B"), b.apply(Op.MIN, const(5.0), read("x", var("v"))))
     out = n.run(t)
     assert out.op is Op.MIN and [sc.lemma for sc in n.side] == ["min_join_out"]
+
+
+# -- the max_join_padded rule: pads holding the value joined outside are absorbed ------------------
+
+def _padded_lane_max(pad):
+    """max_{v∈[0,B)} max(0, where(v < N, x[v], pad)): a running max started at 0 over lanes
+    loaded with other=pad, reduced over its lanes."""
+    body = b.where(b.compare(Op.LT, var("v"), sym("N")), read("x", var("v")), pad)
+    return b.binder(Op.MAXR, "v", const(0), sym("B"), b.apply(Op.MAX, const(0.0), body))
+
+
+def _no_bound_on_x(sc):
+    return sc.lemma != "max_padded_tail"  # x ≥ pad is not known: x may be negative
+
+
+def test_pads_equal_to_the_start_value_are_absorbed_whatever_the_sign_of_the_body():
+    n = Normalizer(_no_bound_on_x)
+    out = n.run(_padded_lane_max(const(0.0)))
+    assert out.op is Op.MAX
+    inner = next(a for a in out.args if a.op is Op.MAXR)
+    assert inner.args[1] is sym("N") and inner.args[2].op is Op.READ  # max_{[0,N)} x, no mask left
+    assert [sc.lemma for sc in n.side] == ["max_join_out", "max_join_padded"]
+
+
+def test_pads_of_another_value_are_not_absorbed():
+    n = Normalizer(_no_bound_on_x)
+    out = n.run(_padded_lane_max(const(1.0)))
+    assert "max_join_padded" not in [sc.lemma for sc in n.side]
+    inner = next(a for a in out.args if a.op is Op.MAXR)
+    assert inner.args[1] is sym("B")  # the masked range is kept

@@ -259,9 +259,26 @@ class Normalizer:
         for p in inside[1:]:
             rest = build.apply(join, rest, p)
         acc = self._node(build.binder(t.op, v, lo, hi, rest), ctx)
+        if acc.op is t.op:
+            acc = self._pads_absorbed(acc, outside, ctx)
         for c in outside:
             acc = build.apply(join, c, acc)
         return acc
+
+    def _pads_absorbed(self, t: Term, outside: list[Term], ctx: tuple) -> Term:
+        """max_{[lo,hi)} where(k < E, f(k), c) joined with c is max_{[lo,E)} f joined with c,
+        for E ≤ hi and any finite c (`max_join_padded`): the pad lanes of a running max started
+        at c hold c, which the join outside absorbs, whatever the sign of f."""
+        v, (lo, hi, body) = t.attrs[0], t.args
+        for g in _guards(body, v):
+            off = TO.replace(body, g, const(False))
+            if off not in outside or (off.op is Op.CONST and math.isinf(off.value)):
+                continue
+            e = upper_bound(g, v)
+            assert e is not None
+            if self._side(f"{FLAT[t.op]}_join_padded", build.compare(Op.LE, e, hi), ctx, t):
+                return self._node(build.binder(t.op, v, lo, e, TO.replace(body, g, const(True))), ctx)
+        return t
 
     def _in_range(self, t: Term, ctx: tuple) -> Term:
         """x mod m = x and x div m = 0 where 0 ≤ x < m (asked of the solver in the context):
@@ -435,7 +452,7 @@ class Normalizer:
 def _check_rules() -> None:
     from .lemmas import LEMMA
 
-    for name in [r.lemma for r in RULES] + [f"{FLAT[op]}_swap" for op in SWAP] + ["max_join_out", "min_join_out"]:
+    for name in [r.lemma for r in RULES] + [f"{FLAT[op]}_swap" for op in SWAP] + [f"{m}_join_{w}" for m in ("max", "min") for w in ("out", "padded")]:
         if name not in LEMMA:  # a rule without a proved lemma would be an unproved assumption
             raise AssertionError(f"rewrite rule {name} has no lemma in the library")
 

@@ -50,5 +50,6 @@ REFERENCES = {
     "layer_norm_three_loops": layer_norm_three_loops,
     "row_scale": row_scale,
     "absmax_quant": absmax_quant,
+    "softmax_zero_init": softmax_two_pass,
 }
 PREPARE = {"row_scale": positive_rows}
