@@ -202,6 +202,45 @@ def _bounded(plain: str, bound):
     return setup
 
 
+def _joined(joined: str, plain: str):
+    """A value c joined into every element of a non-empty max/min is joined once outside it:
+    P(n) for n > lo says the joined extreme over [lo, n) is c joined with the plain one."""
+
+    def setup(R: Reductions) -> Setup:
+        J, F, T = getattr(R, joined), getattr(R, plain), R.T
+        lo, hi = _ints(R, "lo", "hi")
+        c = T.var("c", "XReal")
+        join = T.xmax if plain == "max" else T.xmin
+
+        def P(n):
+            return J(lo, n, c) == join(c, F(lo, n))
+
+        return Setup((lo, hi, c), P(hi), (("lo < hi", lo < hi),), ((J(lo, hi, c),),), Induction(lo + 1, P, (hi,)))
+
+    return setup
+
+
+def _join_padded(padded: str, plain: str):
+    """Pad lanes holding the value c that is joined with the whole extreme anyway: P(n) for
+    n ≥ lo says c joined with the padded extreme over [lo, n) is c joined with the plain one
+    over [lo, min(n, N)). No bound on f is needed (the pads are absorbed by the outer join)."""
+
+    def setup(R: Reductions) -> Setup:
+        M, F, T = getattr(R, padded), getattr(R, plain), R.T
+        lo, hi, N = _ints(R, "lo", "hi", "N")
+        c = T.var("c")
+        join = T.xmax if plain == "max" else T.xmin
+
+        def P(n):
+            return join(T.fin(c), M(lo, n, N, c)) == join(T.fin(c), F(lo, z3.If(n <= N, n, N)))
+
+        claim = join(T.fin(c), M(lo, hi, N, c)) == join(T.fin(c), F(lo, N))
+        return Setup((lo, hi, N, c), claim, (("N ≤ hi", N <= hi),), ((T.fin(c), M(lo, hi, N, c)),),
+                     Induction(lo, P, (hi,)))
+
+    return setup
+
+
 def _sum_masked_head(R: Reductions) -> Setup:
     lo, hi, N = _ints(R, "lo", "hi", "N")
 
@@ -421,6 +460,18 @@ LEMMAS: tuple[Lemma, ...] = (
     Lemma("min_bounded", "lo < hi ∧ (∀k∈[lo,hi). f(k) ≤ c) → min(min_{[lo,hi)} f, c) = min_{[lo,hi)} f",
           "induction on n > lo", _bounded("min", lambda x, c: x <= c), ("min_ext",),
           "{min_{[lo,hi)} f, c}", ("f bounded by c on [lo, hi)",)),
+    Lemma("max_join_out", "lo < hi → max_{k∈[lo,hi)} max(c, f(k)) = max(c, max_{[lo,hi)} f)  (a per-lane running "
+          "max started at c instead of −∞, reduced over its lanes after the loop: c is joined once)",
+          "induction on n > lo", _joined("max_joined", "max"), ("max_ext",), "the joined max", ("lo < hi",)),
+    Lemma("min_join_out", "lo < hi → min_{k∈[lo,hi)} min(c, f(k)) = min(c, min_{[lo,hi)} f)",
+          "as max_join_out", _joined("min_joined", "min"), ("min_ext",), "the joined min", ("lo < hi",)),
+    Lemma("max_join_padded", "N ≤ hi → max(c, max_{k∈[lo,hi)} where(k < N, f(k), c)) = max(c, max_{[lo,N)} f)  "
+          "(pad lanes holding the value the whole max is joined with: a running max started at 0 over "
+          "lanes loaded with other=0)", "induction on n ≥ lo, as max_masked_tail",
+          _join_padded("max_padded", "max"), ("max_ext",), "{c, the padded max}", ("N ≤ hi",)),
+    Lemma("min_join_padded", "N ≤ hi → min(c, min_{k∈[lo,hi)} where(k < N, f(k), c)) = min(c, min_{[lo,N)} f)",
+          "as max_join_padded", _join_padded("min_padded", "min"), ("min_ext",), "{c, the padded min}",
+          ("N ≤ hi",)),
     Lemma("max_padded_tail", "lo < N ≤ hi ∧ (∀k∈[lo,N). f(k) ≥ c) → max_{k∈[lo,hi)} where(k < N, f(k), c) = "
           "max_{[lo,N)} f  (pad lanes holding a value no real lane is below, e.g. 0 under abs)",
           "induction on n > lo of: the padded max over [lo, n) is the max over [lo, min(n, N)), joined with c "

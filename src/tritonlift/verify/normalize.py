@@ -213,6 +213,9 @@ class Normalizer:
         v = t.attrs[0]
         lo, hi = self._go(t.args[0], ctx), self._go(t.args[1], ctx)
         body = self._go(t.args[2], ctx + ((v, lo, hi),))
+        out = self._join_out(t, v, lo, hi, body, ctx)
+        if out is not None:
+            return out
         r = self._flat_then_masked(t, v, lo, hi, body, ctx)
         if r is None:
             r = self._swapped(t, v, lo, hi, body, ctx)
@@ -236,6 +239,46 @@ class Normalizer:
             return False
         self.side.append(sc)
         return True
+
+    def _join_out(self, t: Term, v: str, lo: Term, hi: Term, body: Term, ctx: tuple) -> Term | None:
+        """max_{v∈[lo,hi)} max(c, f(v)) as max(c, max_{[lo,hi)} f) where c does not mention v and
+        the range is not empty (`max_join_out`, likewise for min): a per-lane running max started
+        at 0 (an absolute maximum) instead of −∞, reduced over its lanes after the loop, is then
+        a max over the loop's tiles, which swaps and flattens."""
+        join = {Op.MAXR: Op.MAX, Op.MINR: Op.MIN}.get(t.op)
+        if join is None or body.op is not join:
+            return None
+        parts = _chain(body, join)
+        outside = [p for p in parts if v not in free_vars(p)]
+        inside = [p for p in parts if v in free_vars(p)]
+        if not outside or not inside:
+            return None
+        if not self._side(f"{FLAT[t.op]}_join_out", build.compare(Op.LT, lo, hi), ctx, t):
+            return None
+        rest = inside[0]
+        for p in inside[1:]:
+            rest = build.apply(join, rest, p)
+        acc = self._node(build.binder(t.op, v, lo, hi, rest), ctx)
+        if acc.op is t.op:
+            acc = self._pads_absorbed(acc, outside, ctx)
+        for c in outside:
+            acc = build.apply(join, c, acc)
+        return acc
+
+    def _pads_absorbed(self, t: Term, outside: list[Term], ctx: tuple) -> Term:
+        """max_{[lo,hi)} where(k < E, f(k), c) joined with c is max_{[lo,E)} f joined with c,
+        for E ≤ hi and any finite c (`max_join_padded`): the pad lanes of a running max started
+        at c hold c, which the join outside absorbs, whatever the sign of f."""
+        v, (lo, hi, body) = t.attrs[0], t.args
+        for g in _guards(body, v):
+            off = TO.replace(body, g, const(False))
+            if off not in outside or (off.op is Op.CONST and math.isinf(off.value)):
+                continue
+            e = upper_bound(g, v)
+            assert e is not None
+            if self._side(f"{FLAT[t.op]}_join_padded", build.compare(Op.LE, e, hi), ctx, t):
+                return self._node(build.binder(t.op, v, lo, e, TO.replace(body, g, const(True))), ctx)
+        return t
 
     def _in_range(self, t: Term, ctx: tuple) -> Term:
         """x mod m = x and x div m = 0 where 0 ≤ x < m (asked of the solver in the context):
@@ -409,7 +452,7 @@ class Normalizer:
 def _check_rules() -> None:
     from .lemmas import LEMMA
 
-    for name in [r.lemma for r in RULES] + [f"{FLAT[op]}_swap" for op in SWAP]:
+    for name in [r.lemma for r in RULES] + [f"{FLAT[op]}_swap" for op in SWAP] + [f"{m}_join_{w}" for m in ("max", "min") for w in ("out", "padded")]:
         if name not in LEMMA:  # a rule without a proved lemma would be an unproved assumption
             raise AssertionError(f"rewrite rule {name} has no lemma in the library")
 

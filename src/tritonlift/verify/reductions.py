@@ -215,6 +215,20 @@ class Reductions:
                           lambda acc, k, N, c: T.xmin(acc, T.fin(z3.If(k < N, self.f(k), c))))
 
     @property
+    def max_joined(self):
+        """max_joined(lo, hi, c) = max_{k∈[lo,hi)} max(c, f(k)): every element joined with c"""
+        T = self.T
+        return self._fold("max_joined_f", (("c", "XReal"),), "XReal", T.NEG_INF,
+                          lambda acc, k, c: T.xmax(acc, T.xmax(c, T.fin(self.f(k)))))
+
+    @property
+    def min_joined(self):
+        """min_joined(lo, hi, c) = min_{k∈[lo,hi)} min(c, f(k))"""
+        T = self.T
+        return self._fold("min_joined_f", (("c", "XReal"),), "XReal", T.POS_INF,
+                          lambda acc, k, c: T.xmin(acc, T.xmin(c, T.fin(self.f(k)))))
+
+    @property
     def min_masked(self):
         """min_masked(lo, hi, N) = min_{k∈[lo,hi)} where(k < N, f(k), +∞)"""
         T = self.T
