@@ -229,6 +229,17 @@ class Memory:
         r = self.buffers[atom.attrs[0]].tensor.value_range
         return None if r is None else (int(r[0]), int(r[1]) - 1)
 
+    def _values(self, atom: Term) -> list[int] | None:
+        """Every value an int element the kernel loaded may hold: its declared range, or with
+        `also` the stated range and those extra values (not their hull)."""
+        if atom.op is not Op.READ or atom.attrs[0] not in self.buffers:
+            return None
+        t = self.buffers[atom.attrs[0]].tensor
+        if t.also and t.draw_range is not None:
+            return sorted({*range(int(t.draw_range[0]), int(t.draw_range[1])), *map(int, t.also)})
+        span = self._value_span(atom)
+        return None if span is None else list(range(span[0], span[1] + 1))
+
     def _outside(self, buf: Buffer, index: tuple[Term, ...], spans: list) -> Term | None:
         """The condition under which a data-dependent index lies outside the tensor, when the
         declared data ranges say it can (None when they say it cannot, or say nothing)."""
@@ -263,7 +274,7 @@ class Memory:
             return undef(f"data-dependent read of {buf.name}")
         cands, index, spans = found
         outside = self._outside(buf, index, spans)
-        if outside is not None and _ruled_out(outside, pred, self._value_span):
+        if outside is not None and _ruled_out(outside, pred, self._values):
             outside = None  # the path condition excludes the data values that would leave the tensor
         if outside is not None:  # the declared data ranges allow an index outside the tensor
             self.note("oob", f"data-dependent read of {buf.name} at index [{', '.join(map(str, index))}] can fall "
@@ -474,10 +485,10 @@ def _atomic_update(kind: str, old: Term, v: Term, cmp: Term | None) -> Term:
     return build.bitop({"and": Op.BAND, "or": Op.BOR, "xor": Op.BXOR}[kind], old, v)
 
 
-def _ruled_out(outside: Term, pred: Term | bool, span_of: Any, limit: int = 256) -> bool:
+def _ruled_out(outside: Term, pred: Term | bool, values_of: Any, limit: int = 256) -> bool:
     """True when no value of the one int datum `outside` depends on makes it true while the path
     condition `pred` holds: `if label != IGNORE: tl.load(p + label)` with labels in [-1, N) reads
-    inside the row. Decided by trying every value of the datum's declared range (at most `limit`)
+    inside the row. Decided by trying every value the datum may hold (at most `limit`)
     in `outside` and in the conjuncts of `pred` that mention only that datum."""
     if not isinstance(pred, Term):
         return False
@@ -485,8 +496,8 @@ def _ruled_out(outside: Term, pred: Term | bool, span_of: Any, limit: int = 256)
     if len(atoms) != 1:
         return False
     (atom,) = atoms
-    span = span_of(atom)
-    if span is None or span[1] - span[0] >= limit:
+    values = values_of(atom)
+    if values is None or len(values) > limit:
         return False
     conjuncts = []
     stack = [pred]
@@ -498,7 +509,7 @@ def _ruled_out(outside: Term, pred: Term | bool, span_of: Any, limit: int = 256)
             conjuncts.append(t)
     if not conjuncts:
         return False
-    for v in range(span[0], span[1] + 1):
+    for v in values:
         holds = [_at(c, atom, v) for c in conjuncts]
         if any(h is None for h in holds) or not all(holds):
             if any(h is None for h in holds):
