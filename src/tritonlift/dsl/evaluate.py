@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import DslError
 from .named import NAMED_FUNCTIONS, definition
-from .term import BINDERS, Op, Term
+from .term import BINDERS, Op, Term, walk
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -107,32 +107,13 @@ def evaluate(t: Term, env: Env, memo: dict[int, Any] | None = None) -> Any:
     return _eval(t, env, memo)
 
 
-def _unvalued(t: Term, memo: dict[int, Any]) -> list[Term]:
-    """The distinct sub-terms of `t` not in `memo`, reached without passing through one that is,
-    children before parents."""
-    seen: set[int] = set()
-    out: list[Term] = []
-    stack: list[tuple[Term, bool]] = [(t, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            out.append(node)
-            continue
-        if id(node) in seen or id(node) in memo:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen and id(a) not in memo)
-    return out
-
-
 def _warm(t: Term, env: Env, memo: dict[int, Any]) -> None:
     """For a deep term (a sum unrolled over 10^4 elements), fill `memo` children first, without
     recursion, so that the recursive evaluation below finds every sub-term it needs done. A
     sub-term that cannot be evaluated here (it uses a binder's variable, or reads outside a tensor
     in a branch the evaluation does not take) is left to it, and so are its ancestors."""
     depth: dict[int, int] = {}
-    order = _unvalued(t, memo)
+    order = list(walk(t, memo))  # what an earlier call on the same memo valued is not revisited
     for n in order:
         depth[id(n)] = 1 + max((depth.get(id(a), 0) for a in n.args), default=0)
     if depth[id(t)] <= DEEP:

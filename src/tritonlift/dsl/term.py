@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import weakref
+from collections.abc import Container
 from enum import Enum, auto
 from fractions import Fraction
 from typing import Any
@@ -380,8 +381,9 @@ def children(t: Term) -> tuple[Term, ...]:
     return t.args
 
 
-def walk(t: Term):
-    """Every distinct sub-term once, children before parents."""
+def walk(t: Term, skip: Container[int] = ()):
+    """Every distinct sub-term once, children before parents; `skip`: ids of sub-terms already
+    handled (a caller's memo), which are not visited, nor anything reached only through them."""
     seen: set[int] = set()
     stack: list[tuple[Term, bool]] = [(t, False)]
     while stack:
@@ -389,12 +391,12 @@ def walk(t: Term):
         if done:
             yield node
             continue
-        if id(node) in seen:
+        if id(node) in seen or id(node) in skip:
             continue
         seen.add(id(node))
         stack.append((node, True))
         for a in reversed(node.args):
-            if id(a) not in seen:
+            if id(a) not in seen and id(a) not in skip:
                 stack.append((a, False))
 
 
@@ -407,10 +409,13 @@ def reads(t: Term) -> list[Term]:
     return [n for n in walk(t) if n.op is Op.READ]
 
 
-def free_vars(t: Term) -> frozenset[str]:
-    memo: dict[int, frozenset[str]] = {}
-    for n in walk(t):
-        if n.op is Op.VAR:
+def free_vars(t: Term, memo: dict[int, frozenset[str]] | None = None,
+              ops: tuple[Op, ...] = (Op.VAR,)) -> frozenset[str]:
+    """The names of the `ops` leaves (index variables; with Op.SYM also sizes) free in `t`.
+    `memo`: by sub-term id, kept by a caller asking about many sub-terms of one term."""
+    memo = {} if memo is None else memo
+    for n in walk(t, memo):
+        if n.op in ops:
             fv = frozenset({n.attrs[0]})
         elif n.op in BINDERS:
             lo, hi, body = n.args

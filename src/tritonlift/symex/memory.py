@@ -499,21 +499,14 @@ def _ruled_out(outside: Term, pred: Term | bool, values_of: Any, limit: int = 25
     values = values_of(atom)
     if values is None or len(values) > limit:
         return False
-    conjuncts = []
-    stack = [pred]
-    while stack:
-        t = stack.pop()
-        if t.op is Op.AND:
-            stack.extend(t.args)
-        elif any(n is atom for n in walk(t)) and all(n is atom for n in walk(t) if n.op is Op.READ):
-            conjuncts.append(t)
+    conjuncts = [c for c in _conjuncts(pred) if {id(n) for n in walk(c) if n.op is Op.READ} == {id(atom)}]
     if not conjuncts:
         return False
     for v in values:
         holds = [_at(c, atom, v) for c in conjuncts]
-        if any(h is None for h in holds) or not all(holds):
-            if any(h is None for h in holds):
-                return False
+        if None in holds:
+            return False
+        if not all(holds):
             continue  # the path condition excludes this value
         if _at(outside, atom, v) is not False:
             return False
@@ -534,19 +527,24 @@ def _at(t: Term, atom: Term, v: int) -> bool | None:
     return bool(r.value) if r.op is Op.CONST and isinstance(r.value, (bool, int)) else None
 
 
-def _facts(pred: Term) -> dict[int, bool]:
-    """Conditions known true/false on a path: the conjuncts of its predicate (by term id)."""
-    out: dict[int, bool] = {}
+def _conjuncts(pred: Term):
+    """The conjuncts of a path predicate (its AND nodes taken apart)."""
     stack = [pred]
     while stack:
         t = stack.pop()
         if t.op is Op.AND:
             stack.extend(t.args)
-        elif t.op is Op.NOT:
-            out[id(t.args[0])] = False
-            out[id(t)] = True
         else:
-            out[id(t)] = True
+            yield t
+
+
+def _facts(pred: Term) -> dict[int, bool]:
+    """Conditions known true/false on a path: the conjuncts of its predicate (by term id)."""
+    out: dict[int, bool] = {}
+    for t in _conjuncts(pred):
+        if t.op is Op.NOT:
+            out[id(t.args[0])] = False
+        out[id(t)] = True
     return out
 
 

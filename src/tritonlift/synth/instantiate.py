@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..dsl import build
-from ..dsl.term import BINDERS, Op, Term, as_term, const
+from ..dsl.term import BINDERS, Op, Term, as_term, const, free_vars
 
 
 class NotGround(Exception):
@@ -43,7 +43,7 @@ class Instantiator:
 
     def __init__(self, max_unroll: int = 100_000) -> None:
         self.limit = max_unroll
-        self.free: dict[int, tuple[str, ...]] = {}
+        self.free: dict[int, frozenset[str]] = {}  # free_vars' memo: index variables and sizes
         self.memo: dict[tuple[Any, ...], Term] = {}
         self.keep: list[Any] = []  # the keys' terms and values stay alive, so their ids stay unique
 
@@ -51,28 +51,13 @@ class Instantiator:
         self.keep.append((t, tuple(env.values())))
         return self._inst(t, env)
 
-    def _free(self, t: Term) -> tuple[str, ...]:
-        got = self.free.get(id(t))
-        if got is not None:
-            return got
-        names: set[str] = set()
-        if t.op in (Op.VAR, Op.SYM):
-            names.add(t.attrs[0])
-        for k, a in enumerate(t.args):
-            inner = set(self._free(a))
-            if t.op in BINDERS and k == 2:
-                inner.discard(t.attrs[0])
-            names |= inner
-        out = tuple(sorted(names))
-        self.free[id(t)] = out
-        return out
-
     def _inst(self, t: Term, env: dict[str, Any]) -> Term:
         if not t.args:
             if t.op in (Op.VAR, Op.SYM) and t.attrs[0] in env:
                 return as_term(env[t.attrs[0]])
             return t
-        key = (id(t), *(_value_key(env[n]) if n in env else None for n in self._free(t)))
+        names = free_vars(t, self.free, (Op.VAR, Op.SYM))
+        key = (id(t), frozenset((n, _value_key(env[n])) for n in names if n in env))
         got = self.memo.get(key)
         if got is not None:
             return got
